@@ -1,0 +1,181 @@
+//! Who may see what. Every rule about access is decided here and nowhere else;
+//! the web layer asks and answers 404 when the answer is no.
+
+use serde::{Deserialize, Serialize};
+
+/// What a signed-in person may do in Pathwise (a person can hold several).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppRole {
+    /// Sees their own record.
+    Learner,
+    /// Sees the people they line-manage.
+    Manager,
+    /// Signs off evidence for learners at their site.
+    Assessor,
+    /// Learning and development lead: the organisation's framework and people.
+    LdAdmin,
+    /// Aggregates only, under disclosure control.
+    Analyst,
+    /// Runs the installation for the organisation.
+    SystemAdmin,
+}
+
+impl AppRole {
+    /// Every role, in display order.
+    pub const ALL: [AppRole; 6] = [
+        AppRole::Learner,
+        AppRole::Manager,
+        AppRole::Assessor,
+        AppRole::LdAdmin,
+        AppRole::Analyst,
+        AppRole::SystemAdmin,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AppRole::Learner => "learner",
+            AppRole::Manager => "manager",
+            AppRole::Assessor => "assessor",
+            AppRole::LdAdmin => "ld_admin",
+            AppRole::Analyst => "analyst",
+            AppRole::SystemAdmin => "system_admin",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AppRole::Learner => "Learner",
+            AppRole::Manager => "Line manager",
+            AppRole::Assessor => "Assessor",
+            AppRole::LdAdmin => "L&D lead",
+            AppRole::Analyst => "Analyst",
+            AppRole::SystemAdmin => "System admin",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(s: &str) -> Option<AppRole> {
+        Self::ALL.into_iter().find(|r| r.code() == s.trim())
+    }
+}
+
+/// The signed-in person asking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    /// Their organisation.
+    pub org_id: i64,
+    /// Their staff record, when they have one.
+    pub person_id: Option<i64>,
+    /// Their site, when they have one.
+    pub site_id: Option<i64>,
+    /// What they may do.
+    pub roles: Vec<AppRole>,
+}
+
+/// What the access rules need to know about the record asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordOwner {
+    /// The organisation the person belongs to.
+    pub org_id: i64,
+    /// The person.
+    pub person_id: i64,
+    /// Their line manager's staff record.
+    pub manager_id: Option<i64>,
+    /// Their site.
+    pub site_id: i64,
+}
+
+impl Viewer {
+    /// Whether the viewer holds a role.
+    pub fn has(&self, role: AppRole) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether the viewer may see one person's individual record. Never across
+    /// organisations; a learner sees only themselves; an analyst sees no one.
+    pub fn may_view_person(&self, target: &RecordOwner) -> bool {
+        if target.org_id != self.org_id {
+            return false;
+        }
+        if self.person_id == Some(target.person_id) {
+            return true;
+        }
+        if self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin) {
+            return true;
+        }
+        if self.has(AppRole::Manager)
+            && self.person_id.is_some()
+            && target.manager_id == self.person_id
+        {
+            return true;
+        }
+        self.has(AppRole::Assessor) && self.site_id == Some(target.site_id)
+    }
+
+    /// Whether the viewer may change the organisation's local roles and transitions.
+    pub fn may_edit_framework(&self) -> bool {
+        self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(person: i64, roles: &[AppRole]) -> Viewer {
+        Viewer {
+            org_id: 1,
+            person_id: Some(person),
+            site_id: Some(10),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn record(person: i64, manager: Option<i64>, site: i64) -> RecordOwner {
+        RecordOwner {
+            org_id: 1,
+            person_id: person,
+            manager_id: manager,
+            site_id: site,
+        }
+    }
+
+    #[test]
+    fn a_learner_sees_only_their_own_record() {
+        let me = viewer(5, &[AppRole::Learner]);
+        assert!(me.may_view_person(&record(5, Some(2), 10)));
+        assert!(!me.may_view_person(&record(6, Some(2), 10)));
+    }
+
+    #[test]
+    fn a_manager_sees_their_direct_reports_only() {
+        let boss = viewer(2, &[AppRole::Manager]);
+        assert!(boss.may_view_person(&record(5, Some(2), 10)));
+        assert!(!boss.may_view_person(&record(6, Some(3), 10)));
+    }
+
+    #[test]
+    fn nobody_crosses_organisations_not_even_an_admin() {
+        let admin = viewer(1, &[AppRole::LdAdmin, AppRole::SystemAdmin]);
+        let mut other = record(5, None, 10);
+        other.org_id = 2;
+        assert!(!admin.may_view_person(&other));
+        assert!(admin.may_view_person(&record(5, None, 10)));
+    }
+
+    #[test]
+    fn an_analyst_sees_no_individual() {
+        let analyst = viewer(9, &[AppRole::Analyst]);
+        assert!(!analyst.may_view_person(&record(5, Some(2), 10)));
+    }
+
+    #[test]
+    fn an_assessor_sees_learners_at_their_own_site() {
+        let a = viewer(7, &[AppRole::Assessor]);
+        assert!(a.may_view_person(&record(5, Some(2), 10)));
+        assert!(!a.may_view_person(&record(5, Some(2), 11)));
+    }
+}

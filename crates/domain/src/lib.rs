@@ -1,0 +1,18 @@
+//! Pathwise's pure rules. Nothing here touches a database, a socket or a file:
+//! the career framework (roles, transitions, requirements, routes), the ranking
+//! of a person's next options, and who may see whose record.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod band;
+pub mod catalogue;
+pub mod framework;
+pub mod options;
+
+pub use access::{AppRole, RecordOwner, Viewer};
+pub use band::Band;
+pub use catalogue::{Catalogue, CatalogueError};
+pub use framework::{
+    PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
+};
+pub use options::{NextOption, OptionRequirement, PersonProfile, RankingWeights, rank_next_options};
