@@ -6,12 +6,14 @@
 pub mod access;
 pub mod band;
 pub mod catalogue;
+pub mod dates;
 pub mod framework;
 pub mod options;
 
 pub use access::{AppRole, RecordOwner, Viewer};
 pub use band::Band;
 pub use catalogue::{Catalogue, CatalogueError};
+pub use dates::Date;
 pub use framework::{
     PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
 };

@@ -1,1 +1,157 @@
+//! Pathwise persistence. One `Store` over SQLite (the embedded default, a single
+//! file) or PostgreSQL (several app servers), chosen from the URL's scheme.
+//! Every query is written once in portable SQL; only the migrations differ per
+//! backend. SQL lives in this crate and nowhere else.
+#![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod audit;
+pub mod catalogue;
+pub mod people;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::AnyPool;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A single SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Errors from storage. Callers add context; the web layer hides the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database URL is not one Pathwise can use.
+    #[error("database URL must start with sqlite: or postgres:, got '{0}'")]
+    UnsupportedUrl(String),
+    /// Something asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The change conflicts with what is stored (e.g. a duplicate code or email).
+    #[error("{0}")]
+    Conflict(String),
+    /// The data is not valid for the framework.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Shorthand for storage results.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// The connection pool and which backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://...`).
+    pub async fn connect(url: &str) -> Result<Store> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(url.to_string()));
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                // One writer at a time; WAL lets readers carry on meanwhile.
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                            sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                            sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                            sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&with_create(url))
+                    .await?
+            }
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect(url).await?,
+        };
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies any migrations not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which database is behind the store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Runs one statement outside the narrow functions: for test set-up and
+    /// administration (creating a database), never with user input.
+    pub async fn execute_admin(&self, sql: &str) -> Result<()> {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// SQLite files are created on first use.
+fn with_create(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Turns a unique-constraint violation into a `Conflict` with a message a
+/// person can act on; other errors pass through.
+pub(crate) fn conflict_on_unique(e: sqlx::Error, message: impl Into<String>) -> StorageError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StorageError::Conflict(message.into());
+    }
+    StorageError::Database(e)
+}
+
+/// Reads a comma-separated list column.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect()
+}

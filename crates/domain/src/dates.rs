@@ -1,0 +1,125 @@
+//! Calendar dates as the framework needs them: parsing `YYYY-MM-DD`, whole
+//! months between two dates, and today's date from a Unix time the caller reads.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A civil date (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month, 1-12.
+    pub month: u32,
+    /// Day, 1-31.
+    pub day: u32,
+}
+
+/// A date that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a date: expected YYYY-MM-DD")]
+pub struct DateError(pub String);
+
+impl Date {
+    /// Builds a date, checking the day exists.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+
+    /// The date of a day counted from 1970-01-01 (Howard Hinnant's civil algorithm).
+    pub fn from_unix_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Whole months from `self` to `later` (0 when `later` is earlier).
+    pub fn whole_months_until(self, later: Date) -> u32 {
+        let mut months =
+            (later.year - self.year) * 12 + later.month as i32 - self.month as i32;
+        if later.day < self.day {
+            months -= 1;
+        }
+        months.max(0) as u32
+    }
+
+    /// The same day `n` months earlier (clamped to the month's last day).
+    pub fn months_before(self, n: u32) -> Date {
+        let total = self.year * 12 + self.month as i32 - 1 - n as i32;
+        let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+        let mut day = self.day;
+        loop {
+            if let Some(d) = Date::new(year, month, day) {
+                return d;
+            }
+            day -= 1;
+        }
+    }
+}
+
+impl FromStr for Date {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || DateError(s.to_string());
+        let mut parts = s.trim().splitn(3, '-');
+        let y = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        let m = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        let d = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        Date::new(y, m, d).ok_or_else(err)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_days_map_to_civil_dates() {
+        assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_days(20_416).to_string(), "2025-11-24");
+        assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn whole_months_count_only_completed_months() {
+        let start: Date = "2025-01-31".parse().unwrap();
+        assert_eq!(start.whole_months_until("2025-02-28".parse().unwrap()), 0);
+        assert_eq!(start.whole_months_until("2025-03-31".parse().unwrap()), 2);
+        assert_eq!(start.whole_months_until("2024-03-31".parse().unwrap()), 0);
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        assert!("2025-02-29".parse::<Date>().is_err());
+        assert!("2025-13-01".parse::<Date>().is_err());
+        assert!("yesterday".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn months_before_clamps_to_the_last_day() {
+        let d: Date = "2026-03-31".parse().unwrap();
+        assert_eq!(d.months_before(1).to_string(), "2026-02-28");
+        assert_eq!(d.months_before(15).to_string(), "2024-12-31");
+    }
+}

@@ -1,0 +1,322 @@
+//! Organisations, their sites, staff, what staff hold (qualifications and
+//! signed-off evidence) and local vacancies.
+
+use crate::{Result, StorageError, Store, split_list};
+use pathwise_domain::Date;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+
+/// A site of an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What it is, e.g. "Acute hospital".
+    pub kind: String,
+}
+
+/// A member of staff to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    /// Their site.
+    pub site_id: i64,
+    /// Full name.
+    pub name: String,
+    /// Code of their current role.
+    pub role_code: String,
+    /// When they started in that role.
+    pub role_started: Date,
+    /// Their line manager's staff record.
+    pub manager_id: Option<i64>,
+    /// Stated interests: role codes or pathway family codes.
+    pub interests: Vec<String>,
+}
+
+/// A member of staff as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Their id.
+    pub id: i64,
+    /// Their organisation.
+    pub org_id: i64,
+    /// Their site.
+    pub site_id: i64,
+    /// The site's name.
+    pub site_name: String,
+    /// Full name.
+    pub name: String,
+    /// Code of their current role.
+    pub role_code: String,
+    /// When they started in that role.
+    pub role_started: Date,
+    /// Their line manager's staff record.
+    pub manager_id: Option<i64>,
+    /// Their line manager's name.
+    pub manager_name: Option<String>,
+    /// Stated interests.
+    pub interests: Vec<String>,
+}
+
+/// A named person who can help, with their role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Helper {
+    /// Their name.
+    pub name: String,
+    /// Code of the role they hold.
+    pub role_code: String,
+}
+
+const PERSON_SELECT: &str = "SELECT p.id, p.org_id, p.site_id, s.name AS site_name, p.name, p.role_code, \
+     p.role_started, p.manager_id, m.name AS manager_name, p.interests \
+     FROM people p JOIN sites s ON s.id = p.site_id LEFT JOIN people m ON m.id = p.manager_id";
+
+fn person_from_row(row: &AnyRow) -> Result<Person> {
+    let started: String = row.try_get("role_started")?;
+    Ok(Person {
+        id: row.try_get("id")?,
+        org_id: row.try_get("org_id")?,
+        site_id: row.try_get("site_id")?,
+        site_name: row.try_get("site_name")?,
+        name: row.try_get("name")?,
+        role_code: row.try_get("role_code")?,
+        role_started: started
+            .parse()
+            .map_err(|_| StorageError::Invalid(format!("stored date '{started}'")))?,
+        manager_id: row.try_get("manager_id")?,
+        manager_name: row.try_get("manager_name")?,
+        interests: split_list(&row.try_get::<String, _>("interests")?),
+    })
+}
+
+/// Creates an organisation and returns its id.
+pub async fn create_organisation(store: &Store, code: &str, name: &str) -> Result<i64> {
+    let row = sqlx::query("INSERT INTO organisations (code, name) VALUES ($1, $2) RETURNING id")
+        .bind(code)
+        .bind(name)
+        .fetch_one(store.pool())
+        .await
+        .map_err(|e| crate::conflict_on_unique(e, format!("organisation '{code}' already exists")))?;
+    Ok(row.try_get("id")?)
+}
+
+/// An organisation's id and name, by code.
+pub async fn organisation_by_code(store: &Store, code: &str) -> Result<Option<(i64, String)>> {
+    let row = sqlx::query("SELECT id, name FROM organisations WHERE code = $1")
+        .bind(code)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("id")?, r.try_get("name")?)),
+        None => None,
+    })
+}
+
+/// An organisation's name.
+pub async fn organisation_name(store: &Store, org_id: i64) -> Result<String> {
+    let row = sqlx::query("SELECT name FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(StorageError::NotFound("organisation"))?;
+    Ok(row.try_get("name")?)
+}
+
+/// Adds a site to an organisation and returns its id.
+pub async fn create_site(store: &Store, org_id: i64, name: &str, kind: &str) -> Result<i64> {
+    let row = sqlx::query("INSERT INTO sites (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
+        .bind(org_id)
+        .bind(name)
+        .bind(kind)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// An organisation's sites, by name.
+pub async fn sites(store: &Store, org_id: i64) -> Result<Vec<Site>> {
+    let rows = sqlx::query("SELECT id, name, kind FROM sites WHERE org_id = $1 ORDER BY name")
+        .bind(org_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Site {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+            })
+        })
+        .collect()
+}
+
+/// Adds staff in one transaction and returns their ids in order. Every site
+/// must belong to the organisation.
+pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> Result<Vec<i64>> {
+    let own_sites: Vec<i64> = sites(store, org_id).await?.iter().map(|s| s.id).collect();
+    if let Some((i, p)) = people.iter().enumerate().find(|(_, p)| !own_sites.contains(&p.site_id)) {
+        return Err(StorageError::Invalid(format!(
+            "person {} ({}): site {} is not one of this organisation's sites",
+            i + 1,
+            p.name,
+            p.site_id
+        )));
+    }
+    let mut tx = store.pool().begin().await?;
+    let mut ids = Vec::with_capacity(people.len());
+    for chunk in people.chunks(200) {
+        let mut sql = String::from(
+            "INSERT INTO people (org_id, site_id, name, role_code, role_started, manager_id, interests) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 7;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+        for p in chunk {
+            q = q
+                .bind(org_id)
+                .bind(p.site_id)
+                .bind(&p.name)
+                .bind(&p.role_code)
+                .bind(p.role_started.to_string())
+                .bind(p.manager_id)
+                .bind(p.interests.join(","));
+        }
+        for row in q.fetch_all(&mut *tx).await? {
+            ids.push(row.try_get("id")?);
+        }
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Records qualifications or evidence people hold: (person, name, how evidenced).
+pub async fn insert_held_items(store: &Store, items: &[(i64, String, String)]) -> Result<()> {
+    let mut tx = store.pool().begin().await?;
+    for chunk in items.chunks(300) {
+        let mut sql = String::from("INSERT INTO held_items (person_id, name, detail) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
+        }
+        let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+        for (p, n, d) in chunk {
+            q = q.bind(*p).bind(n).bind(d);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the open posts for a role at a site.
+pub async fn set_vacancies(store: &Store, site_id: i64, role_code: &str, open_posts: u32) -> Result<()> {
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM vacancies WHERE site_id = $1 AND role_code = $2")
+        .bind(site_id)
+        .bind(role_code)
+        .execute(&mut *tx)
+        .await?;
+    if open_posts > 0 {
+        sqlx::query("INSERT INTO vacancies (site_id, role_code, open_posts) VALUES ($1, $2, $3)")
+            .bind(site_id)
+            .bind(role_code)
+            .bind(i64::from(open_posts))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Open posts at a site, by role code.
+pub async fn site_vacancies(store: &Store, site_id: i64) -> Result<HashMap<String, u32>> {
+    let rows = sqlx::query("SELECT role_code, open_posts FROM vacancies WHERE site_id = $1")
+        .bind(site_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("role_code")?, r.try_get::<i64, _>("open_posts")? as u32)))
+        .collect()
+}
+
+/// One member of staff, whatever their organisation (callers check access).
+pub async fn person(store: &Store, id: i64) -> Result<Option<Person>> {
+    let row = sqlx::query(AssertSqlSafe(format!("{PERSON_SELECT} WHERE p.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(person_from_row).transpose()
+}
+
+/// The people a manager line-manages, by name.
+pub async fn reports_of(store: &Store, manager_id: i64) -> Result<Vec<Person>> {
+    let rows = sqlx::query(AssertSqlSafe(format!("{PERSON_SELECT} WHERE p.manager_id = $1 ORDER BY p.name")))
+        .bind(manager_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(person_from_row).collect()
+}
+
+/// What a person holds: name -> how it was evidenced.
+pub async fn held_items(store: &Store, person_id: i64) -> Result<HashMap<String, String>> {
+    let rows = sqlx::query("SELECT name, detail FROM held_items WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("detail")?)))
+        .collect()
+}
+
+/// Named people at a site holding any of `role_codes`, by name.
+pub async fn people_in_roles_at_site(
+    store: &Store,
+    site_id: i64,
+    role_codes: &[String],
+) -> Result<Vec<Helper>> {
+    if role_codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..role_codes.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT name, role_code FROM people WHERE site_id = $1 AND role_code IN ({}) ORDER BY name",
+        placeholders.join(",")
+    );
+    let mut q = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql)).bind(site_id);
+    for c in role_codes {
+        q = q.bind(c);
+    }
+    Ok(q.fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|(name, role_code)| Helper { name, role_code })
+        .collect())
+}
+
+/// How many staff an organisation has.
+pub async fn count_people(store: &Store, org_id: i64) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM people WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}

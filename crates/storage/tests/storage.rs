@@ -1,0 +1,324 @@
+//! One storage test-suite, run on SQLite always and on PostgreSQL when
+//! `PATHWISE_TEST_POSTGRES_URL` is set (`.ci/run` always sets it). Each test
+//! gets a fresh database.
+
+use pathwise_domain::{AppRole, Catalogue, Date, PathwayFamily, Role, StaffGroup};
+use pathwise_storage::people::NewPerson;
+use pathwise_storage::{Backend, StorageError, Store, accounts, audit, catalogue, people};
+
+const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
+
+async fn fresh(backend: Backend) -> Option<Store> {
+    let tag: u64 = rand::random();
+    let url = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("pathwise-test-{tag:016x}.sqlite"));
+            format!("sqlite://{}", path.display())
+        }
+        Backend::Postgres => {
+            let base = std::env::var("PATHWISE_TEST_POSTGRES_URL").ok()?;
+            let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
+            let name = format!("pathwise_test_{tag:016x}");
+            admin.execute_admin(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            admin.close().await;
+            let (head, _) = base.rsplit_once('/').expect("database URL has a path");
+            format!("{head}/{name}")
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    Some(store)
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                let store = super::fresh(pathwise_storage::Backend::Sqlite).await.unwrap();
+                super::$name(store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                let Some(store) = super::fresh(pathwise_storage::Backend::Postgres).await else {
+                    eprintln!("PATHWISE_TEST_POSTGRES_URL not set: PostgreSQL case not run");
+                    return;
+                };
+                super::$name(store).await;
+            })*
+        }
+    };
+}
+
+on_both!(
+    core_catalogue_round_trips,
+    dropping_a_role_in_use_is_refused_and_nothing_changes,
+    local_roles_belong_to_their_organisation_only,
+    site_transitions_show_only_at_their_site,
+    people_managers_holdings_vacancies_and_helpers,
+    adding_staff_is_all_or_nothing,
+    accounts_sessions_and_tokens,
+    failed_sign_ins_are_counted_and_cleared,
+    audit_trail_is_append_only,
+);
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+async fn org_with_sites(store: &Store, code: &str) -> (i64, i64, i64) {
+    let org = people::create_organisation(store, code, "Test trust").await.unwrap();
+    let a = people::create_site(store, org, "Acute", "Acute hospital").await.unwrap();
+    let b = people::create_site(store, org, "Community", "Community services").await.unwrap();
+    (org, a, b)
+}
+
+fn local_role(code: &str) -> Role {
+    Role {
+        code: code.into(),
+        title: "Discharge coordinator".into(),
+        band: "4".parse().unwrap(),
+        staff_group: StaffGroup::CentralFunctions,
+        career_level: 4,
+        family: PathwayFamily::Administration,
+        clinical: false,
+    }
+}
+
+async fn core_catalogue_round_trips(store: Store) {
+    let cat = Catalogue::parse(CORE).unwrap();
+    catalogue::replace_core(&store, &cat).await.unwrap();
+    let back = catalogue::export_core(&store).await.unwrap();
+    assert_eq!(back, cat);
+    assert_eq!(catalogue::core_version(&store).await.unwrap().as_deref(), Some("2026.1"));
+    // Loading it again replaces rather than duplicates.
+    catalogue::replace_core(&store, &cat).await.unwrap();
+    assert_eq!(catalogue::export_core(&store).await.unwrap().roles.len(), cat.roles.len());
+}
+
+async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
+    let cat = Catalogue::parse(CORE).unwrap();
+    catalogue::replace_core(&store, &cat).await.unwrap();
+    let (org, site, _) = org_with_sites(&store, "T1").await;
+    people::insert_people(
+        &store,
+        org,
+        &[NewPerson {
+            site_id: site,
+            name: "Ada Quill".into(),
+            role_code: "phlebotomist".into(),
+            role_started: date("2024-01-01"),
+            manager_id: None,
+            interests: vec![],
+        }],
+    )
+    .await
+    .unwrap();
+    let mut smaller = cat.clone();
+    smaller.roles.retain(|r| r.code != "phlebotomist");
+    smaller.transitions.retain(|t| {
+        t.from != "phlebotomist" && t.to != "phlebotomist" && !t.helpers.iter().any(|h| h == "phlebotomist")
+    });
+    let err = catalogue::replace_core(&store, &smaller).await.unwrap_err();
+    assert!(err.to_string().contains("phlebotomist"), "{err}");
+    assert_eq!(catalogue::export_core(&store).await.unwrap(), cat);
+}
+
+async fn local_roles_belong_to_their_organisation_only(store: Store) {
+    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap()).await.unwrap();
+    let (org, _, _) = org_with_sites(&store, "T1").await;
+    let (other, _, _) = org_with_sites(&store, "T2").await;
+    catalogue::add_local_role(&store, org, None, &local_role("discharge-coordinator"))
+        .await
+        .unwrap();
+    let clash = catalogue::add_local_role(&store, org, None, &local_role("hcsw")).await;
+    assert!(matches!(clash, Err(StorageError::Conflict(_))), "{clash:?}");
+    let mine = catalogue::role_map(&store, org).await.unwrap();
+    let theirs = catalogue::role_map(&store, other).await.unwrap();
+    assert!(mine.contains_key("discharge-coordinator"));
+    assert!(!theirs.contains_key("discharge-coordinator"));
+    assert_eq!(mine.len(), theirs.len() + 1);
+    // Another organisation may use the same local code.
+    catalogue::add_local_role(&store, other, None, &local_role("discharge-coordinator"))
+        .await
+        .unwrap();
+    // A site of another organisation is refused.
+    let (_, other_site, _) = org_with_sites(&store, "T3").await;
+    let wrong = catalogue::add_local_role(&store, org, Some(other_site), &local_role("x-role")).await;
+    assert!(matches!(wrong, Err(StorageError::Invalid(_))), "{wrong:?}");
+}
+
+async fn site_transitions_show_only_at_their_site(store: Store) {
+    let cat = Catalogue::parse(CORE).unwrap();
+    catalogue::replace_core(&store, &cat).await.unwrap();
+    let (org, acute, community) = org_with_sites(&store, "T1").await;
+    catalogue::add_local_role(&store, org, None, &local_role("discharge-coordinator"))
+        .await
+        .unwrap();
+    let mut t = cat.transitions.iter().find(|t| t.from == "hcsw").unwrap().clone();
+    t.to = "discharge-coordinator".into();
+    t.helpers = vec!["team-leader".into()];
+    catalogue::add_local_transition(&store, org, Some(acute), &t).await.unwrap();
+    let at_acute = catalogue::transitions_from(&store, org, acute, "hcsw").await.unwrap();
+    let at_comm = catalogue::transitions_from(&store, org, community, "hcsw").await.unwrap();
+    assert_eq!(at_acute.len(), at_comm.len() + 1);
+    let added = at_acute.iter().find(|x| x.to == "discharge-coordinator").unwrap();
+    assert_eq!(added.requirements, t.requirements);
+    // Unknown roles are refused with the role named.
+    t.to = "astronaut".into();
+    let err = catalogue::add_local_transition(&store, org, None, &t).await.unwrap_err();
+    assert!(err.to_string().contains("astronaut"), "{err}");
+}
+
+async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
+    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap()).await.unwrap();
+    let (org, acute, community) = org_with_sites(&store, "T1").await;
+    let boss = people::insert_people(
+        &store,
+        org,
+        &[
+            NewPerson {
+                site_id: acute,
+                name: "Mo Ward".into(),
+                role_code: "ward-manager".into(),
+                role_started: date("2020-05-01"),
+                manager_id: None,
+                interests: vec![],
+            },
+            NewPerson {
+                site_id: acute,
+                name: "Pat Educator".into(),
+                role_code: "practice-educator".into(),
+                role_started: date("2021-05-01"),
+                manager_id: None,
+                interests: vec![],
+            },
+            NewPerson {
+                site_id: community,
+                name: "Cy Educator".into(),
+                role_code: "practice-educator".into(),
+                role_started: date("2021-05-01"),
+                manager_id: None,
+                interests: vec![],
+            },
+        ],
+    )
+    .await
+    .unwrap()[0];
+    let ids = people::insert_people(
+        &store,
+        org,
+        &[NewPerson {
+            site_id: acute,
+            name: "Lee Learner".into(),
+            role_code: "hcsw".into(),
+            role_started: date("2024-03-15"),
+            manager_id: Some(boss),
+            interests: vec!["health".into(), "nurse-adult".into()],
+        }],
+    )
+    .await
+    .unwrap();
+    let p = people::person(&store, ids[0]).await.unwrap().unwrap();
+    assert_eq!(p.manager_name.as_deref(), Some("Mo Ward"));
+    assert_eq!(p.site_name, "Acute");
+    assert_eq!(p.role_started, date("2024-03-15"));
+    assert_eq!(p.interests, vec!["health", "nurse-adult"]);
+    let team = people::reports_of(&store, boss).await.unwrap();
+    assert_eq!(team.iter().map(|p| p.id).collect::<Vec<_>>(), ids);
+
+    people::insert_held_items(&store, &[(ids[0], "Care Certificate".into(), "Signed off".into())])
+        .await
+        .unwrap();
+    assert_eq!(
+        people::held_items(&store, ids[0]).await.unwrap().get("Care Certificate").map(String::as_str),
+        Some("Signed off")
+    );
+    people::set_vacancies(&store, acute, "senior-hcsw", 3).await.unwrap();
+    people::set_vacancies(&store, acute, "senior-hcsw", 2).await.unwrap();
+    assert_eq!(people::site_vacancies(&store, acute).await.unwrap().get("senior-hcsw"), Some(&2));
+    assert!(people::site_vacancies(&store, community).await.unwrap().is_empty());
+
+    let helpers = people::people_in_roles_at_site(&store, acute, &["practice-educator".into()])
+        .await
+        .unwrap();
+    assert_eq!(helpers.len(), 1, "only the educator at the learner's site");
+    assert_eq!(helpers[0].name, "Pat Educator");
+    assert_eq!(people::count_people(&store, org).await.unwrap(), 4);
+}
+
+async fn adding_staff_is_all_or_nothing(store: Store) {
+    let (org, acute, _) = org_with_sites(&store, "T1").await;
+    let (_, foreign_site, _) = org_with_sites(&store, "T2").await;
+    let ok = NewPerson {
+        site_id: acute,
+        name: "Good Row".into(),
+        role_code: "hcsw".into(),
+        role_started: date("2024-01-01"),
+        manager_id: None,
+        interests: vec![],
+    };
+    let bad = NewPerson {
+        site_id: foreign_site,
+        name: "Bad Row".into(),
+        ..ok.clone()
+    };
+    let err = people::insert_people(&store, org, &[ok.clone(), bad]).await.unwrap_err();
+    assert!(err.to_string().contains("person 2 (Bad Row)"), "{err}");
+    assert_eq!(people::count_people(&store, org).await.unwrap(), 0);
+}
+
+async fn accounts_sessions_and_tokens(store: Store) {
+    let (org, _, _) = org_with_sites(&store, "T1").await;
+    let new = accounts::NewAccount {
+        org_id: org,
+        person_id: None,
+        email: "Admin@Example.test",
+        display_name: "Admin",
+        password_hash: "$argon2id$fake",
+        roles: &[AppRole::LdAdmin, AppRole::SystemAdmin],
+    };
+    let id = accounts::create(&store, &new, 100).await.unwrap();
+    let dup = accounts::create(&store, &new, 100).await;
+    assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
+    let a = accounts::by_email(&store, "admin@example.TEST").await.unwrap().unwrap();
+    assert_eq!(a.id, id);
+    assert_eq!(a.roles, vec![AppRole::LdAdmin, AppRole::SystemAdmin]);
+
+    accounts::start_session(&store, "h1", id, "csrf1", 100, 200).await.unwrap();
+    let (who, csrf) = accounts::session(&store, "h1", 150).await.unwrap().unwrap();
+    assert_eq!((who.id, csrf.as_str()), (id, "csrf1"));
+    assert!(accounts::session(&store, "h1", 200).await.unwrap().is_none(), "expired");
+    accounts::end_session(&store, "h1").await.unwrap();
+    assert!(accounts::session(&store, "h1", 150).await.unwrap().is_none());
+
+    let t = accounts::create_token(&store, id, "laptop", "th1", "pw_abcd", 100).await.unwrap();
+    assert_eq!(accounts::account_for_token(&store, "th1", 120).await.unwrap().unwrap().id, id);
+    assert_eq!(accounts::tokens(&store, id).await.unwrap()[0].last_used_at, Some(120));
+    assert!(!accounts::revoke_token(&store, id + 1, t, 130).await.unwrap(), "not theirs");
+    assert!(accounts::revoke_token(&store, id, t, 130).await.unwrap());
+    assert!(accounts::account_for_token(&store, "th1", 140).await.unwrap().is_none());
+}
+
+async fn failed_sign_ins_are_counted_and_cleared(store: Store) {
+    for at in [10, 20, 30] {
+        accounts::record_failure(&store, "x@y.test", at).await.unwrap();
+    }
+    assert_eq!(accounts::failures_since(&store, "X@y.test", 15).await.unwrap(), 2);
+    accounts::clear_failures(&store, "x@y.test").await.unwrap();
+    assert_eq!(accounts::failures_since(&store, "x@y.test", 0).await.unwrap(), 0);
+}
+
+async fn audit_trail_is_append_only(store: Store) {
+    let (org, _, _) = org_with_sites(&store, "T1").await;
+    audit::record(&store, Some(org), None, 5, "access.denied", "person:9", "other org").await.unwrap();
+    audit::record(&store, Some(org), None, 6, "catalogue.role_added", "role:x", "").await.unwrap();
+    let all = audit::list(&store, org, None, 10, 0).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].action, "catalogue.role_added", "newest first");
+    let denied = audit::list(&store, org, Some("access.denied"), 10, 0).await.unwrap();
+    assert_eq!(denied.len(), 1);
+    assert!(store.execute_admin("UPDATE audit_events SET detail = 'changed'").await.is_err());
+    assert!(store.execute_admin("DELETE FROM audit_events").await.is_err());
+    assert_eq!(audit::list(&store, org, None, 10, 0).await.unwrap().len(), 2);
+}
