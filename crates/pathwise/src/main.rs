@@ -1,1 +1,350 @@
-fn main() {}
+//! The `pathwise` command: serve the web app, run the demo organisation,
+//! apply migrations, create an admin, and import or export the catalogue.
+#![forbid(unsafe_code)]
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
+use pathwise_domain::{AppRole, Catalogue};
+use pathwise_storage::{Store, accounts, catalogue, people};
+use pathwise_web::{AppState, auth};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "pathwise",
+    version,
+    about = "Pathwise: clear career routes for healthcare support workers",
+    long_about = "Pathwise shows every support worker their next three career options, the \
+                  evidence they need and who will help, on an NHS-style career framework.\n\n\
+                  Start with `pathwise demo` to explore a demo trust in your browser."
+)]
+struct Cli {
+    /// Log as JSON lines instead of text.
+    #[arg(long, global = true, env = "PATHWISE_LOG_JSON")]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArgs {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB. Defaults to a
+    /// SQLite file in the data folder.
+    #[arg(long, env = "PATHWISE_DATABASE_URL")]
+    database: Option<String>,
+    /// Folder for the SQLite file (default: $XDG_DATA_HOME/pathwise or ~/.local/share/pathwise).
+    #[arg(long, env = "PATHWISE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", env = "PATHWISE_BIND")]
+    bind: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080, env = "PATHWISE_PORT")]
+    port: u16,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "PATHWISE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Folder of the NHS.UK frontend's built files (default: the npm-installed package).
+    #[arg(long, env = "PATHWISE_ASSETS_DIR")]
+    assets_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Pathwise. Starts empty except for the core catalogue and the
+    /// admins made with `pathwise admin create`.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Build the demo trust (once) and serve it, printing the sign-in accounts.
+    Demo {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Number of staff in the demo trust.
+        #[arg(long, default_value_t = 1500)]
+        staff: usize,
+        /// Seed for the demo's random choices.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Build the demo and exit without serving.
+        #[arg(long)]
+        build_only: bool,
+    },
+    /// Apply database migrations and load the core catalogue if missing.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Import or export the core career framework.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an L&D and system admin for an organisation (made if new). The
+    /// password is read from PATHWISE_ADMIN_PASSWORD or standard input.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the app.
+        #[arg(long)]
+        name: String,
+        /// Organisation code, e.g. the ODS code RXX.
+        #[arg(long)]
+        org_code: String,
+        /// Organisation name, needed when the organisation is new.
+        #[arg(long)]
+        org_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Replace the core catalogue with a TOML file, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The catalogue file.
+        file: PathBuf,
+    },
+    /// Write the core catalogue as TOML (to standard output without a file).
+    Export {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Where to write it.
+        file: Option<PathBuf>,
+    },
+}
+
+fn data_dir(db: &DatabaseArgs) -> Result<PathBuf> {
+    if let Some(d) = &db.data_dir {
+        return Ok(d.clone());
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .context("set --data-dir: neither XDG_DATA_HOME nor HOME is set")?;
+    Ok(base.join("pathwise"))
+}
+
+async fn open(db: &DatabaseArgs, file_name: &str) -> Result<Store> {
+    let url = match &db.database {
+        Some(url) => url.clone(),
+        None => {
+            let dir = data_dir(db)?;
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            format!("sqlite://{}", dir.join(file_name).display())
+        }
+    };
+    let store = Store::connect(&url).await.with_context(|| "connecting to the database")?;
+    store.migrate().await.context("applying migrations")?;
+    pathwise_demo::ensure_core_catalogue(&store).await?;
+    Ok(store)
+}
+
+async fn serve(store: Store, args: &ServeArgs, banner: impl FnOnce(&str)) -> Result<()> {
+    let assets_dir = args.assets_dir.clone().unwrap_or_else(pathwise_web::default_assets_dir);
+    if !assets_dir.join("nhsuk-frontend.min.css").exists() {
+        tracing::warn!(dir = %assets_dir.display(), "NHS.UK frontend not found: run `npm ci` in the repository");
+    }
+    let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .await
+        .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
+    let addr = listener.local_addr()?;
+    banner(&format!("http://{addr}/"));
+    let state = AppState {
+        store,
+        assets_dir,
+        secure_cookies: args.secure_cookies,
+    };
+    pathwise_web::serve(listener, state).await
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { db, serve: args } => {
+            let store = open(&db, "pathwise.sqlite").await?;
+            serve(store, &args, |url| {
+                println!("Pathwise is running at {url}");
+                let _ = std::io::stdout().flush();
+            })
+            .await
+        }
+        Command::Demo {
+            db,
+            serve: args,
+            staff,
+            seed,
+            build_only,
+        } => {
+            let store = open(&db, "demo.sqlite").await?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(format!("Building the demo trust ({staff} staff)..."));
+            bar.enable_steady_tick(Duration::from_millis(120));
+            let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD)).await??;
+            let spec = DemoSpec {
+                seed,
+                staff,
+                today: pathwise_web::today(),
+            };
+            let demo = pathwise_demo::build(&store, spec, &hash).await?;
+            bar.finish_and_clear();
+            let accounts_text: Vec<String> = demo
+                .accounts
+                .iter()
+                .map(|a| format!("  {:<30} {}", a.email, a.who))
+                .collect();
+            let intro = format!(
+                "{} ({} staff)\nSign in with any of these accounts, password `{DEMO_PASSWORD}`:\n{}",
+                demo.org_name,
+                demo.staff,
+                accounts_text.join("\n")
+            );
+            if build_only {
+                println!("{intro}");
+                return Ok(());
+            }
+            serve(store, &args, |url| {
+                println!("{intro}\nPathwise demo is running at {url}  (press Ctrl-C to stop)");
+                let _ = std::io::stdout().flush();
+            })
+            .await
+        }
+        Command::Migrate { db } => {
+            let store = open(&db, "pathwise.sqlite").await?;
+            let version = catalogue::core_version(&store).await?.unwrap_or_default();
+            println!("Database is up to date; core catalogue version {version}.");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    db,
+                    email,
+                    name,
+                    org_code,
+                    org_name,
+                },
+        } => {
+            let password = match std::env::var("PATHWISE_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    if std::io::stdin().is_terminal() {
+                        eprint!("Password for {email} (at least 12 characters): ");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if password.chars().count() < 12 {
+                bail!("password: use at least 12 characters");
+            }
+            if !email.contains('@') {
+                bail!("email: '{email}' is not an email address");
+            }
+            let store = open(&db, "pathwise.sqlite").await?;
+            let org_id = match people::organisation_by_code(&store, &org_code).await? {
+                Some((id, _)) => id,
+                None => {
+                    let Some(org_name) = org_name else {
+                        bail!("org-name: organisation {org_code} is new, so give its name with --org-name");
+                    };
+                    people::create_organisation(&store, &org_code, &org_name).await?
+                }
+            };
+            let hash = auth::hash_password(&password)?;
+            accounts::create(
+                &store,
+                &accounts::NewAccount {
+                    org_id,
+                    person_id: None,
+                    email: &email,
+                    display_name: &name,
+                    password_hash: &hash,
+                    roles: &[AppRole::LdAdmin, AppRole::SystemAdmin],
+                },
+                auth::now(),
+            )
+            .await?;
+            println!("Created admin {email} for organisation {org_code}.");
+            Ok(())
+        }
+        Command::Catalogue {
+            command: CatalogueCommand::Import { db, file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let cat = Catalogue::parse(&text).with_context(|| format!("{}", file.display()))?;
+            let store = open(&db, "pathwise.sqlite").await?;
+            catalogue::replace_core(&store, &cat).await?;
+            println!(
+                "Imported catalogue version {}: {} roles, {} transitions.",
+                cat.version,
+                cat.roles.len(),
+                cat.transitions.len()
+            );
+            Ok(())
+        }
+        Command::Catalogue {
+            command: CatalogueCommand::Export { db, file },
+        } => {
+            let store = open(&db, "pathwise.sqlite").await?;
+            let text = catalogue::export_core(&store).await?.to_toml();
+            match file {
+                Some(f) => std::fs::write(&f, text).with_context(|| format!("writing {}", f.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PATHWISE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cli.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -287,28 +287,33 @@ pub async fn held_items(store: &Store, person_id: i64) -> Result<HashMap<String,
         .collect()
 }
 
-/// Named people at a site holding any of `role_codes`, by name.
-pub async fn people_in_roles_at_site(
+/// Named people in an organisation holding any of `role_codes`, at one site
+/// or at any, by name, with the person's own id.
+pub async fn people_in_roles(
     store: &Store,
-    site_id: i64,
+    org_id: i64,
+    site_id: Option<i64>,
     role_codes: &[String],
-) -> Result<Vec<Helper>> {
+) -> Result<Vec<(i64, Helper)>> {
     if role_codes.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..role_codes.len()).map(|i| format!("${}", i + 2)).collect();
+    let placeholders: Vec<String> = (0..role_codes.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
-        "SELECT name, role_code FROM people WHERE site_id = $1 AND role_code IN ({}) ORDER BY name",
+        "SELECT id, name, role_code FROM people WHERE org_id = $1 AND ($2 = 0 OR site_id = $2) \
+         AND role_code IN ({}) ORDER BY name, id",
         placeholders.join(",")
     );
-    let mut q = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql)).bind(site_id);
+    let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql))
+        .bind(org_id)
+        .bind(site_id.unwrap_or(0));
     for c in role_codes {
         q = q.bind(c);
     }
     Ok(q.fetch_all(store.pool())
         .await?
         .into_iter()
-        .map(|(name, role_code)| Helper { name, role_code })
+        .map(|(id, name, role_code)| (id, Helper { name, role_code }))
         .collect())
 }
 

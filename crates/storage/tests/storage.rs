@@ -239,11 +239,12 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
     assert_eq!(people::site_vacancies(&store, acute).await.unwrap().get("senior-hcsw"), Some(&2));
     assert!(people::site_vacancies(&store, community).await.unwrap().is_empty());
 
-    let helpers = people::people_in_roles_at_site(&store, acute, &["practice-educator".into()])
-        .await
-        .unwrap();
+    let educators = ["practice-educator".to_string()];
+    let helpers = people::people_in_roles(&store, org, Some(acute), &educators).await.unwrap();
     assert_eq!(helpers.len(), 1, "only the educator at the learner's site");
-    assert_eq!(helpers[0].name, "Pat Educator");
+    assert_eq!(helpers[0].1.name, "Pat Educator");
+    let anywhere = people::people_in_roles(&store, org, None, &educators).await.unwrap();
+    assert_eq!(anywhere.len(), 2);
     assert_eq!(people::count_people(&store, org).await.unwrap(), 4);
 }
 

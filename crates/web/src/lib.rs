@@ -1,1 +1,80 @@
+//! Pathwise on the web: server-rendered pages in the NHS.UK design system
+//! (they work without JavaScript) and a JSON API under `/api/v1` described by
+//! `/api/openapi.json`. Every route checks who is asking and which
+//! organisation they belong to.
+#![forbid(unsafe_code)]
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod next_options;
+pub mod pages;
+pub mod views;
+pub mod wire;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use pathwise_domain::Date;
+use pathwise_storage::Store;
+use std::path::PathBuf;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The NHS.UK frontend's built files (`node_modules/nhsuk-frontend/dist/nhsuk`).
+    pub assets_dir: PathBuf,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Where `npm ci` puts the NHS.UK frontend, found from this crate's source
+/// folder so that it does not depend on the working directory.
+pub fn default_assets_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../node_modules/nhsuk-frontend/dist/nhsuk")
+}
+
+/// Today's date from the system clock (UTC).
+pub fn today() -> Date {
+    Date::from_unix_days(auth::now().div_euclid(86_400))
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let assets = ServeDir::new(&state.assets_dir);
+    Router::new()
+        .merge(pages::router())
+        .layer(middleware::from_fn_with_state(state.clone(), views::html_errors))
+        .merge(api::router())
+        .nest_service("/assets/nhsuk", assets)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on a bound listener until ctrl-c.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! Who is asking: passwords (argon2), server-side sessions in an HttpOnly
+//! SameSite cookie, personal API tokens, CSRF tokens and sign-in throttling.
+//! Only hashes of session and API tokens are stored.
+
+use crate::AppState;
+use crate::error::{Error, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::header;
+use pathwise_domain::{AppRole, Viewer};
+use pathwise_storage::accounts::{self, Account};
+use pathwise_storage::{audit, people};
+use sha2::{Digest, Sha256};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "pathwise_session";
+/// The cookie holding the sign-in form's CSRF token (before there is a session).
+pub const SIGN_IN_CSRF_COOKIE: &str = "pathwise_signin_csrf";
+/// How long a session lasts, in seconds.
+pub const SESSION_SECONDS: i64 = 8 * 3600;
+/// Failed sign-ins allowed per email in [`THROTTLE_WINDOW_SECONDS`].
+pub const MAX_FAILURES: i64 = 5;
+/// The window for counting failed sign-ins.
+pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt_bytes = [0u8; 16];
+    rand::fill(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))?
+        .to_string())
+}
+
+/// Whether `password` matches a stored argon2 hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A random token: 32 bytes as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    hex(&bytes)
+}
+
+/// SHA-256 of a token, as hex: what is stored.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares secrets without an early exit.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Reads a cookie from the request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, and Secure when configured.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
+    format!(
+        "{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+/// The signed-in person making a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// Their account.
+    pub account: Account,
+    /// What the access rules need.
+    pub viewer: Viewer,
+    /// The session's CSRF token (absent for API tokens, which need none).
+    pub csrf: Option<String>,
+}
+
+impl CurrentUser {
+    /// Whether they hold a role.
+    pub fn has(&self, role: AppRole) -> bool {
+        self.viewer.has(role)
+    }
+
+    /// Checks a submitted form's CSRF token against the session's.
+    pub fn check_csrf(&self, submitted: &str) -> Result<()> {
+        match &self.csrf {
+            Some(expected) if same_secret(expected, submitted) => Ok(()),
+            _ => Err(Error::Csrf),
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn viewer_for(state: &AppState, account: &Account) -> Result<Viewer> {
+    let site_id = match account.person_id {
+        Some(pid) => people::person(&state.store, pid).await?.map(|p| p.site_id),
+        None => None,
+    };
+    Ok(Viewer {
+        org_id: account.org_id,
+        person_id: account.person_id,
+        site_id,
+        roles: account.roles.clone(),
+    })
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let api = parts.uri.path().starts_with("/api/");
+        let now = now();
+        // An API token in the Authorization header wins over a cookie.
+        if let Some(bearer) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        {
+            let account = accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)
+                .await?
+                .ok_or(Error::Unauthenticated { api })?;
+            let viewer = viewer_for(state, &account).await?;
+            return Ok(CurrentUser {
+                account,
+                viewer,
+                csrf: None,
+            });
+        }
+        let token = cookie(parts, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
+        let (account, csrf) = accounts::session(&state.store, &token_hash(token), now)
+            .await?
+            .ok_or(Error::Unauthenticated { api })?;
+        let viewer = viewer_for(state, &account).await?;
+        Ok(CurrentUser {
+            account,
+            viewer,
+            csrf: Some(csrf),
+        })
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(u) => Ok(Some(u)),
+            Err(Error::Unauthenticated { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Records that someone asked for something that is not theirs, then answers 404.
+pub async fn refuse(state: &AppState, user: &CurrentUser, subject: &str) -> Error {
+    tracing::warn!(user = user.account.id, subject, "access refused");
+    if let Err(e) = audit::record(
+        &state.store,
+        Some(user.account.org_id),
+        Some(user.account.id),
+        now(),
+        "access.denied",
+        subject,
+        &format!("{} asked for {subject}", user.account.email),
+    )
+    .await
+    {
+        return Error::Internal(e.into());
+    }
+    Error::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("Correct horse", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashes_are_stable() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash("x"), token_hash("x"));
+        assert_ne!(token_hash("x"), "x");
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

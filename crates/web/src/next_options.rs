@@ -1,0 +1,98 @@
+//! Builds a person's next options from what is stored: the one place pages,
+//! the team view and the API get them from, so everyone who asks about the
+//! same person sees the same answer.
+
+use crate::AppState;
+use crate::error::Result;
+use crate::wire::{HelperDoc, NextOptionsDoc, OptionDoc, PersonDoc};
+use pathwise_domain::{Date, PersonProfile, RankingWeights, rank_next_options};
+use pathwise_storage::people::Person;
+use pathwise_storage::{catalogue, people};
+
+/// How many options a person is shown.
+pub const OPTIONS_SHOWN: usize = 3;
+/// How many named people per helping role.
+const PEOPLE_PER_HELPING_ROLE: usize = 2;
+/// The role asked to find help when nobody at the site holds a helping role.
+const FALLBACK_HELPER_ROLE: &str = "ld-lead";
+
+/// The ranked next options for `person`, as of `today`.
+pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Result<NextOptionsDoc> {
+    let store = &state.store;
+    let roles = catalogue::role_map(store, person.org_id).await?;
+    let current = roles
+        .get(&person.role_code)
+        .cloned()
+        .ok_or(pathwise_storage::StorageError::NotFound("role"))?;
+    let transitions =
+        catalogue::transitions_from(store, person.org_id, person.site_id, &person.role_code).await?;
+    let months_in_role = person.role_started.whole_months_until(today);
+    let profile = PersonProfile {
+        role_code: person.role_code.clone(),
+        months_in_role,
+        held: people::held_items(store, person.id).await?,
+        interests: person.interests.clone(),
+        local_vacancies: people::site_vacancies(store, person.site_id).await?,
+    };
+    let ranked = rank_next_options(
+        &profile,
+        &current,
+        &transitions,
+        &roles,
+        RankingWeights::default(),
+        OPTIONS_SHOWN,
+    );
+    let mut options = Vec::with_capacity(ranked.len());
+    for (i, o) in ranked.iter().enumerate() {
+        let mut helpers = Vec::new();
+        if let Some(manager) = &person.manager_name {
+            helpers.push(HelperDoc {
+                name: manager.clone(),
+                role: "Line manager".into(),
+                helps_with: "agrees release time and signs off workplace evidence".into(),
+            });
+        }
+        let found =
+            people::people_in_roles(store, person.org_id, Some(person.site_id), &o.transition.helpers)
+                .await?;
+        let mut named = 0;
+        for code in &o.transition.helpers {
+            for (_, h) in found
+                .iter()
+                .filter(|(id, h)| &h.role_code == code && *id != person.id)
+                .take(PEOPLE_PER_HELPING_ROLE)
+            {
+                named += 1;
+                helpers.push(HelperDoc {
+                    name: h.name.clone(),
+                    role: roles.get(code).map_or(code.clone(), |r| r.title.clone()),
+                    helps_with: format!("knows the {} route", o.role.title.to_lowercase()),
+                });
+            }
+        }
+        if named == 0 {
+            let leads = people::people_in_roles(
+                store,
+                person.org_id,
+                None,
+                &[FALLBACK_HELPER_ROLE.to_string()],
+            )
+            .await?;
+            for (_, h) in leads.into_iter().take(1) {
+                helpers.push(HelperDoc {
+                    name: h.name,
+                    role: roles
+                        .get(FALLBACK_HELPER_ROLE)
+                        .map_or("Learning and development lead".into(), |r| r.title.clone()),
+                    helps_with: "finds you a mentor for this route (nobody at your site holds it yet)"
+                        .into(),
+                });
+            }
+        }
+        options.push(OptionDoc::new(i + 1, o, helpers));
+    }
+    Ok(NextOptionsDoc {
+        person: PersonDoc::new(person, &current, months_in_role),
+        options,
+    })
+}

@@ -1,0 +1,850 @@
+//! Page routes: sign-in, a person's next options, the team view, the career
+//! framework (with local additions for L&D admins), API tokens and the audit
+//! trail. Every handler takes the signed-in user and asks the domain's access
+//! rules before reading anyone's record.
+
+use crate::auth::{self, CurrentUser, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
+use crate::error::{Error, Result};
+use crate::next_options;
+use crate::views::*;
+use crate::wire::NextOptionsDoc;
+use crate::{AppState, today};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use pathwise_domain::access::RecordOwner;
+use pathwise_domain::{
+    AppRole, Date, PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup,
+    Transition,
+};
+use pathwise_storage::catalogue::Scope;
+use pathwise_storage::people::Person;
+use pathwise_storage::{accounts, audit, catalogue, people};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/sign-in", get(sign_in_form).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/me", get(my_options))
+        .route("/people/{id}", get(person_options))
+        .route("/team", get(team))
+        .route("/team.csv", get(team_csv))
+        .route("/catalogue", get(catalogue_list))
+        .route("/catalogue/roles", post(add_role))
+        .route("/catalogue/roles/{code}", get(role_detail))
+        .route("/catalogue/transitions", post(add_transition))
+        .route("/account/tokens", get(tokens).post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/audit", get(audit_page))
+        .route("/admin/audit.csv", get(audit_csv))
+}
+
+async fn home(user: Option<CurrentUser>) -> Redirect {
+    match user {
+        None => Redirect::to("/sign-in"),
+        Some(u) if u.has(AppRole::Manager) => Redirect::to("/team"),
+        Some(u) if u.account.person_id.is_some() && !u.has(AppRole::Analyst) => {
+            Redirect::to("/me")
+        }
+        Some(_) => Redirect::to("/catalogue"),
+    }
+}
+
+// ---- sign in and out -------------------------------------------------------
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn sign_in_page(state: &AppState, email: &str, errors: Vec<FieldError>, status: StatusCode) -> Response {
+    let csrf = auth::random_token();
+    let cookie = auth::set_cookie(state, SIGN_IN_CSRF_COOKIE, &csrf, 3600);
+    let page = SignInPage {
+        layout: Layout::anonymous("Sign in"),
+        form_csrf: csrf,
+        email: email.to_string(),
+        errors,
+    };
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+async fn sign_in_form(State(state): State<AppState>, user: Option<CurrentUser>) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    sign_in_page(&state, "", Vec::new(), StatusCode::OK)
+}
+
+fn field(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A fixed argon2 hash checked when no account matches, so that a wrong
+/// email takes as long as a wrong password.
+const NO_ACCOUNT_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2c2Pj0bXyMxvYbwBLm0GrwXL2m7NLk0tQdxl8m4X5SQ";
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response> {
+    let cookie_csrf = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SIGN_IN_CSRF_COOKIE)
+        .map(|(_, v)| v.to_string());
+    let email = form.email.trim().to_lowercase();
+    if !cookie_csrf.is_some_and(|c| auth::same_secret(&c, &form.csrf)) {
+        let e = field("email", "Your sign-in form had expired. Enter your details again");
+        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::FORBIDDEN));
+    }
+    let mut errors = Vec::new();
+    if email.is_empty() {
+        errors.push(field("email", "Enter your email address"));
+    } else if !email.contains('@') {
+        errors.push(field("email", "Enter an email address in the correct format, like name@example.org"));
+    }
+    if form.password.is_empty() {
+        errors.push(field("password", "Enter your password"));
+    }
+    if !errors.is_empty() {
+        return Ok(sign_in_page(&state, &email, errors, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let now = auth::now();
+    let account = accounts::by_email(&state.store, &email).await?;
+    let org = account.as_ref().map(|a| a.org_id);
+    let recent = accounts::failures_since(&state.store, &email, now - auth::THROTTLE_WINDOW_SECONDS).await?;
+    if recent >= auth::MAX_FAILURES {
+        audit::record(&state.store, org, None, now, "sign_in.throttled", &email, "too many failed attempts").await?;
+        let e = field(
+            "password",
+            "Too many failed attempts. Wait 15 minutes, then try again, or ask your system administrator to help",
+        );
+        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::TOO_MANY_REQUESTS));
+    }
+    let hash = account.as_ref().map_or(NO_ACCOUNT_HASH, |a| a.password_hash.as_str()).to_string();
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    let Some(account) = account.filter(|_| ok) else {
+        accounts::record_failure(&state.store, &email, now).await?;
+        audit::record(&state.store, org, None, now, "sign_in.failed", &email, "wrong email or password").await?;
+        let e = field("password", "The email address or password is not right. Check them and try again");
+        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::UNAUTHORIZED));
+    };
+    accounts::clear_failures(&state.store, &email).await?;
+    let token = auth::random_token();
+    let csrf = auth::random_token();
+    accounts::start_session(
+        &state.store,
+        &auth::token_hash(&token),
+        account.id,
+        &csrf,
+        now,
+        now + auth::SESSION_SECONDS,
+    )
+    .await?;
+    audit::record(&state.store, Some(account.org_id), Some(account.id), now, "sign_in.succeeded", &email, "").await?;
+    let session = auth::set_cookie(&state, SESSION_COOKIE, &token, auth::SESSION_SECONDS);
+    let clear = auth::set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/".to_string())],
+        [(header::SET_COOKIE, session)],
+        [(header::SET_COOKIE, clear)],
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    if let Some(token) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+    {
+        accounts::end_session(&state.store, &auth::token_hash(&token)).await?;
+    }
+    let clear = auth::set_cookie(&state, SESSION_COOKIE, "", 0);
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/sign-in".to_string())], [(header::SET_COOKIE, clear)]).into_response())
+}
+
+// ---- next options ----------------------------------------------------------
+
+/// Finds a person the user may see, or refuses (404, audited).
+pub async fn visible_person(state: &AppState, user: &CurrentUser, id: i64) -> Result<Person> {
+    let person = people::person(&state.store, id).await?;
+    match person {
+        Some(p)
+            if user.viewer.may_view_person(&RecordOwner {
+                org_id: p.org_id,
+                person_id: p.id,
+                manager_id: p.manager_id,
+                site_id: p.site_id,
+            }) =>
+        {
+            Ok(p)
+        }
+        _ => Err(auth::refuse(state, user, &format!("person:{id}")).await),
+    }
+}
+
+/// The next options of a person the user may see.
+pub async fn options_for(state: &AppState, user: &CurrentUser, id: i64) -> Result<NextOptionsDoc> {
+    let person = visible_person(state, user, id).await?;
+    next_options::for_person(state, &person, today()).await
+}
+
+async fn my_options(State(state): State<AppState>, user: CurrentUser) -> Result<NextOptionsPage> {
+    let id = user.account.person_id.ok_or(Error::NotFound)?;
+    let doc = options_for(&state, &user, id).await?;
+    Ok(NextOptionsPage {
+        layout: Layout::for_user("Your next steps", &user, "/me"),
+        doc,
+        own: true,
+    })
+}
+
+async fn person_options(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<NextOptionsPage> {
+    let doc = options_for(&state, &user, id).await?;
+    let own = user.account.person_id == Some(id);
+    Ok(NextOptionsPage {
+        layout: Layout::for_user(format!("Next steps for {}", doc.person.name), &user, if own { "/me" } else { "/team" }),
+        doc,
+        own,
+    })
+}
+
+// ---- team ------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct SortQuery {
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+}
+
+const TEAM_COLUMNS: [(&str, &str); 5] = [
+    ("name", "Name"),
+    ("role", "Role"),
+    ("band", "Band"),
+    ("option", "Top next option"),
+    ("readiness", "Readiness"),
+];
+
+async fn team_rows(state: &AppState, user: &CurrentUser, q: &SortQuery) -> Result<Vec<TeamRow>> {
+    if !user.has(AppRole::Manager) {
+        return Err(auth::refuse(state, user, "team").await);
+    }
+    let me = user.account.person_id.ok_or(Error::NotFound)?;
+    let today = today();
+    let mut rows = Vec::new();
+    for p in people::reports_of(&state.store, me).await? {
+        let doc = next_options::for_person(state, &p, today).await?;
+        let top = doc.options.first();
+        rows.push(TeamRow {
+            id: p.id,
+            name: p.name.clone(),
+            role: doc.person.role.title.clone(),
+            band: doc.person.role.band.clone(),
+            top_option: top.map(|o| o.role.title.clone()),
+            readiness: top.map(|o| o.readiness_percent()),
+        });
+    }
+    let band_rank = |b: &str| b.parse::<pathwise_domain::Band>().map(|b| b.rank()).unwrap_or(0.0);
+    rows.sort_by(|a, b| {
+        let ord = match q.sort.as_str() {
+            "role" => a.role.cmp(&b.role),
+            "band" => band_rank(&a.band).total_cmp(&band_rank(&b.band)),
+            "option" => a.top_option.cmp(&b.top_option),
+            "readiness" => a.readiness.cmp(&b.readiness),
+            _ => std::cmp::Ordering::Equal,
+        };
+        ord.then_with(|| a.name.cmp(&b.name))
+    });
+    if q.dir == "desc" {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+async fn team(State(state): State<AppState>, user: CurrentUser, Query(q): Query<SortQuery>) -> Result<TeamPage> {
+    let rows = team_rows(&state, &user, &q).await?;
+    let sort = if q.sort.is_empty() { "name" } else { q.sort.as_str() };
+    let columns = TEAM_COLUMNS
+        .iter()
+        .map(|(key, label)| {
+            let current = *key == sort;
+            let desc = current && q.dir == "desc";
+            SortLink {
+                key,
+                label,
+                href: format!("/team?sort={key}&dir={}", if current && !desc { "desc" } else { "asc" }),
+                aria_sort: match (current, desc) {
+                    (false, _) => "none",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                },
+            }
+        })
+        .collect();
+    Ok(TeamPage {
+        layout: Layout::for_user("My team", &user, "/team"),
+        rows,
+        columns,
+        csv_href: format!("/team.csv?sort={sort}&dir={}", if q.dir == "desc" { "desc" } else { "asc" }),
+    })
+}
+
+fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Writes rows as CSV, protecting spreadsheet users from formula injection.
+fn to_csv(header_row: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header_row).map_err(|e| Error::Internal(e.into()))?;
+    for row in rows {
+        let safe: Vec<String> = row
+            .into_iter()
+            .map(|c| if c.starts_with(['=', '+', '-', '@']) { format!("'{c}") } else { c })
+            .collect();
+        w.write_record(&safe).map_err(|e| Error::Internal(e.into()))?;
+    }
+    w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))
+}
+
+async fn team_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Query<SortQuery>) -> Result<Response> {
+    let rows = team_rows(&state, &user, &q).await?;
+    let body = to_csv(
+        &["person_id", "name", "role", "band", "top_next_option", "readiness_percent"],
+        rows.into_iter().map(|r| {
+            vec![
+                r.id.to_string(),
+                r.name,
+                r.role,
+                r.band,
+                r.top_option.unwrap_or_default(),
+                r.readiness.map(|p| p.to_string()).unwrap_or_default(),
+            ]
+        }),
+    )?;
+    Ok(csv_response("team.csv", body))
+}
+
+// ---- career framework ------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct CatalogueQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    family: String,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    added: Option<String>,
+}
+
+const ROLES_PER_PAGE: usize = 25;
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &CatalogueQuery,
+    errors: Vec<FieldError>,
+    form: HashMap<String, String>,
+) -> Result<CataloguePage> {
+    let org = user.account.org_id;
+    let roles = catalogue::roles_for_org(&state.store, org).await?;
+    let transitions = catalogue::transitions_for_org(&state.store, org).await?;
+    let sites = people::sites(&state.store, org).await?;
+    let site_name = |id: i64| sites.iter().find(|s| s.id == id).map_or(String::new(), |s| s.name.clone());
+    let needle = query.q.trim().to_lowercase();
+    let matching: Vec<_> = roles
+        .iter()
+        .filter(|r| needle.is_empty() || r.role.title.to_lowercase().contains(&needle) || r.role.code.contains(&needle))
+        .filter(|r| query.family.is_empty() || r.role.family.code() == query.family)
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(ROLES_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let link = |p: usize| format!("/catalogue?q={}&family={}&page={p}", encode(&query.q), encode(&query.family));
+    let rows = matching
+        .iter()
+        .skip((page - 1) * ROLES_PER_PAGE)
+        .take(ROLES_PER_PAGE)
+        .map(|r| CatalogueRow {
+            role: (&r.role).into(),
+            scope: match r.scope {
+                Scope::Core => "Core".into(),
+                Scope::Local(None) => "Local".into(),
+                Scope::Local(Some(s)) => format!("Local: {}", site_name(s)),
+            },
+            ways_on: transitions.iter().filter(|t| t.transition.from == r.role.code).count(),
+        })
+        .collect();
+    let mut role_choices: Vec<Choice> = roles
+        .iter()
+        .map(|r| Choice {
+            value: r.role.code.clone(),
+            label: format!("{} (band {})", r.role.title, r.role.band),
+            selected: false,
+        })
+        .collect();
+    role_choices.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(CataloguePage {
+        layout: Layout::for_user("Career framework", user, "/catalogue"),
+        version: catalogue::core_version(&state.store).await?.unwrap_or_else(|| "not loaded".into()),
+        rows,
+        q: query.q.clone(),
+        families: PathwayFamily::ALL
+            .iter()
+            .map(|f| Choice {
+                value: f.code().into(),
+                label: f.label().into(),
+                selected: f.code() == query.family,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+        prev_href: (page > 1).then(|| link(page - 1)),
+        next_href: (page < pages).then(|| link(page + 1)),
+        can_edit: user.viewer.may_edit_framework(),
+        sites: sites
+            .iter()
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: s.name.clone(),
+                selected: false,
+            })
+            .collect(),
+        staff_groups: StaffGroup::ALL
+            .iter()
+            .map(|g| Choice {
+                value: g.name().into(),
+                label: g.name().into(),
+                selected: false,
+            })
+            .collect(),
+        role_choices,
+        errors,
+        form,
+        notice: match query.added.as_deref() {
+            Some("role") => Some("The local role was added.".into()),
+            Some("transition") => Some("The local route was added.".into()),
+            _ => None,
+        },
+    })
+}
+
+async fn catalogue_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CatalogueQuery>,
+) -> Result<CataloguePage> {
+    catalogue_page(&state, &user, &q, Vec::new(), HashMap::new()).await
+}
+
+async fn role_detail(State(state): State<AppState>, user: CurrentUser, Path(code): Path<String>) -> Result<RolePage> {
+    let org = user.account.org_id;
+    let roles = catalogue::role_map(&state.store, org).await?;
+    let role = roles.get(&code).ok_or(Error::NotFound)?;
+    let title = |c: &str| roles.get(c).map_or(c.to_string(), |r| r.title.clone());
+    let ways_on = catalogue::transitions_for_org(&state.store, org)
+        .await?
+        .into_iter()
+        .filter(|t| t.transition.from == code)
+        .filter_map(|t| {
+            let to = roles.get(&t.transition.to)?;
+            Some(TransitionRow {
+                to: to.into(),
+                route: (&t.transition.route).into(),
+                requirements: t.transition.requirements.iter().map(describe_requirement).collect(),
+                helpers: t.transition.helpers.iter().map(|h| title(h)).collect(),
+                scope: if t.scope == Scope::Core { "core framework".into() } else { "local".into() },
+            })
+        })
+        .collect();
+    Ok(RolePage {
+        layout: Layout::for_user(role.title.clone(), &user, "/catalogue"),
+        role: role.into(),
+        ways_on,
+    })
+}
+
+fn describe_requirement(r: &Requirement) -> String {
+    match r.kind {
+        RequirementKind::Experience => format!("{} months in role", r.months.unwrap_or(0)),
+        RequirementKind::Qualification => format!("Qualification: {}", r.name),
+        RequirementKind::Evidence => format!("Evidence: {}", r.name),
+    }
+}
+
+fn form_site(form: &HashMap<String, String>) -> Option<i64> {
+    form.get("site").and_then(|s| s.parse().ok())
+}
+
+/// Reads the local-role form into a role, or the fields at fault.
+pub fn parse_role_form(form: &HashMap<String, String>) -> std::result::Result<Role, Vec<FieldError>> {
+    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let mut errors = Vec::new();
+    let code = get("code").to_lowercase();
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        errors.push(field("code", "Enter a code of lower-case letters, digits and hyphens, like discharge-coordinator"));
+    }
+    if get("title").is_empty() {
+        errors.push(field("title", "Enter the role's title"));
+    }
+    let band = get("band").parse();
+    if band.is_err() {
+        errors.push(field("band", "Enter an Agenda for Change band: 1 to 7, 8a to 8d, 9 or VSM"));
+    }
+    let level = get("career_level").parse::<u8>().ok().filter(|l| (1..=9).contains(l));
+    if level.is_none() {
+        errors.push(field("career_level", "Enter a career framework level from 1 to 9"));
+    }
+    let group = StaffGroup::from_name(get("staff_group"));
+    if group.is_none() {
+        errors.push(field("staff_group", "Choose a staff group"));
+    }
+    let family = PathwayFamily::from_code(get("family"));
+    if family.is_none() {
+        errors.push(field("role_family", "Choose a pathway family"));
+    }
+    match (band, level, group, family) {
+        (Ok(band), Some(career_level), Some(staff_group), Some(family)) if errors.is_empty() => Ok(Role {
+            code,
+            title: get("title").to_string(),
+            band,
+            staff_group,
+            career_level,
+            family,
+            clinical: get("clinical") != "no",
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Reads the local-transition form into a transition, or the fields at fault.
+pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Result<Transition, Vec<FieldError>> {
+    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let mut errors = Vec::new();
+    if get("from").is_empty() {
+        errors.push(field("from", "Choose the role the route starts from"));
+    }
+    if get("to").is_empty() {
+        errors.push(field("to", "Choose the role the route leads to"));
+    } else if get("to") == get("from") {
+        errors.push(field("to", "Choose a different role from the one the route starts from"));
+    }
+    if get("route_name").is_empty() {
+        errors.push(field("route_name", "Enter the route's name"));
+    }
+    let duration = get("duration_months").parse::<u32>().ok().filter(|d| (1..=72).contains(d));
+    if duration.is_none() {
+        errors.push(field("duration_months", "Enter a typical duration from 1 to 72 months"));
+    }
+    let mut requirements = Vec::new();
+    for (i, line) in get("requirements").lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        let parsed = line.split_once(':').and_then(|(k, v)| {
+            let kind = RequirementKind::from_code(&k.trim().to_lowercase())?;
+            let v = v.trim();
+            match kind {
+                RequirementKind::Experience => v.parse::<u32>().ok().filter(|m| *m <= 240).map(|m| Requirement {
+                    kind,
+                    name: "Time in current role".into(),
+                    months: Some(m),
+                    evidence_hint: None,
+                }),
+                _ if v.is_empty() => None,
+                _ => Some(Requirement {
+                    kind,
+                    name: v.to_string(),
+                    months: None,
+                    evidence_hint: None,
+                }),
+            }
+        });
+        match parsed {
+            Some(r) => requirements.push(r),
+            None => errors.push(field(
+                "requirements",
+                &format!(
+                    "Line {} of the requirements: start with qualification:, evidence: or experience: followed by a name or a number of months",
+                    i + 1
+                ),
+            )),
+        }
+    }
+    let code = get("standard_code").to_uppercase();
+    if !code.is_empty() && !(code.starts_with("ST") && code.len() == 6 && code[2..].chars().all(|c| c.is_ascii_digit())) {
+        errors.push(field("standard_code", "Enter a standard code like ST0217, or leave it blank"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Transition {
+        from: get("from").into(),
+        to: get("to").into(),
+        requirements,
+        route: Route {
+            kind: if code.is_empty() { RouteKind::Training } else { RouteKind::Apprenticeship },
+            name: get("route_name").into(),
+            standard_code: (!code.is_empty()).then_some(code),
+            level: None,
+            duration_months: duration.unwrap_or(1),
+            funding_band_gbp: None,
+            confirmed: false,
+        },
+        helpers: if get("helper").is_empty() { vec![] } else { vec![get("helper").into()] },
+    })
+}
+
+async fn framework_editor(state: &AppState, user: &CurrentUser, form: &HashMap<String, String>) -> Result<()> {
+    user.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    if !user.viewer.may_edit_framework() {
+        return Err(auth::refuse(state, user, "catalogue").await);
+    }
+    Ok(())
+}
+
+async fn rejected_form(state: &AppState, user: &CurrentUser, errors: Vec<FieldError>, form: HashMap<String, String>) -> Result<Response> {
+    let page = catalogue_page(state, user, &CatalogueQuery::default(), errors, form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn add_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let role = match parse_role_form(&form) {
+        Ok(r) => r,
+        Err(errors) => return rejected_form(&state, &user, errors, form).await,
+    };
+    match catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role).await {
+        Ok(()) => {}
+        Err(e @ (pathwise_storage::StorageError::Conflict(_) | pathwise_storage::StorageError::Invalid(_))) => {
+            let msg = e.to_string();
+            let message = msg.strip_prefix("code: ").unwrap_or(&msg);
+            return rejected_form(&state, &user, vec![field("code", &capital(message))], form).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), auth::now(), "catalogue.role_added", &format!("role:{}", role.code), &role.title).await?;
+    Ok(Redirect::to("/catalogue?added=role").into_response())
+}
+
+async fn add_transition(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let t = match parse_transition_form(&form) {
+        Ok(t) => t,
+        Err(errors) => return rejected_form(&state, &user, errors, form).await,
+    };
+    match catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t).await {
+        Ok(_) => {}
+        Err(e @ (pathwise_storage::StorageError::Conflict(_) | pathwise_storage::StorageError::Invalid(_))) => {
+            return rejected_form(&state, &user, vec![field("from", &capital(&e.to_string()))], form).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), auth::now(), "catalogue.transition_added", &format!("transition:{}->{}", t.from, t.to), &t.route.name).await?;
+    Ok(Redirect::to("/catalogue?added=transition").into_response())
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+// ---- API tokens ------------------------------------------------------------
+
+fn when(at: i64) -> String {
+    let d = Date::from_unix_days(at.div_euclid(86_400));
+    let secs = at.rem_euclid(86_400);
+    format!("{d} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+async fn tokens_page(state: &AppState, user: &CurrentUser, new_token: Option<String>, errors: Vec<FieldError>, notice: Option<String>) -> Result<TokensPage> {
+    let tokens = accounts::tokens(&state.store, user.account.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created: when(t.created_at),
+            last_used: t.last_used_at.map_or("Never".into(), when),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    Ok(TokensPage {
+        layout: Layout::for_user("API tokens", user, "/account/tokens"),
+        tokens,
+        new_token,
+        errors,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+struct RevokedQuery {
+    #[serde(default)]
+    revoked: Option<String>,
+}
+
+async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(q): Query<RevokedQuery>) -> Result<TokensPage> {
+    tokens_page(&state, &user, None, Vec::new(), q.revoked.map(|_| "The token was revoked.".into())).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(form): Form<TokenForm>) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        let errors = vec![field("name", "Enter a token name of up to 60 characters")];
+        let page = tokens_page(&state, &user, None, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let token = format!("pw_{}", auth::random_token());
+    let now = auth::now();
+    accounts::create_token(&state.store, user.account.id, name, &auth::token_hash(&token), &token[..10], now).await?;
+    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), now, "token.created", &format!("user:{}", user.account.id), name).await?;
+    Ok(tokens_page(&state, &user, Some(token), Vec::new(), None).await?.into_response())
+}
+
+async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Result<Redirect> {
+    user.check_csrf(&form.csrf)?;
+    let now = auth::now();
+    if !accounts::revoke_token(&state.store, user.account.id, id, now).await? {
+        return Err(auth::refuse(&state, &user, &format!("token:{id}")).await);
+    }
+    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), now, "token.revoked", &format!("token:{id}"), "").await?;
+    Ok(Redirect::to("/account/tokens?revoked=1"))
+}
+
+// ---- audit trail -----------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+const AUDIT_PER_PAGE: i64 = 50;
+
+async fn audit_rows(state: &AppState, user: &CurrentUser, q: &AuditQuery, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
+    if !user.viewer.may_edit_framework() {
+        return Err(auth::refuse(state, user, "audit").await);
+    }
+    let action = (!q.action.is_empty()).then_some(q.action.as_str());
+    Ok(audit::list(&state.store, user.account.org_id, action, limit, offset)
+        .await?
+        .into_iter()
+        .map(|e| AuditRow {
+            at: when(e.at),
+            action: e.action,
+            subject: e.subject,
+            detail: e.detail,
+        })
+        .collect())
+}
+
+async fn audit_page(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<AuditPage> {
+    let page = q.page.unwrap_or(1).max(1);
+    let mut rows = audit_rows(&state, &user, &q, AUDIT_PER_PAGE + 1, (page - 1) * AUDIT_PER_PAGE).await?;
+    let more = rows.len() as i64 > AUDIT_PER_PAGE;
+    rows.truncate(AUDIT_PER_PAGE as usize);
+    let link = |p: i64| format!("/admin/audit?action={}&page={p}", encode(&q.action));
+    Ok(AuditPage {
+        layout: Layout::for_user("Audit trail", &user, "/admin/audit"),
+        rows,
+        action: q.action.clone(),
+        page,
+        next_href: more.then(|| link(page + 1)),
+        prev_href: (page > 1).then(|| link(page - 1)),
+    })
+}
+
+async fn audit_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Response> {
+    let rows = audit_rows(&state, &user, &q, 100_000, 0).await?;
+    let body = to_csv(
+        &["at_utc", "action", "subject", "detail"],
+        rows.into_iter().map(|r| vec![r.at, r.action, r.subject, r.detail]),
+    )?;
+    Ok(csv_response("audit.csv", body))
+}

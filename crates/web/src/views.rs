@@ -1,0 +1,394 @@
+//! Page views: one askama template struct per page, all sharing the layout
+//! (header, navigation, skip link, footer) of the NHS.UK design system.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::wire::{NextOptionsDoc, RoleDoc};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use pathwise_domain::AppRole;
+
+/// A link in the header navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its text.
+    pub label: &'static str,
+    /// Whether it is the current section.
+    pub current: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// The page title (before " - Pathwise").
+    pub title: String,
+    /// The signed-in person's name.
+    pub user_name: Option<String>,
+    /// The session's CSRF token, for the sign-out form.
+    pub csrf: String,
+    /// Header navigation.
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    /// The layout for a signed-in person, `section` marking the current link.
+    pub fn for_user(title: impl Into<String>, user: &CurrentUser, section: &str) -> Layout {
+        let mut nav = Vec::new();
+        let mut add = |href: &'static str, label: &'static str| {
+            nav.push(NavItem {
+                href,
+                label,
+                current: href == section,
+            })
+        };
+        if user.account.person_id.is_some() && !user.has(AppRole::Analyst) {
+            add("/me", "My next steps");
+        }
+        if user.has(AppRole::Manager) {
+            add("/team", "My team");
+        }
+        add("/catalogue", "Career framework");
+        if user.viewer.may_edit_framework() {
+            add("/admin/audit", "Audit trail");
+        }
+        add("/account/tokens", "API tokens");
+        Layout {
+            title: title.into(),
+            user_name: Some(user.account.display_name.clone()),
+            csrf: user.csrf.clone().unwrap_or_default(),
+            nav,
+        }
+    }
+
+    /// The layout for someone not signed in.
+    pub fn anonymous(title: impl Into<String>) -> Layout {
+        Layout {
+            title: title.into(),
+            ..Layout::default()
+        }
+    }
+}
+
+/// A field error for the error summary and the field itself.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The field's id, linked from the summary.
+    pub field: String,
+    /// What to do, in plain words.
+    pub message: String,
+}
+
+/// Finds the error for a field, for templates.
+pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// The sign-in page.
+#[derive(Template, WebTemplate)]
+#[template(path = "sign_in.html")]
+pub struct SignInPage {
+    /// Layout.
+    pub layout: Layout,
+    /// The form's CSRF token.
+    pub form_csrf: String,
+    /// The email typed, kept after an error.
+    pub email: String,
+    /// Problems to show.
+    pub errors: Vec<FieldError>,
+}
+
+/// A person's next options (their own, or someone they may see).
+#[derive(Template, WebTemplate)]
+#[template(path = "next_options.html")]
+pub struct NextOptionsPage {
+    /// Layout.
+    pub layout: Layout,
+    /// The options.
+    pub doc: NextOptionsDoc,
+    /// Whether the viewer is the person themself.
+    pub own: bool,
+}
+
+/// One row of the team view.
+#[derive(Debug, Clone)]
+pub struct TeamRow {
+    /// Staff record id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Role title.
+    pub role: String,
+    /// AfC band.
+    pub band: String,
+    /// Top option's title, if any.
+    pub top_option: Option<String>,
+    /// Readiness for it, 0-100.
+    pub readiness: Option<u32>,
+}
+
+/// A sortable column of the team view.
+#[derive(Debug, Clone)]
+pub struct SortLink {
+    /// Column key.
+    pub key: &'static str,
+    /// Header text.
+    pub label: &'static str,
+    /// Link that sorts by it (toggling direction when already sorted by it).
+    pub href: String,
+    /// `ascending`, `descending` or `none`, for aria-sort.
+    pub aria_sort: &'static str,
+}
+
+/// The manager's team view.
+#[derive(Template, WebTemplate)]
+#[template(path = "team.html")]
+pub struct TeamPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Rows in the chosen order.
+    pub rows: Vec<TeamRow>,
+    /// Column headers.
+    pub columns: Vec<SortLink>,
+    /// The CSV export link with the same order.
+    pub csv_href: String,
+}
+
+/// A role row in the framework list.
+#[derive(Debug, Clone)]
+pub struct CatalogueRow {
+    /// The role.
+    pub role: RoleDoc,
+    /// "Core", "Local" or "Local: site name".
+    pub scope: String,
+    /// Transitions out of it.
+    pub ways_on: usize,
+}
+
+/// A choice in a select.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Submitted value.
+    pub value: String,
+    /// Shown text.
+    pub label: String,
+    /// Whether chosen.
+    pub selected: bool,
+}
+
+/// The career framework: roles, with local additions for L&D admins.
+#[derive(Template, WebTemplate)]
+#[template(path = "catalogue.html")]
+pub struct CataloguePage {
+    /// Layout.
+    pub layout: Layout,
+    /// Catalogue version.
+    pub version: String,
+    /// This page of roles.
+    pub rows: Vec<CatalogueRow>,
+    /// Search text.
+    pub q: String,
+    /// Family filter choices.
+    pub families: Vec<Choice>,
+    /// Current page, from 1.
+    pub page: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Roles matching in all.
+    pub total: usize,
+    /// Link to the previous page.
+    pub prev_href: Option<String>,
+    /// Link to the next page.
+    pub next_href: Option<String>,
+    /// Whether the viewer may add local roles and transitions.
+    pub can_edit: bool,
+    /// Sites for the forms.
+    pub sites: Vec<Choice>,
+    /// Staff groups for the role form.
+    pub staff_groups: Vec<Choice>,
+    /// Roles for the transition form.
+    pub role_choices: Vec<Choice>,
+    /// Problems with a submitted form.
+    pub errors: Vec<FieldError>,
+    /// Values typed into the forms, kept after an error.
+    pub form: std::collections::HashMap<String, String>,
+    /// A confirmation to show.
+    pub notice: Option<String>,
+}
+
+impl CataloguePage {
+    /// A typed value, or empty.
+    pub fn value(&self, key: &str) -> &str {
+        self.form.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// A transition in the role detail.
+#[derive(Debug, Clone)]
+pub struct TransitionRow {
+    /// Role it leads to.
+    pub to: RoleDoc,
+    /// Route.
+    pub route: crate::wire::RouteDoc,
+    /// Requirements, in words.
+    pub requirements: Vec<String>,
+    /// Helping roles' titles.
+    pub helpers: Vec<String>,
+    /// "Core" or "Local".
+    pub scope: String,
+}
+
+/// One role with the ways on from it.
+#[derive(Template, WebTemplate)]
+#[template(path = "role.html")]
+pub struct RolePage {
+    /// Layout.
+    pub layout: Layout,
+    /// The role.
+    pub role: RoleDoc,
+    /// Transitions out of it.
+    pub ways_on: Vec<TransitionRow>,
+}
+
+/// A token as listed to its owner.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub name: String,
+    /// First characters.
+    pub prefix: String,
+    /// Created, as a date.
+    pub created: String,
+    /// Last used, as a date.
+    pub last_used: String,
+    /// Whether revoked.
+    pub revoked: bool,
+}
+
+/// Personal API tokens.
+#[derive(Template, WebTemplate)]
+#[template(path = "tokens.html")]
+pub struct TokensPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Their tokens.
+    pub tokens: Vec<TokenRow>,
+    /// A token just made, shown once.
+    pub new_token: Option<String>,
+    /// Problems with the form.
+    pub errors: Vec<FieldError>,
+    /// A confirmation to show.
+    pub notice: Option<String>,
+}
+
+/// One audit event as shown.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    /// When, as UTC date and time.
+    pub at: String,
+    /// Action code.
+    pub action: String,
+    /// Subject.
+    pub subject: String,
+    /// Detail.
+    pub detail: String,
+}
+
+/// The organisation's audit trail.
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Events on this page.
+    pub rows: Vec<AuditRow>,
+    /// Action filter.
+    pub action: String,
+    /// Page number, from 1.
+    pub page: i64,
+    /// Link to the next (older) page.
+    pub next_href: Option<String>,
+    /// Link to the previous (newer) page.
+    pub prev_href: Option<String>,
+}
+
+/// An error page.
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// Layout.
+    pub layout: Layout,
+    /// Heading.
+    pub heading: String,
+    /// What to do.
+    pub message: String,
+}
+
+/// Turns the JSON error bodies of page routes into HTML error pages.
+pub async fn html_errors(State(_state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || !is_json {
+        return res;
+    }
+    let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+    let message = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(String::from))
+        .unwrap_or_default();
+    let heading = match status.as_u16() {
+        404 => "Page not found",
+        403 => "Your form had expired",
+        422 => "There is a problem",
+        429 => "Too many attempts",
+        _ => "Sorry, there is a problem with the service",
+    };
+    let page = ErrorPage {
+        layout: Layout::anonymous(heading),
+        heading: heading.to_string(),
+        message: if status.as_u16() == 404 {
+            "If you typed the web address, check it is correct. If you followed a link, the page may belong to someone else.".into()
+        } else {
+            capitalise(&message)
+        },
+    };
+    (status, page).into_response()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+macro_rules! field_errors {
+    ($($page:ty),*) => {$(
+        impl $page {
+            /// The error message for a field, if any.
+            pub fn err(&self, field: &str) -> Option<&str> {
+                error_for(&self.errors, field)
+            }
+
+            /// Whether a field has an error.
+            pub fn has_error(&self, field: &str) -> bool {
+                self.err(field).is_some()
+            }
+        }
+    )*};
+}
+
+field_errors!(SignInPage, CataloguePage, TokensPage);
