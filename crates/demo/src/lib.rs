@@ -410,7 +410,7 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
     // The demo learner: a band 3 HCSW in the first acute nursing team.
     let mut learner = new_person(site_ids[0], "Lena Brightwater".into(), "hcsw", today.months_before(14));
     learner.manager_id = Some(lead_ids[0]);
-    learner.interests = vec!["health".into(), "nurse-adult".into()];
+    learner.interests = vec!["senior-hcsw".into(), "nurse-adult".into()];
     members.insert(0, learner);
     let member_ids = people::insert_people(store, org_id, &members).await?;
     let learner_id = member_ids[0];
