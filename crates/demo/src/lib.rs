@@ -64,12 +64,46 @@ const FIRST: &[&str] = &[
     "Rhian", "Suki", "Tomasz", "Una", "Vikram", "Willa", "Yara", "Zain",
 ];
 const LAST: &[&str] = &[
-    "Ashdown", "Brightwater", "Calloway", "Dunmore", "Ellery", "Fairweather", "Greaves",
-    "Hollin", "Inchley", "Jarrow", "Kestrel", "Larkham", "Merriman", "Northcote", "Oakes",
-    "Pennant", "Quarrie", "Rowntree", "Saltash", "Thistlewood", "Underhill", "Vance", "Whitlow",
-    "Yarrow", "Zeal", "Okonjo", "Bhattar", "Castellane", "Duarte", "Evanov", "Farrant",
-    "Gallacher", "Haddow", "Iqbalani", "Jessop", "Kowalczyk", "Lindqvist", "Mbeki-Hart",
-    "Nakamura-Bell", "Ostrander",
+    "Ashdown",
+    "Brightwater",
+    "Calloway",
+    "Dunmore",
+    "Ellery",
+    "Fairweather",
+    "Greaves",
+    "Hollin",
+    "Inchley",
+    "Jarrow",
+    "Kestrel",
+    "Larkham",
+    "Merriman",
+    "Northcote",
+    "Oakes",
+    "Pennant",
+    "Quarrie",
+    "Rowntree",
+    "Saltash",
+    "Thistlewood",
+    "Underhill",
+    "Vance",
+    "Whitlow",
+    "Yarrow",
+    "Zeal",
+    "Okonjo",
+    "Bhattar",
+    "Castellane",
+    "Duarte",
+    "Evanov",
+    "Farrant",
+    "Gallacher",
+    "Haddow",
+    "Iqbalani",
+    "Jessop",
+    "Kowalczyk",
+    "Lindqvist",
+    "Mbeki-Hart",
+    "Nakamura-Bell",
+    "Ostrander",
 ];
 
 struct SiteSpec {
@@ -113,7 +147,11 @@ const THEATRE_TEAM: Team = Team {
 };
 const MATERNITY_TEAM: Team = Team {
     lead: "ward-manager",
-    members: &[("maternity-support-worker", 10), ("midwife", 12), ("hcsw", 2)],
+    members: &[
+        ("maternity-support-worker", 10),
+        ("midwife", 12),
+        ("hcsw", 2),
+    ],
 };
 const THERAPY_TEAM: Team = Team {
     lead: "service-manager",
@@ -364,19 +402,40 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
         site_ids.push(site_id);
         for code in s.helpers {
             for _ in 0..rng.random_range(1..=2) {
-                leaders.push(new_person(site_id, name(&mut rng), code, started(&mut rng, today, 120)));
+                leaders.push(new_person(
+                    site_id,
+                    name(&mut rng),
+                    code,
+                    started(&mut rng, today, 120),
+                ));
                 lead_roles.push(None);
             }
         }
     }
     // The L&D lead and the analyst sit at the acute site.
-    leaders.push(new_person(site_ids[0], "Rhian Ashdown".into(), "ld-lead", started(&mut rng, today, 60)));
+    leaders.push(new_person(
+        site_ids[0],
+        "Rhian Ashdown".into(),
+        "ld-lead",
+        started(&mut rng, today, 60),
+    ));
     lead_roles.push(Some("ld"));
-    leaders.push(new_person(site_ids[0], "Kofi Lindqvist".into(), "data-analyst", started(&mut rng, today, 60)));
+    leaders.push(new_person(
+        site_ids[0],
+        "Kofi Lindqvist".into(),
+        "data-analyst",
+        started(&mut rng, today, 60),
+    ));
     lead_roles.push(Some("analyst"));
     let leader_ids = people::insert_people(store, org_id, &leaders).await?;
-    let ld_id = leader_ids[lead_roles.iter().position(|r| *r == Some("ld")).unwrap_or(0)];
-    let analyst_id = leader_ids[lead_roles.iter().position(|r| *r == Some("analyst")).unwrap_or(0)];
+    let ld_id = leader_ids[lead_roles
+        .iter()
+        .position(|r| *r == Some("ld"))
+        .unwrap_or(0)];
+    let analyst_id = leader_ids[lead_roles
+        .iter()
+        .position(|r| *r == Some("analyst"))
+        .unwrap_or(0)];
 
     // Teams of about 20 under a manager, spread over the sites by share.
     let remaining = staff.saturating_sub(leaders.len());
@@ -387,7 +446,12 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
         let teams = (site_staff / 20).max(s.teams.len());
         for t in 0..teams {
             let team = &s.teams[t % s.teams.len()];
-            team_leads.push(new_person(site_ids[si], name(&mut rng), team.lead, started(&mut rng, today, 96)));
+            team_leads.push(new_person(
+                site_ids[si],
+                name(&mut rng),
+                team.lead,
+                started(&mut rng, today, 96),
+            ));
             team_plan.push((si, team, site_staff.div_ceil(teams)));
         }
     }
@@ -399,16 +463,27 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
     for ((si, team, size), lead_id) in team_plan.iter().zip(&lead_ids) {
         for _ in 0..size.saturating_sub(1) {
             let role = pick_weighted(&mut rng, team.members);
-            let mut p = new_person(site_ids[*si], name(&mut rng), role, started(&mut rng, today, 84));
+            let mut p = new_person(
+                site_ids[*si],
+                name(&mut rng),
+                role,
+                started(&mut rng, today, 84),
+            );
             p.manager_id = Some(*lead_id);
             if rng.random_bool(0.7) {
-                p.interests.push(INTERESTS[rng.random_range(0..INTERESTS.len())].to_string());
+                p.interests
+                    .push(INTERESTS[rng.random_range(0..INTERESTS.len())].to_string());
             }
             members.push(p);
         }
     }
     // The demo learner: a band 3 HCSW in the first acute nursing team.
-    let mut learner = new_person(site_ids[0], "Lena Brightwater".into(), "hcsw", today.months_before(14));
+    let mut learner = new_person(
+        site_ids[0],
+        "Lena Brightwater".into(),
+        "hcsw",
+        today.months_before(14),
+    );
     learner.manager_id = Some(lead_ids[0]);
     learner.interests = vec!["senior-hcsw".into(), "nurse-adult".into()];
     members.insert(0, learner);
@@ -427,10 +502,19 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
     }
     for (item, detail) in [
         ("Care Certificate", "Signed off by Marek Northcote"),
-        ("Functional skills English level 2", "Certificate seen by the L&D team"),
-        ("Observed clinical observations (NEWS2)", "Observed practice record, ward 7"),
+        (
+            "Functional skills English level 2",
+            "Certificate seen by the L&D team",
+        ),
+        (
+            "Observed clinical observations (NEWS2)",
+            "Observed practice record, ward 7",
+        ),
         ("Enhanced DBS check", "On file"),
-        ("Manager's support for release", "Release agreed for Tuesdays"),
+        (
+            "Manager's support for release",
+            "Release agreed for Tuesdays",
+        ),
     ] {
         held.push((learner_id, item.to_string(), detail.to_string()));
     }
@@ -453,7 +537,11 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
         ] {
             let posts = rng.random_range(0..=4u32);
             // The acute site is short of senior support workers.
-            let posts = if si == 0 && code == "senior-hcsw" { 3 } else { posts };
+            let posts = if si == 0 && code == "senior-hcsw" {
+                3
+            } else {
+                posts
+            };
             people::set_vacancies(store, *site_id, code, posts).await?;
         }
     }
@@ -461,10 +549,30 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
     // Sign-in accounts.
     let manager_id = lead_ids[0];
     let accounts_spec: [(&'static str, i64, &[AppRole], &str); 4] = [
-        (DEMO_EMAILS[0], learner_id, &[AppRole::Learner], "Lena Brightwater, healthcare support worker (band 3)"),
-        (DEMO_EMAILS[1], manager_id, &[AppRole::Manager, AppRole::Assessor], "Marek Northcote, ward manager (Lena's line manager)"),
-        (DEMO_EMAILS[2], ld_id, &[AppRole::LdAdmin], "Rhian Ashdown, learning and development lead"),
-        (DEMO_EMAILS[3], analyst_id, &[AppRole::Analyst], "Kofi Lindqvist, workforce analyst"),
+        (
+            DEMO_EMAILS[0],
+            learner_id,
+            &[AppRole::Learner],
+            "Lena Brightwater, healthcare support worker (band 3)",
+        ),
+        (
+            DEMO_EMAILS[1],
+            manager_id,
+            &[AppRole::Manager, AppRole::Assessor],
+            "Marek Northcote, ward manager (Lena's line manager)",
+        ),
+        (
+            DEMO_EMAILS[2],
+            ld_id,
+            &[AppRole::LdAdmin],
+            "Rhian Ashdown, learning and development lead",
+        ),
+        (
+            DEMO_EMAILS[3],
+            analyst_id,
+            &[AppRole::Analyst],
+            "Kofi Lindqvist, workforce analyst",
+        ),
     ];
     let mut out = Vec::new();
     for (email, person_id, roles, who) in accounts_spec {

@@ -204,7 +204,11 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
             assert!(cat.roles.iter().any(|r| r.family == family), "{family:?}");
         }
         // Every support-worker role has at least one way on.
-        let hcsw: Vec<_> = cat.transitions.iter().filter(|t| t.from == "hcsw").collect();
+        let hcsw: Vec<_> = cat
+            .transitions
+            .iter()
+            .filter(|t| t.from == "hcsw")
+            .collect();
         assert!(hcsw.len() >= 3);
     }
 

@@ -31,7 +31,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 
     /// The date of a day counted from 1970-01-01 (Howard Hinnant's civil algorithm).
@@ -50,8 +52,7 @@ impl Date {
 
     /// Whole months from `self` to `later` (0 when `later` is earlier).
     pub fn whole_months_until(self, later: Date) -> u32 {
-        let mut months =
-            (later.year - self.year) * 12 + later.month as i32 - self.month as i32;
+        let mut months = (later.year - self.year) * 12 + later.month as i32 - self.month as i32;
         if later.day < self.day {
             months -= 1;
         }

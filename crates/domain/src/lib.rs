@@ -17,4 +17,6 @@ pub use dates::Date;
 pub use framework::{
     PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
 };
-pub use options::{NextOption, OptionRequirement, PersonProfile, RankingWeights, rank_next_options};
+pub use options::{
+    NextOption, OptionRequirement, PersonProfile, RankingWeights, rank_next_options,
+};

@@ -190,21 +190,27 @@ fn assess(
     };
     let months_to_ready = experience_gap.max(missing_items * MONTHS_PER_MISSING_ITEM);
     let local_vacancies = person.local_vacancies.get(&role.code).copied().unwrap_or(0);
-    let matches_interest = person
-        .interests
-        .iter()
-        .any(|i| i == &role.code || i == role.family.code());
+    let interest_in_role = person.interests.iter().any(|i| i == &role.code);
+    let interest_in_family = person.interests.iter().any(|i| i == role.family.code());
+    let matches_interest = interest_in_role || interest_in_family;
     let score = w.readiness * readiness
         + w.demand * (f64::from(local_vacancies.min(5)) / 5.0)
         + w.interest * if matches_interest { 1.0 } else { 0.0 }
         + w.time_to_ready * (1.0 - f64::from(months_to_ready.min(24)) / 24.0);
+    let interest = match (interest_in_role, interest_in_family) {
+        (true, _) => Some("it is a role you said you are interested in".to_string()),
+        (false, true) => Some(format!(
+            "it matches your interest in {}",
+            role.family.label().to_lowercase()
+        )),
+        _ => None,
+    };
     let reason = explain(
         met,
         requirements.len(),
         local_vacancies,
-        matches_interest,
+        interest,
         months_to_ready,
-        role,
     );
     NextOption {
         transition: t.clone(),
@@ -224,27 +230,20 @@ fn explain(
     met: usize,
     total: usize,
     vacancies: u32,
-    interest: bool,
+    interest: Option<String>,
     months: u32,
-    role: &Role,
 ) -> String {
     let mut parts = Vec::new();
-    parts.push(if total == 0 {
-        "no entry requirements".to_string()
-    } else {
-        format!(
-            "you meet {met} of {total} requirements ({}%)",
-            (met * 100 + total / 2) / total
-        )
+    parts.push(match (met * 100 + total / 2).checked_div(total) {
+        None => "no entry requirements".to_string(),
+        Some(percent) => format!("you meet {met} of {total} requirements ({percent}%)"),
     });
     parts.push(match vacancies {
         0 => "no open vacancies at your site just now".to_string(),
         1 => "1 open vacancy at your site".to_string(),
         n => format!("{n} open vacancies at your site"),
     });
-    if interest {
-        parts.push(format!("it matches your interest in {}", role.family.label().to_lowercase()));
-    }
+    parts.extend(interest);
     parts.push(match months {
         0 => "you could apply now".to_string(),
         1 => "ready in about 1 month".to_string(),
@@ -353,11 +352,16 @@ mod tests {
     fn next_options_rank_ready_roles_first() {
         let w = world();
         let mut p = person();
-        p.held.insert("care certificate".into(), "Signed off 2025-03-01".into());
+        p.held
+            .insert("care certificate".into(), "Signed off 2025-03-01".into());
         let ts = vec![
             transition(
                 "phlebotomist",
-                vec![req(RequirementKind::Evidence, "Venepuncture competence", None)],
+                vec![req(
+                    RequirementKind::Evidence,
+                    "Venepuncture competence",
+                    None,
+                )],
             ),
             transition("senior-hcsw", vec![care_cert()]),
         ];
@@ -372,15 +376,27 @@ mod tests {
     #[test]
     fn only_the_top_three_are_returned_and_only_from_the_current_role() {
         let w = world();
-        let mut ts: Vec<Transition> = ["senior-hcsw", "phlebotomist", "ward-clerk", "nursing-associate"]
-            .iter()
-            .map(|c| transition(c, vec![]))
-            .collect();
+        let mut ts: Vec<Transition> = [
+            "senior-hcsw",
+            "phlebotomist",
+            "ward-clerk",
+            "nursing-associate",
+        ]
+        .iter()
+        .map(|c| transition(c, vec![]))
+        .collect();
         ts.push(Transition {
             from: "ward-clerk".into(),
             ..transition("phlebotomist", vec![])
         });
-        let out = rank_next_options(&person(), &w.current, &ts, &w.roles, RankingWeights::default(), 3);
+        let out = rank_next_options(
+            &person(),
+            &w.current,
+            &ts,
+            &w.roles,
+            RankingWeights::default(),
+            3,
+        );
         assert_eq!(out.len(), 3);
         assert!(out.iter().all(|o| o.transition.from == "hcsw"));
     }
@@ -389,17 +405,29 @@ mod tests {
     fn local_vacancies_and_interest_lift_an_option() {
         let w = world();
         let mut p = person();
-        let ts = vec![transition("phlebotomist", vec![]), transition("ward-clerk", vec![])];
+        let ts = vec![
+            transition("phlebotomist", vec![]),
+            transition("ward-clerk", vec![]),
+        ];
         let plain = rank_next_options(&p, &w.current, &ts, &w.roles, RankingWeights::default(), 3);
         assert_eq!(plain[0].role.code, "phlebotomist", "ties break by title");
         p.local_vacancies.insert("ward-clerk".into(), 2);
         p.interests.push("administration".into());
+        p.interests.push("phlebotomist".into());
         let lifted = rank_next_options(&p, &w.current, &ts, &w.roles, RankingWeights::default(), 3);
         assert_eq!(lifted[0].role.code, "ward-clerk");
         assert!(lifted[0].matches_interest);
         assert_eq!(lifted[0].local_vacancies, 2);
-        assert!(lifted[0].reason.contains("2 open vacancies at your site"), "{}", lifted[0].reason);
-        assert!(lifted[0].reason.contains("interest in administration"), "{}", lifted[0].reason);
+        assert!(
+            lifted[0].reason.contains("2 open vacancies at your site"),
+            "{}",
+            lifted[0].reason
+        );
+        assert!(
+            lifted[0].reason.contains("interest in administration"),
+            "{}",
+            lifted[0].reason
+        );
     }
 
     #[test]
@@ -409,12 +437,19 @@ mod tests {
         p.months_in_role = 4;
         let ts = vec![transition(
             "nursing-associate",
-            vec![req(RequirementKind::Experience, "Time in role", Some(12)), care_cert()],
+            vec![
+                req(RequirementKind::Experience, "Time in role", Some(12)),
+                care_cert(),
+            ],
         )];
         let out = rank_next_options(&p, &w.current, &ts, &w.roles, RankingWeights::default(), 3);
         assert_eq!(out[0].months_to_ready, 8);
         assert_eq!(out[0].readiness, 0.0);
-        assert!(out[0].requirements[0].evidence.contains("12 months in role needed; 4 so far"));
+        assert!(
+            out[0].requirements[0]
+                .evidence
+                .contains("12 months in role needed; 4 so far")
+        );
         assert!(out[0].reason.contains("ready in about 8 months"));
         assert_eq!(out[0].band_change, 1);
     }
@@ -430,13 +465,21 @@ mod tests {
                 care_cert(),
                 req(RequirementKind::Experience, "Time in role", Some(12)),
                 req(RequirementKind::Evidence, "Observed practice", None),
-                req(RequirementKind::Qualification, "Functional skills English level 2", None),
+                req(
+                    RequirementKind::Qualification,
+                    "Functional skills English level 2",
+                    None,
+                ),
             ],
         )];
         let out = rank_next_options(&p, &w.current, &ts, &w.roles, RankingWeights::default(), 3);
         assert_eq!(out[0].readiness, 0.5);
         assert_eq!(out[0].months_to_ready, 2 * MONTHS_PER_MISSING_ITEM);
-        assert!(out[0].reason.starts_with("First because you meet 2 of 4 requirements (50%)"));
+        assert!(
+            out[0]
+                .reason
+                .starts_with("First because you meet 2 of 4 requirements (50%)")
+        );
     }
 
     #[test]
@@ -458,14 +501,33 @@ mod tests {
     #[test]
     fn the_same_inputs_give_the_same_order() {
         let w = world();
-        let ts: Vec<Transition> = ["senior-hcsw", "phlebotomist", "ward-clerk", "nursing-associate"]
-            .iter()
-            .map(|c| transition(c, vec![]))
-            .collect();
-        let a = rank_next_options(&person(), &w.current, &ts, &w.roles, RankingWeights::default(), 3);
+        let ts: Vec<Transition> = [
+            "senior-hcsw",
+            "phlebotomist",
+            "ward-clerk",
+            "nursing-associate",
+        ]
+        .iter()
+        .map(|c| transition(c, vec![]))
+        .collect();
+        let a = rank_next_options(
+            &person(),
+            &w.current,
+            &ts,
+            &w.roles,
+            RankingWeights::default(),
+            3,
+        );
         let mut rev = ts.clone();
         rev.reverse();
-        let b = rank_next_options(&person(), &w.current, &rev, &w.roles, RankingWeights::default(), 3);
+        let b = rank_next_options(
+            &person(),
+            &w.current,
+            &rev,
+            &w.roles,
+            RankingWeights::default(),
+            3,
+        );
         let codes = |v: &[NextOption]| v.iter().map(|o| o.role.code.clone()).collect::<Vec<_>>();
         assert_eq!(codes(&a), codes(&b));
     }

@@ -151,22 +151,27 @@ fn data_dir(db: &DatabaseArgs) -> Result<PathBuf> {
 }
 
 async fn open(db: &DatabaseArgs, file_name: &str) -> Result<Store> {
-    let url = match &db.database {
-        Some(url) => url.clone(),
+    let url = match db.database.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => url.to_string(),
         None => {
             let dir = data_dir(db)?;
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             format!("sqlite://{}", dir.join(file_name).display())
         }
     };
-    let store = Store::connect(&url).await.with_context(|| "connecting to the database")?;
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| "connecting to the database")?;
     store.migrate().await.context("applying migrations")?;
     pathwise_demo::ensure_core_catalogue(&store).await?;
     Ok(store)
 }
 
 async fn serve(store: Store, args: &ServeArgs, banner: impl FnOnce(&str)) -> Result<()> {
-    let assets_dir = args.assets_dir.clone().unwrap_or_else(pathwise_web::default_assets_dir);
+    let assets_dir = args
+        .assets_dir
+        .clone()
+        .unwrap_or_else(pathwise_web::default_assets_dir);
     if !assets_dir.join("nhsuk-frontend.min.css").exists() {
         tracing::warn!(dir = %assets_dir.display(), "NHS.UK frontend not found: run `npm ci` in the repository");
     }
@@ -271,7 +276,9 @@ async fn run(cli: Cli) -> Result<()> {
                 Some((id, _)) => id,
                 None => {
                     let Some(org_name) = org_name else {
-                        bail!("org-name: organisation {org_code} is new, so give its name with --org-name");
+                        bail!(
+                            "org-name: organisation {org_code} is new, so give its name with --org-name"
+                        );
                     };
                     people::create_organisation(&store, &org_code, &org_name).await?
                 }
@@ -315,7 +322,9 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&db, "pathwise.sqlite").await?;
             let text = catalogue::export_core(&store).await?.to_toml();
             match file {
-                Some(f) => std::fs::write(&f, text).with_context(|| format!("writing {}", f.display()))?,
+                Some(f) => {
+                    std::fs::write(&f, text).with_context(|| format!("writing {}", f.display()))?
+                }
                 None => print!("{text}"),
             }
             Ok(())
@@ -327,7 +336,9 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("PATHWISE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cli.log_json {
         builder.json().init();
     } else {

@@ -60,7 +60,8 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, org_id, person_id, email, display_name, password_hash, app_roles";
+const ACCOUNT_COLUMNS: &str =
+    "id, org_id, person_id, email, display_name, password_hash, app_roles";
 
 fn account_from_row(row: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -100,20 +101,24 @@ pub async fn create(store: &Store, a: &NewAccount<'_>, now: i64) -> Result<i64> 
 
 /// The account for an email, if any.
 pub async fn by_email(store: &Store, email: &str) -> Result<Option<Account>> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1")))
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(store.pool())
-        .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1"
+    )))
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(store.pool())
+    .await?;
     row.as_ref().map(account_from_row).transpose()
 }
 
 /// The account with an id.
 pub async fn by_id(store: &Store, id: i64) -> Result<Account> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or(StorageError::NotFound("account"))?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StorageError::NotFound("account"))?;
     account_from_row(&row)
 }
 
@@ -140,7 +145,11 @@ pub async fn start_session(
 }
 
 /// The account and CSRF token of a live session.
-pub async fn session(store: &Store, token_hash: &str, now: i64) -> Result<Option<(Account, String)>> {
+pub async fn session(
+    store: &Store,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(Account, String)>> {
     let row = sqlx::query(
         "SELECT u.id, u.org_id, u.person_id, u.email, u.display_name, u.password_hash, u.app_roles, s.csrf_token \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -252,7 +261,11 @@ pub async fn revoke_token(store: &Store, user_id: i64, token_id: i64, now: i64) 
 }
 
 /// The account behind a live (unrevoked) token, marking it used.
-pub async fn account_for_token(store: &Store, token_hash: &str, now: i64) -> Result<Option<Account>> {
+pub async fn account_for_token(
+    store: &Store,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<Account>> {
     let row = sqlx::query(
         "SELECT u.id, u.org_id, u.person_id, u.email, u.display_name, u.password_hash, u.app_roles, t.id AS token_id \
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",

@@ -145,7 +145,8 @@ async fn insert_transition(
 /// nothing changed, when an organisation's local entries or its staff would
 /// be left pointing at a role the new catalogue drops.
 pub async fn replace_core(store: &Store, cat: &Catalogue) -> Result<()> {
-    cat.check(&[]).map_err(|e| StorageError::Invalid(e.to_string()))?;
+    cat.check(&[])
+        .map_err(|e| StorageError::Invalid(e.to_string()))?;
     let mut tx = store.pool().begin().await?;
     sqlx::query(
         "DELETE FROM requirements WHERE transition_id IN (SELECT id FROM transitions WHERE org_id IS NULL)",
@@ -309,7 +310,9 @@ async fn load_transitions(
                     kind: RouteKind::from_code(&kind).ok_or_else(|| bad("route kind", &kind))?,
                     name: row.try_get("route_name")?,
                     standard_code: row.try_get("standard_code")?,
-                    level: row.try_get::<Option<i64>, _>("route_level")?.map(|l| l as u8),
+                    level: row
+                        .try_get::<Option<i64>, _>("route_level")?
+                        .map(|l| l as u8),
                     duration_months: row.try_get::<i64, _>("duration_months")? as u32,
                     funding_band_gbp: row
                         .try_get::<Option<i64>, _>("funding_band_gbp")?
@@ -400,22 +403,30 @@ async fn site_belongs(tx: &mut Transaction<'_, Any>, org_id: i64, site: Option<i
             .fetch_optional(&mut **tx)
             .await?;
         if found.is_none() {
-            return Err(StorageError::Invalid("site: not one of this organisation's sites".into()));
+            return Err(StorageError::Invalid(
+                "site: not one of this organisation's sites".into(),
+            ));
         }
     }
     Ok(())
 }
 
 /// Adds a local role for an organisation (all sites, or one site).
-pub async fn add_local_role(store: &Store, org_id: i64, site: Option<i64>, role: &Role) -> Result<()> {
+pub async fn add_local_role(
+    store: &Store,
+    org_id: i64,
+    site: Option<i64>,
+    role: &Role,
+) -> Result<()> {
     check_role(role).map_err(|e| StorageError::Invalid(e.to_string()))?;
     let mut tx = store.pool().begin().await?;
     site_belongs(&mut tx, org_id, site).await?;
-    let clash = sqlx::query("SELECT id FROM roles WHERE code = $1 AND (org_id IS NULL OR org_id = $2)")
-        .bind(&role.code)
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let clash =
+        sqlx::query("SELECT id FROM roles WHERE code = $1 AND (org_id IS NULL OR org_id = $2)")
+            .bind(&role.code)
+            .bind(org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if clash.is_some() {
         return Err(StorageError::Conflict(format!(
             "code: a role with code '{}' already exists",

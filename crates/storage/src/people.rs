@@ -98,7 +98,9 @@ pub async fn create_organisation(store: &Store, code: &str, name: &str) -> Resul
         .bind(name)
         .fetch_one(store.pool())
         .await
-        .map_err(|e| crate::conflict_on_unique(e, format!("organisation '{code}' already exists")))?;
+        .map_err(|e| {
+            crate::conflict_on_unique(e, format!("organisation '{code}' already exists"))
+        })?;
     Ok(row.try_get("id")?)
 }
 
@@ -126,12 +128,13 @@ pub async fn organisation_name(store: &Store, org_id: i64) -> Result<String> {
 
 /// Adds a site to an organisation and returns its id.
 pub async fn create_site(store: &Store, org_id: i64, name: &str, kind: &str) -> Result<i64> {
-    let row = sqlx::query("INSERT INTO sites (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
-        .bind(org_id)
-        .bind(name)
-        .bind(kind)
-        .fetch_one(store.pool())
-        .await?;
+    let row =
+        sqlx::query("INSERT INTO sites (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
+            .bind(org_id)
+            .bind(name)
+            .bind(kind)
+            .fetch_one(store.pool())
+            .await?;
     Ok(row.try_get("id")?)
 }
 
@@ -156,7 +159,11 @@ pub async fn sites(store: &Store, org_id: i64) -> Result<Vec<Site>> {
 /// must belong to the organisation.
 pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> Result<Vec<i64>> {
     let own_sites: Vec<i64> = sites(store, org_id).await?.iter().map(|s| s.id).collect();
-    if let Some((i, p)) = people.iter().enumerate().find(|(_, p)| !own_sites.contains(&p.site_id)) {
+    if let Some((i, p)) = people
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !own_sites.contains(&p.site_id))
+    {
         return Err(StorageError::Invalid(format!(
             "person {} ({}): site {} is not one of this organisation's sites",
             i + 1,
@@ -228,7 +235,12 @@ pub async fn insert_held_items(store: &Store, items: &[(i64, String, String)]) -
 }
 
 /// Sets the open posts for a role at a site.
-pub async fn set_vacancies(store: &Store, site_id: i64, role_code: &str, open_posts: u32) -> Result<()> {
+pub async fn set_vacancies(
+    store: &Store,
+    site_id: i64,
+    role_code: &str,
+    open_posts: u32,
+) -> Result<()> {
     let mut tx = store.pool().begin().await?;
     sqlx::query("DELETE FROM vacancies WHERE site_id = $1 AND role_code = $2")
         .bind(site_id)
@@ -254,7 +266,12 @@ pub async fn site_vacancies(store: &Store, site_id: i64) -> Result<HashMap<Strin
         .fetch_all(store.pool())
         .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("role_code")?, r.try_get::<i64, _>("open_posts")? as u32)))
+        .map(|r| {
+            Ok((
+                r.try_get("role_code")?,
+                r.try_get::<i64, _>("open_posts")? as u32,
+            ))
+        })
         .collect()
 }
 
@@ -269,10 +286,12 @@ pub async fn person(store: &Store, id: i64) -> Result<Option<Person>> {
 
 /// The people a manager line-manages, by name.
 pub async fn reports_of(store: &Store, manager_id: i64) -> Result<Vec<Person>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("{PERSON_SELECT} WHERE p.manager_id = $1 ORDER BY p.name")))
-        .bind(manager_id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{PERSON_SELECT} WHERE p.manager_id = $1 ORDER BY p.name"
+    )))
+    .bind(manager_id)
+    .fetch_all(store.pool())
+    .await?;
     rows.iter().map(person_from_row).collect()
 }
 
@@ -298,7 +317,9 @@ pub async fn people_in_roles(
     if role_codes.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..role_codes.len()).map(|i| format!("${}", i + 3)).collect();
+    let placeholders: Vec<String> = (0..role_codes.len())
+        .map(|i| format!("${}", i + 3))
+        .collect();
     let sql = format!(
         "SELECT id, name, role_code FROM people WHERE org_id = $1 AND ($2 = 0 OR site_id = $2) \
          AND role_code IN ({}) ORDER BY name, id",

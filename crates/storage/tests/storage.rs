@@ -8,7 +8,8 @@ use pathwise_storage::{Backend, StorageError, Store, accounts, audit, catalogue,
 
 const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
 
-async fn fresh(backend: Backend) -> Option<Store> {
+/// A fresh database, and for PostgreSQL the server URL and name to drop it by.
+async fn fresh(backend: Backend) -> Option<(Store, Option<(String, String)>)> {
     let tag: u64 = rand::random();
     let url = match backend {
         Backend::Sqlite => {
@@ -19,32 +20,49 @@ async fn fresh(backend: Backend) -> Option<Store> {
             let base = std::env::var("PATHWISE_TEST_POSTGRES_URL").ok()?;
             let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
             let name = format!("pathwise_test_{tag:016x}");
-            admin.execute_admin(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            admin
+                .execute_admin(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
             admin.close().await;
             let (head, _) = base.rsplit_once('/').expect("database URL has a path");
-            format!("{head}/{name}")
+            let url = format!("{head}/{name}");
+            let store = Store::connect(&url).await.expect("connect");
+            store.migrate().await.expect("migrate");
+            return Some((store, Some((base, name))));
         }
     };
     let store = Store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
-    Some(store)
+    Some((store, None))
+}
+
+/// Drops a PostgreSQL test database once its test has passed.
+async fn drop_database(store: Store, cleanup: Option<(String, String)>) {
+    store.close().await;
+    if let Some((base, name)) = cleanup {
+        let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
+        admin.execute_admin(&format!("DROP DATABASE {name}")).await.expect("drop database");
+        admin.close().await;
+    }
 }
 
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test] async fn $name() {
-                let store = super::fresh(pathwise_storage::Backend::Sqlite).await.unwrap();
+                let (store, _) = super::fresh(pathwise_storage::Backend::Sqlite).await.unwrap();
                 super::$name(store).await;
             })*
         }
         mod postgres {
             $(#[tokio::test] async fn $name() {
-                let Some(store) = super::fresh(pathwise_storage::Backend::Postgres).await else {
+                let Some((store, cleanup)) = super::fresh(pathwise_storage::Backend::Postgres).await else {
                     eprintln!("PATHWISE_TEST_POSTGRES_URL not set: PostgreSQL case not run");
                     return;
                 };
-                super::$name(store).await;
+                super::$name(store.clone()).await;
+                super::drop_database(store, cleanup).await;
             })*
         }
     };
@@ -67,9 +85,15 @@ fn date(s: &str) -> Date {
 }
 
 async fn org_with_sites(store: &Store, code: &str) -> (i64, i64, i64) {
-    let org = people::create_organisation(store, code, "Test trust").await.unwrap();
-    let a = people::create_site(store, org, "Acute", "Acute hospital").await.unwrap();
-    let b = people::create_site(store, org, "Community", "Community services").await.unwrap();
+    let org = people::create_organisation(store, code, "Test trust")
+        .await
+        .unwrap();
+    let a = people::create_site(store, org, "Acute", "Acute hospital")
+        .await
+        .unwrap();
+    let b = people::create_site(store, org, "Community", "Community services")
+        .await
+        .unwrap();
     (org, a, b)
 }
 
@@ -90,10 +114,16 @@ async fn core_catalogue_round_trips(store: Store) {
     catalogue::replace_core(&store, &cat).await.unwrap();
     let back = catalogue::export_core(&store).await.unwrap();
     assert_eq!(back, cat);
-    assert_eq!(catalogue::core_version(&store).await.unwrap().as_deref(), Some("2026.1"));
+    assert_eq!(
+        catalogue::core_version(&store).await.unwrap().as_deref(),
+        Some("2026.1")
+    );
     // Loading it again replaces rather than duplicates.
     catalogue::replace_core(&store, &cat).await.unwrap();
-    assert_eq!(catalogue::export_core(&store).await.unwrap().roles.len(), cat.roles.len());
+    assert_eq!(
+        catalogue::export_core(&store).await.unwrap().roles.len(),
+        cat.roles.len()
+    );
 }
 
 async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
@@ -117,7 +147,9 @@ async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
     let mut smaller = cat.clone();
     smaller.roles.retain(|r| r.code != "phlebotomist");
     smaller.transitions.retain(|t| {
-        t.from != "phlebotomist" && t.to != "phlebotomist" && !t.helpers.iter().any(|h| h == "phlebotomist")
+        t.from != "phlebotomist"
+            && t.to != "phlebotomist"
+            && !t.helpers.iter().any(|h| h == "phlebotomist")
     });
     let err = catalogue::replace_core(&store, &smaller).await.unwrap_err();
     assert!(err.to_string().contains("phlebotomist"), "{err}");
@@ -125,7 +157,9 @@ async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
 }
 
 async fn local_roles_belong_to_their_organisation_only(store: Store) {
-    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap()).await.unwrap();
+    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap())
+        .await
+        .unwrap();
     let (org, _, _) = org_with_sites(&store, "T1").await;
     let (other, _, _) = org_with_sites(&store, "T2").await;
     catalogue::add_local_role(&store, org, None, &local_role("discharge-coordinator"))
@@ -144,7 +178,8 @@ async fn local_roles_belong_to_their_organisation_only(store: Store) {
         .unwrap();
     // A site of another organisation is refused.
     let (_, other_site, _) = org_with_sites(&store, "T3").await;
-    let wrong = catalogue::add_local_role(&store, org, Some(other_site), &local_role("x-role")).await;
+    let wrong =
+        catalogue::add_local_role(&store, org, Some(other_site), &local_role("x-role")).await;
     assert!(matches!(wrong, Err(StorageError::Invalid(_))), "{wrong:?}");
 }
 
@@ -155,23 +190,41 @@ async fn site_transitions_show_only_at_their_site(store: Store) {
     catalogue::add_local_role(&store, org, None, &local_role("discharge-coordinator"))
         .await
         .unwrap();
-    let mut t = cat.transitions.iter().find(|t| t.from == "hcsw").unwrap().clone();
+    let mut t = cat
+        .transitions
+        .iter()
+        .find(|t| t.from == "hcsw")
+        .unwrap()
+        .clone();
     t.to = "discharge-coordinator".into();
     t.helpers = vec!["team-leader".into()];
-    catalogue::add_local_transition(&store, org, Some(acute), &t).await.unwrap();
-    let at_acute = catalogue::transitions_from(&store, org, acute, "hcsw").await.unwrap();
-    let at_comm = catalogue::transitions_from(&store, org, community, "hcsw").await.unwrap();
+    catalogue::add_local_transition(&store, org, Some(acute), &t)
+        .await
+        .unwrap();
+    let at_acute = catalogue::transitions_from(&store, org, acute, "hcsw")
+        .await
+        .unwrap();
+    let at_comm = catalogue::transitions_from(&store, org, community, "hcsw")
+        .await
+        .unwrap();
     assert_eq!(at_acute.len(), at_comm.len() + 1);
-    let added = at_acute.iter().find(|x| x.to == "discharge-coordinator").unwrap();
+    let added = at_acute
+        .iter()
+        .find(|x| x.to == "discharge-coordinator")
+        .unwrap();
     assert_eq!(added.requirements, t.requirements);
     // Unknown roles are refused with the role named.
     t.to = "astronaut".into();
-    let err = catalogue::add_local_transition(&store, org, None, &t).await.unwrap_err();
+    let err = catalogue::add_local_transition(&store, org, None, &t)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("astronaut"), "{err}");
 }
 
 async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
-    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap()).await.unwrap();
+    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap())
+        .await
+        .unwrap();
     let (org, acute, community) = org_with_sites(&store, "T1").await;
     let boss = people::insert_people(
         &store,
@@ -227,23 +280,49 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
     let team = people::reports_of(&store, boss).await.unwrap();
     assert_eq!(team.iter().map(|p| p.id).collect::<Vec<_>>(), ids);
 
-    people::insert_held_items(&store, &[(ids[0], "Care Certificate".into(), "Signed off".into())])
+    people::insert_held_items(
+        &store,
+        &[(ids[0], "Care Certificate".into(), "Signed off".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        people::held_items(&store, ids[0])
+            .await
+            .unwrap()
+            .get("Care Certificate")
+            .map(String::as_str),
+        Some("Signed off")
+    );
+    people::set_vacancies(&store, acute, "senior-hcsw", 3)
+        .await
+        .unwrap();
+    people::set_vacancies(&store, acute, "senior-hcsw", 2)
         .await
         .unwrap();
     assert_eq!(
-        people::held_items(&store, ids[0]).await.unwrap().get("Care Certificate").map(String::as_str),
-        Some("Signed off")
+        people::site_vacancies(&store, acute)
+            .await
+            .unwrap()
+            .get("senior-hcsw"),
+        Some(&2)
     );
-    people::set_vacancies(&store, acute, "senior-hcsw", 3).await.unwrap();
-    people::set_vacancies(&store, acute, "senior-hcsw", 2).await.unwrap();
-    assert_eq!(people::site_vacancies(&store, acute).await.unwrap().get("senior-hcsw"), Some(&2));
-    assert!(people::site_vacancies(&store, community).await.unwrap().is_empty());
+    assert!(
+        people::site_vacancies(&store, community)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let educators = ["practice-educator".to_string()];
-    let helpers = people::people_in_roles(&store, org, Some(acute), &educators).await.unwrap();
+    let helpers = people::people_in_roles(&store, org, Some(acute), &educators)
+        .await
+        .unwrap();
     assert_eq!(helpers.len(), 1, "only the educator at the learner's site");
     assert_eq!(helpers[0].1.name, "Pat Educator");
-    let anywhere = people::people_in_roles(&store, org, None, &educators).await.unwrap();
+    let anywhere = people::people_in_roles(&store, org, None, &educators)
+        .await
+        .unwrap();
     assert_eq!(anywhere.len(), 2);
     assert_eq!(people::count_people(&store, org).await.unwrap(), 4);
 }
@@ -264,7 +343,9 @@ async fn adding_staff_is_all_or_nothing(store: Store) {
         name: "Bad Row".into(),
         ..ok.clone()
     };
-    let err = people::insert_people(&store, org, &[ok.clone(), bad]).await.unwrap_err();
+    let err = people::insert_people(&store, org, &[ok.clone(), bad])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("person 2 (Bad Row)"), "{err}");
     assert_eq!(people::count_people(&store, org).await.unwrap(), 0);
 }
@@ -282,44 +363,129 @@ async fn accounts_sessions_and_tokens(store: Store) {
     let id = accounts::create(&store, &new, 100).await.unwrap();
     let dup = accounts::create(&store, &new, 100).await;
     assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
-    let a = accounts::by_email(&store, "admin@example.TEST").await.unwrap().unwrap();
+    let a = accounts::by_email(&store, "admin@example.TEST")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(a.id, id);
     assert_eq!(a.roles, vec![AppRole::LdAdmin, AppRole::SystemAdmin]);
 
-    accounts::start_session(&store, "h1", id, "csrf1", 100, 200).await.unwrap();
+    accounts::start_session(&store, "h1", id, "csrf1", 100, 200)
+        .await
+        .unwrap();
     let (who, csrf) = accounts::session(&store, "h1", 150).await.unwrap().unwrap();
     assert_eq!((who.id, csrf.as_str()), (id, "csrf1"));
-    assert!(accounts::session(&store, "h1", 200).await.unwrap().is_none(), "expired");
+    assert!(
+        accounts::session(&store, "h1", 200)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
     accounts::end_session(&store, "h1").await.unwrap();
-    assert!(accounts::session(&store, "h1", 150).await.unwrap().is_none());
+    assert!(
+        accounts::session(&store, "h1", 150)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
-    let t = accounts::create_token(&store, id, "laptop", "th1", "pw_abcd", 100).await.unwrap();
-    assert_eq!(accounts::account_for_token(&store, "th1", 120).await.unwrap().unwrap().id, id);
-    assert_eq!(accounts::tokens(&store, id).await.unwrap()[0].last_used_at, Some(120));
-    assert!(!accounts::revoke_token(&store, id + 1, t, 130).await.unwrap(), "not theirs");
+    let t = accounts::create_token(&store, id, "laptop", "th1", "pw_abcd", 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts::account_for_token(&store, "th1", 120)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
+    assert_eq!(
+        accounts::tokens(&store, id).await.unwrap()[0].last_used_at,
+        Some(120)
+    );
+    assert!(
+        !accounts::revoke_token(&store, id + 1, t, 130)
+            .await
+            .unwrap(),
+        "not theirs"
+    );
     assert!(accounts::revoke_token(&store, id, t, 130).await.unwrap());
-    assert!(accounts::account_for_token(&store, "th1", 140).await.unwrap().is_none());
+    assert!(
+        accounts::account_for_token(&store, "th1", 140)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn failed_sign_ins_are_counted_and_cleared(store: Store) {
     for at in [10, 20, 30] {
-        accounts::record_failure(&store, "x@y.test", at).await.unwrap();
+        accounts::record_failure(&store, "x@y.test", at)
+            .await
+            .unwrap();
     }
-    assert_eq!(accounts::failures_since(&store, "X@y.test", 15).await.unwrap(), 2);
+    assert_eq!(
+        accounts::failures_since(&store, "X@y.test", 15)
+            .await
+            .unwrap(),
+        2
+    );
     accounts::clear_failures(&store, "x@y.test").await.unwrap();
-    assert_eq!(accounts::failures_since(&store, "x@y.test", 0).await.unwrap(), 0);
+    assert_eq!(
+        accounts::failures_since(&store, "x@y.test", 0)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn audit_trail_is_append_only(store: Store) {
     let (org, _, _) = org_with_sites(&store, "T1").await;
-    audit::record(&store, Some(org), None, 5, "access.denied", "person:9", "other org").await.unwrap();
-    audit::record(&store, Some(org), None, 6, "catalogue.role_added", "role:x", "").await.unwrap();
+    audit::record(
+        &store,
+        Some(org),
+        None,
+        5,
+        "access.denied",
+        "person:9",
+        "other org",
+    )
+    .await
+    .unwrap();
+    audit::record(
+        &store,
+        Some(org),
+        None,
+        6,
+        "catalogue.role_added",
+        "role:x",
+        "",
+    )
+    .await
+    .unwrap();
     let all = audit::list(&store, org, None, 10, 0).await.unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].action, "catalogue.role_added", "newest first");
-    let denied = audit::list(&store, org, Some("access.denied"), 10, 0).await.unwrap();
+    let denied = audit::list(&store, org, Some("access.denied"), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(denied.len(), 1);
-    assert!(store.execute_admin("UPDATE audit_events SET detail = 'changed'").await.is_err());
-    assert!(store.execute_admin("DELETE FROM audit_events").await.is_err());
-    assert_eq!(audit::list(&store, org, None, 10, 0).await.unwrap().len(), 2);
+    assert!(
+        store
+            .execute_admin("UPDATE audit_events SET detail = 'changed'")
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .execute_admin("DELETE FROM audit_events")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        audit::list(&store, org, None, 10, 0).await.unwrap().len(),
+        2
+    );
 }

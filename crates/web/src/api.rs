@@ -3,11 +3,11 @@
 //! API token (`Authorization: Bearer ...`) and follows the same access rules
 //! as the pages: the answers are built by the same code.
 
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::pages::options_for;
 use crate::wire::{NextOptionsDoc, RoleDoc};
-use crate::AppState;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -45,7 +45,10 @@ pub struct ErrorDoc {
     ),
     security(("bearer" = []), ("session" = []))
 )]
-async fn my_next_options(State(state): State<AppState>, user: CurrentUser) -> Result<Json<NextOptionsDoc>> {
+async fn my_next_options(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<NextOptionsDoc>> {
     let id = user.account.person_id.ok_or(Error::NotFound)?;
     Ok(Json(options_for(&state, &user, id).await?))
 }
@@ -102,11 +105,20 @@ pub struct Health {
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Health>) {
     if state.store.ping().await {
-        (axum::http::StatusCode::OK, Json(Health { status: "ok", database: "ok" }))
+        (
+            axum::http::StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok",
+            }),
+        )
     } else {
         (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Json(Health { status: "degraded", database: "unreachable" }),
+            Json(Health {
+                status: "degraded",
+                database: "unreachable",
+            }),
         )
     }
 }
@@ -122,7 +134,9 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
         );
     }
 }

@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::error::{Error, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use pathwise_domain::{AppRole, Viewer};
 use pathwise_storage::accounts::{self, Account};
 use pathwise_storage::{audit, people};
@@ -39,7 +39,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 /// Whether `password` matches a stored argon2 hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -61,7 +65,11 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Compares secrets without an early exit.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Reads a cookie from the request.
@@ -145,9 +153,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
         {
-            let account = accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)
-                .await?
-                .ok_or(Error::Unauthenticated { api })?;
+            let account =
+                accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)
+                    .await?
+                    .ok_or(Error::Unauthenticated { api })?;
             let viewer = viewer_for(state, &account).await?;
             return Ok(CurrentUser {
                 account,

@@ -36,8 +36,7 @@ pub struct AppState {
 /// Where `npm ci` puts the NHS.UK frontend, found from this crate's source
 /// folder so that it does not depend on the working directory.
 pub fn default_assets_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../node_modules/nhsuk-frontend/dist/nhsuk")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/nhsuk-frontend/dist/nhsuk")
 }
 
 /// Today's date from the system clock (UTC).
@@ -50,7 +49,10 @@ pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.assets_dir);
     Router::new()
         .merge(pages::router())
-        .layer(middleware::from_fn_with_state(state.clone(), views::html_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            views::html_errors,
+        ))
         .merge(api::router())
         .nest_service("/assets/nhsuk", assets)
         .layer(SetResponseHeaderLayer::overriding(

@@ -25,7 +25,8 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
         .cloned()
         .ok_or(pathwise_storage::StorageError::NotFound("role"))?;
     let transitions =
-        catalogue::transitions_from(store, person.org_id, person.site_id, &person.role_code).await?;
+        catalogue::transitions_from(store, person.org_id, person.site_id, &person.role_code)
+            .await?;
     let months_in_role = person.role_started.whole_months_until(today);
     let profile = PersonProfile {
         role_code: person.role_code.clone(),
@@ -52,9 +53,13 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
                 helps_with: "agrees release time and signs off workplace evidence".into(),
             });
         }
-        let found =
-            people::people_in_roles(store, person.org_id, Some(person.site_id), &o.transition.helpers)
-                .await?;
+        let found = people::people_in_roles(
+            store,
+            person.org_id,
+            Some(person.site_id),
+            &o.transition.helpers,
+        )
+        .await?;
         let mut named = 0;
         for code in &o.transition.helpers {
             for (_, h) in found
@@ -84,8 +89,9 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
                     role: roles
                         .get(FALLBACK_HELPER_ROLE)
                         .map_or("Learning and development lead".into(), |r| r.title.clone()),
-                    helps_with: "finds you a mentor for this route (nobody at your site holds it yet)"
-                        .into(),
+                    helps_with:
+                        "finds you a mentor for this route (nobody at your site holds it yet)"
+                            .into(),
                 });
             }
         }

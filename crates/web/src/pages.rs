@@ -50,9 +50,7 @@ async fn home(user: Option<CurrentUser>) -> Redirect {
     match user {
         None => Redirect::to("/sign-in"),
         Some(u) if u.has(AppRole::Manager) => Redirect::to("/team"),
-        Some(u) if u.account.person_id.is_some() && !u.has(AppRole::Analyst) => {
-            Redirect::to("/me")
-        }
+        Some(u) if u.account.person_id.is_some() && !u.has(AppRole::Analyst) => Redirect::to("/me"),
         Some(_) => Redirect::to("/catalogue"),
     }
 }
@@ -69,7 +67,12 @@ struct SignInForm {
     password: String,
 }
 
-fn sign_in_page(state: &AppState, email: &str, errors: Vec<FieldError>, status: StatusCode) -> Response {
+fn sign_in_page(
+    state: &AppState,
+    email: &str,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
     let csrf = auth::random_token();
     let cookie = auth::set_cookie(state, SIGN_IN_CSRF_COOKIE, &csrf, 3600);
     let page = SignInPage {
@@ -97,8 +100,7 @@ fn field(field: &str, message: &str) -> FieldError {
 
 /// A fixed argon2 hash checked when no account matches, so that a wrong
 /// email takes as long as a wrong password.
-const NO_ACCOUNT_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2c2Pj0bXyMxvYbwBLm0GrwXL2m7NLk0tQdxl8m4X5SQ";
+const NO_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2c2Pj0bXyMxvYbwBLm0GrwXL2m7NLk0tQdxl8m4X5SQ";
 
 async fn sign_in(
     State(state): State<AppState>,
@@ -115,43 +117,89 @@ async fn sign_in(
         .map(|(_, v)| v.to_string());
     let email = form.email.trim().to_lowercase();
     if !cookie_csrf.is_some_and(|c| auth::same_secret(&c, &form.csrf)) {
-        let e = field("email", "Your sign-in form had expired. Enter your details again");
+        let e = field(
+            "email",
+            "Your sign-in form had expired. Enter your details again",
+        );
         return Ok(sign_in_page(&state, &email, vec![e], StatusCode::FORBIDDEN));
     }
     let mut errors = Vec::new();
     if email.is_empty() {
         errors.push(field("email", "Enter your email address"));
     } else if !email.contains('@') {
-        errors.push(field("email", "Enter an email address in the correct format, like name@example.org"));
+        errors.push(field(
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ));
     }
     if form.password.is_empty() {
         errors.push(field("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return Ok(sign_in_page(&state, &email, errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let now = auth::now();
     let account = accounts::by_email(&state.store, &email).await?;
     let org = account.as_ref().map(|a| a.org_id);
-    let recent = accounts::failures_since(&state.store, &email, now - auth::THROTTLE_WINDOW_SECONDS).await?;
+    let recent =
+        accounts::failures_since(&state.store, &email, now - auth::THROTTLE_WINDOW_SECONDS).await?;
     if recent >= auth::MAX_FAILURES {
-        audit::record(&state.store, org, None, now, "sign_in.throttled", &email, "too many failed attempts").await?;
+        audit::record(
+            &state.store,
+            org,
+            None,
+            now,
+            "sign_in.throttled",
+            &email,
+            "too many failed attempts",
+        )
+        .await?;
         let e = field(
             "password",
             "Too many failed attempts. Wait 15 minutes, then try again, or ask your system administrator to help",
         );
-        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::TOO_MANY_REQUESTS));
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            vec![e],
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
     }
-    let hash = account.as_ref().map_or(NO_ACCOUNT_HASH, |a| a.password_hash.as_str()).to_string();
+    let hash = account
+        .as_ref()
+        .map_or(NO_ACCOUNT_HASH, |a| a.password_hash.as_str())
+        .to_string();
     let password = form.password.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(e.into()))?;
     let Some(account) = account.filter(|_| ok) else {
         accounts::record_failure(&state.store, &email, now).await?;
-        audit::record(&state.store, org, None, now, "sign_in.failed", &email, "wrong email or password").await?;
-        let e = field("password", "The email address or password is not right. Check them and try again");
-        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::UNAUTHORIZED));
+        audit::record(
+            &state.store,
+            org,
+            None,
+            now,
+            "sign_in.failed",
+            &email,
+            "wrong email or password",
+        )
+        .await?;
+        let e = field(
+            "password",
+            "The email address or password is not right. Check them and try again",
+        );
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            vec![e],
+            StatusCode::UNAUTHORIZED,
+        ));
     };
     accounts::clear_failures(&state.store, &email).await?;
     let token = auth::random_token();
@@ -165,7 +213,16 @@ async fn sign_in(
         now + auth::SESSION_SECONDS,
     )
     .await?;
-    audit::record(&state.store, Some(account.org_id), Some(account.id), now, "sign_in.succeeded", &email, "").await?;
+    audit::record(
+        &state.store,
+        Some(account.org_id),
+        Some(account.id),
+        now,
+        "sign_in.succeeded",
+        &email,
+        "",
+    )
+    .await?;
     let session = auth::set_cookie(&state, SESSION_COOKIE, &token, auth::SESSION_SECONDS);
     let clear = auth::set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0);
     Ok((
@@ -202,7 +259,12 @@ async fn sign_out(
         accounts::end_session(&state.store, &auth::token_hash(&token)).await?;
     }
     let clear = auth::set_cookie(&state, SESSION_COOKIE, "", 0);
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/sign-in".to_string())], [(header::SET_COOKIE, clear)]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/sign-in".to_string())],
+        [(header::SET_COOKIE, clear)],
+    )
+        .into_response())
 }
 
 // ---- next options ----------------------------------------------------------
@@ -249,7 +311,11 @@ async fn person_options(
     let doc = options_for(&state, &user, id).await?;
     let own = user.account.person_id == Some(id);
     Ok(NextOptionsPage {
-        layout: Layout::for_user(format!("Next steps for {}", doc.person.name), &user, if own { "/me" } else { "/team" }),
+        layout: Layout::for_user(
+            format!("Next steps for {}", doc.person.name),
+            &user,
+            if own { "/me" } else { "/team" },
+        ),
         doc,
         own,
     })
@@ -292,7 +358,11 @@ async fn team_rows(state: &AppState, user: &CurrentUser, q: &SortQuery) -> Resul
             readiness: top.map(|o| o.readiness_percent()),
         });
     }
-    let band_rank = |b: &str| b.parse::<pathwise_domain::Band>().map(|b| b.rank()).unwrap_or(0.0);
+    let band_rank = |b: &str| {
+        b.parse::<pathwise_domain::Band>()
+            .map(|b| b.rank())
+            .unwrap_or(0.0)
+    };
     rows.sort_by(|a, b| {
         let ord = match q.sort.as_str() {
             "role" => a.role.cmp(&b.role),
@@ -309,9 +379,17 @@ async fn team_rows(state: &AppState, user: &CurrentUser, q: &SortQuery) -> Resul
     Ok(rows)
 }
 
-async fn team(State(state): State<AppState>, user: CurrentUser, Query(q): Query<SortQuery>) -> Result<TeamPage> {
+async fn team(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SortQuery>,
+) -> Result<TeamPage> {
     let rows = team_rows(&state, &user, &q).await?;
-    let sort = if q.sort.is_empty() { "name" } else { q.sort.as_str() };
+    let sort = if q.sort.is_empty() {
+        "name"
+    } else {
+        q.sort.as_str()
+    };
     let columns = TEAM_COLUMNS
         .iter()
         .map(|(key, label)| {
@@ -320,7 +398,10 @@ async fn team(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
             SortLink {
                 key,
                 label,
-                href: format!("/team?sort={key}&dir={}", if current && !desc { "desc" } else { "asc" }),
+                href: format!(
+                    "/team?sort={key}&dir={}",
+                    if current && !desc { "desc" } else { "asc" }
+                ),
                 aria_sort: match (current, desc) {
                     (false, _) => "none",
                     (true, false) => "ascending",
@@ -333,7 +414,10 @@ async fn team(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
         layout: Layout::for_user("My team", &user, "/team"),
         rows,
         columns,
-        csv_href: format!("/team.csv?sort={sort}&dir={}", if q.dir == "desc" { "desc" } else { "asc" }),
+        csv_href: format!(
+            "/team.csv?sort={sort}&dir={}",
+            if q.dir == "desc" { "desc" } else { "asc" }
+        ),
     })
 }
 
@@ -341,7 +425,10 @@ fn csv_response(filename: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         body,
     )
@@ -351,21 +438,41 @@ fn csv_response(filename: &str, body: Vec<u8>) -> Response {
 /// Writes rows as CSV, protecting spreadsheet users from formula injection.
 fn to_csv(header_row: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header_row).map_err(|e| Error::Internal(e.into()))?;
+    w.write_record(header_row)
+        .map_err(|e| Error::Internal(e.into()))?;
     for row in rows {
         let safe: Vec<String> = row
             .into_iter()
-            .map(|c| if c.starts_with(['=', '+', '-', '@']) { format!("'{c}") } else { c })
+            .map(|c| {
+                if c.starts_with(['=', '+', '-', '@']) {
+                    format!("'{c}")
+                } else {
+                    c
+                }
+            })
             .collect();
-        w.write_record(&safe).map_err(|e| Error::Internal(e.into()))?;
+        w.write_record(&safe)
+            .map_err(|e| Error::Internal(e.into()))?;
     }
-    w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))
+    w.into_inner()
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))
 }
 
-async fn team_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Query<SortQuery>) -> Result<Response> {
+async fn team_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SortQuery>,
+) -> Result<Response> {
     let rows = team_rows(&state, &user, &q).await?;
     let body = to_csv(
-        &["person_id", "name", "role", "band", "top_next_option", "readiness_percent"],
+        &[
+            "person_id",
+            "name",
+            "role",
+            "band",
+            "top_next_option",
+            "readiness_percent",
+        ],
         rows.into_iter().map(|r| {
             vec![
                 r.id.to_string(),
@@ -417,17 +524,32 @@ async fn catalogue_page(
     let roles = catalogue::roles_for_org(&state.store, org).await?;
     let transitions = catalogue::transitions_for_org(&state.store, org).await?;
     let sites = people::sites(&state.store, org).await?;
-    let site_name = |id: i64| sites.iter().find(|s| s.id == id).map_or(String::new(), |s| s.name.clone());
+    let site_name = |id: i64| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(String::new(), |s| s.name.clone())
+    };
     let needle = query.q.trim().to_lowercase();
     let matching: Vec<_> = roles
         .iter()
-        .filter(|r| needle.is_empty() || r.role.title.to_lowercase().contains(&needle) || r.role.code.contains(&needle))
+        .filter(|r| {
+            needle.is_empty()
+                || r.role.title.to_lowercase().contains(&needle)
+                || r.role.code.contains(&needle)
+        })
         .filter(|r| query.family.is_empty() || r.role.family.code() == query.family)
         .collect();
     let total = matching.len();
     let pages = total.div_ceil(ROLES_PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
-    let link = |p: usize| format!("/catalogue?q={}&family={}&page={p}", encode(&query.q), encode(&query.family));
+    let link = |p: usize| {
+        format!(
+            "/catalogue?q={}&family={}&page={p}",
+            encode(&query.q),
+            encode(&query.family)
+        )
+    };
     let rows = matching
         .iter()
         .skip((page - 1) * ROLES_PER_PAGE)
@@ -439,7 +561,10 @@ async fn catalogue_page(
                 Scope::Local(None) => "Local".into(),
                 Scope::Local(Some(s)) => format!("Local: {}", site_name(s)),
             },
-            ways_on: transitions.iter().filter(|t| t.transition.from == r.role.code).count(),
+            ways_on: transitions
+                .iter()
+                .filter(|t| t.transition.from == r.role.code)
+                .count(),
         })
         .collect();
     let mut role_choices: Vec<Choice> = roles
@@ -453,7 +578,9 @@ async fn catalogue_page(
     role_choices.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(CataloguePage {
         layout: Layout::for_user("Career framework", user, "/catalogue"),
-        version: catalogue::core_version(&state.store).await?.unwrap_or_else(|| "not loaded".into()),
+        version: catalogue::core_version(&state.store)
+            .await?
+            .unwrap_or_else(|| "not loaded".into()),
         rows,
         q: query.q.clone(),
         families: PathwayFamily::ALL
@@ -505,7 +632,11 @@ async fn catalogue_list(
     catalogue_page(&state, &user, &q, Vec::new(), HashMap::new()).await
 }
 
-async fn role_detail(State(state): State<AppState>, user: CurrentUser, Path(code): Path<String>) -> Result<RolePage> {
+async fn role_detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<RolePage> {
     let org = user.account.org_id;
     let roles = catalogue::role_map(&state.store, org).await?;
     let role = roles.get(&code).ok_or(Error::NotFound)?;
@@ -519,9 +650,18 @@ async fn role_detail(State(state): State<AppState>, user: CurrentUser, Path(code
             Some(TransitionRow {
                 to: to.into(),
                 route: (&t.transition.route).into(),
-                requirements: t.transition.requirements.iter().map(describe_requirement).collect(),
+                requirements: t
+                    .transition
+                    .requirements
+                    .iter()
+                    .map(describe_requirement)
+                    .collect(),
                 helpers: t.transition.helpers.iter().map(|h| title(h)).collect(),
-                scope: if t.scope == Scope::Core { "core framework".into() } else { "local".into() },
+                scope: if t.scope == Scope::Core {
+                    "core framework".into()
+                } else {
+                    "local".into()
+                },
             })
         })
         .collect();
@@ -545,23 +685,41 @@ fn form_site(form: &HashMap<String, String>) -> Option<i64> {
 }
 
 /// Reads the local-role form into a role, or the fields at fault.
-pub fn parse_role_form(form: &HashMap<String, String>) -> std::result::Result<Role, Vec<FieldError>> {
+pub fn parse_role_form(
+    form: &HashMap<String, String>,
+) -> std::result::Result<Role, Vec<FieldError>> {
     let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
     let mut errors = Vec::new();
     let code = get("code").to_lowercase();
-    if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        errors.push(field("code", "Enter a code of lower-case letters, digits and hyphens, like discharge-coordinator"));
+    if code.is_empty()
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(field(
+            "code",
+            "Enter a code of lower-case letters, digits and hyphens, like discharge-coordinator",
+        ));
     }
     if get("title").is_empty() {
         errors.push(field("title", "Enter the role's title"));
     }
     let band = get("band").parse();
     if band.is_err() {
-        errors.push(field("band", "Enter an Agenda for Change band: 1 to 7, 8a to 8d, 9 or VSM"));
+        errors.push(field(
+            "band",
+            "Enter an Agenda for Change band: 1 to 7, 8a to 8d, 9 or VSM",
+        ));
     }
-    let level = get("career_level").parse::<u8>().ok().filter(|l| (1..=9).contains(l));
+    let level = get("career_level")
+        .parse::<u8>()
+        .ok()
+        .filter(|l| (1..=9).contains(l));
     if level.is_none() {
-        errors.push(field("career_level", "Enter a career framework level from 1 to 9"));
+        errors.push(field(
+            "career_level",
+            "Enter a career framework level from 1 to 9",
+        ));
     }
     let group = StaffGroup::from_name(get("staff_group"));
     if group.is_none() {
@@ -572,21 +730,25 @@ pub fn parse_role_form(form: &HashMap<String, String>) -> std::result::Result<Ro
         errors.push(field("role_family", "Choose a pathway family"));
     }
     match (band, level, group, family) {
-        (Ok(band), Some(career_level), Some(staff_group), Some(family)) if errors.is_empty() => Ok(Role {
-            code,
-            title: get("title").to_string(),
-            band,
-            staff_group,
-            career_level,
-            family,
-            clinical: get("clinical") != "no",
-        }),
+        (Ok(band), Some(career_level), Some(staff_group), Some(family)) if errors.is_empty() => {
+            Ok(Role {
+                code,
+                title: get("title").to_string(),
+                band,
+                staff_group,
+                career_level,
+                family,
+                clinical: get("clinical") != "no",
+            })
+        }
         _ => Err(errors),
     }
 }
 
 /// Reads the local-transition form into a transition, or the fields at fault.
-pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Result<Transition, Vec<FieldError>> {
+pub fn parse_transition_form(
+    form: &HashMap<String, String>,
+) -> std::result::Result<Transition, Vec<FieldError>> {
     let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
     let mut errors = Vec::new();
     if get("from").is_empty() {
@@ -595,27 +757,46 @@ pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Res
     if get("to").is_empty() {
         errors.push(field("to", "Choose the role the route leads to"));
     } else if get("to") == get("from") {
-        errors.push(field("to", "Choose a different role from the one the route starts from"));
+        errors.push(field(
+            "to",
+            "Choose a different role from the one the route starts from",
+        ));
     }
     if get("route_name").is_empty() {
         errors.push(field("route_name", "Enter the route's name"));
     }
-    let duration = get("duration_months").parse::<u32>().ok().filter(|d| (1..=72).contains(d));
+    let duration = get("duration_months")
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=72).contains(d));
     if duration.is_none() {
-        errors.push(field("duration_months", "Enter a typical duration from 1 to 72 months"));
+        errors.push(field(
+            "duration_months",
+            "Enter a typical duration from 1 to 72 months",
+        ));
     }
     let mut requirements = Vec::new();
-    for (i, line) in get("requirements").lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in get("requirements")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let parsed = line.split_once(':').and_then(|(k, v)| {
             let kind = RequirementKind::from_code(&k.trim().to_lowercase())?;
             let v = v.trim();
             match kind {
-                RequirementKind::Experience => v.parse::<u32>().ok().filter(|m| *m <= 240).map(|m| Requirement {
-                    kind,
-                    name: "Time in current role".into(),
-                    months: Some(m),
-                    evidence_hint: None,
-                }),
+                RequirementKind::Experience => {
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|m| *m <= 240)
+                        .map(|m| Requirement {
+                            kind,
+                            name: "Time in current role".into(),
+                            months: Some(m),
+                            evidence_hint: None,
+                        })
+                }
                 _ if v.is_empty() => None,
                 _ => Some(Requirement {
                     kind,
@@ -637,8 +818,13 @@ pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Res
         }
     }
     let code = get("standard_code").to_uppercase();
-    if !code.is_empty() && !(code.starts_with("ST") && code.len() == 6 && code[2..].chars().all(|c| c.is_ascii_digit())) {
-        errors.push(field("standard_code", "Enter a standard code like ST0217, or leave it blank"));
+    let code_ok =
+        code.len() == 6 && code.starts_with("ST") && code[2..].chars().all(|c| c.is_ascii_digit());
+    if !code.is_empty() && !code_ok {
+        errors.push(field(
+            "standard_code",
+            "Enter a standard code like ST0217, or leave it blank",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -648,7 +834,11 @@ pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Res
         to: get("to").into(),
         requirements,
         route: Route {
-            kind: if code.is_empty() { RouteKind::Training } else { RouteKind::Apprenticeship },
+            kind: if code.is_empty() {
+                RouteKind::Training
+            } else {
+                RouteKind::Apprenticeship
+            },
             name: get("route_name").into(),
             standard_code: (!code.is_empty()).then_some(code),
             level: None,
@@ -656,11 +846,19 @@ pub fn parse_transition_form(form: &HashMap<String, String>) -> std::result::Res
             funding_band_gbp: None,
             confirmed: false,
         },
-        helpers: if get("helper").is_empty() { vec![] } else { vec![get("helper").into()] },
+        helpers: if get("helper").is_empty() {
+            vec![]
+        } else {
+            vec![get("helper").into()]
+        },
     })
 }
 
-async fn framework_editor(state: &AppState, user: &CurrentUser, form: &HashMap<String, String>) -> Result<()> {
+async fn framework_editor(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &HashMap<String, String>,
+) -> Result<()> {
     user.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     if !user.viewer.may_edit_framework() {
         return Err(auth::refuse(state, user, "catalogue").await);
@@ -668,7 +866,12 @@ async fn framework_editor(state: &AppState, user: &CurrentUser, form: &HashMap<S
     Ok(())
 }
 
-async fn rejected_form(state: &AppState, user: &CurrentUser, errors: Vec<FieldError>, form: HashMap<String, String>) -> Result<Response> {
+async fn rejected_form(
+    state: &AppState,
+    user: &CurrentUser,
+    errors: Vec<FieldError>,
+    form: HashMap<String, String>,
+) -> Result<Response> {
     let page = catalogue_page(state, user, &CatalogueQuery::default(), errors, form).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -683,16 +886,31 @@ async fn add_role(
         Ok(r) => r,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };
-    match catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role).await {
+    match catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role)
+        .await
+    {
         Ok(()) => {}
-        Err(e @ (pathwise_storage::StorageError::Conflict(_) | pathwise_storage::StorageError::Invalid(_))) => {
+        Err(
+            e @ (pathwise_storage::StorageError::Conflict(_)
+            | pathwise_storage::StorageError::Invalid(_)),
+        ) => {
             let msg = e.to_string();
             let message = msg.strip_prefix("code: ").unwrap_or(&msg);
-            return rejected_form(&state, &user, vec![field("code", &capital(message))], form).await;
+            return rejected_form(&state, &user, vec![field("code", &capital(message))], form)
+                .await;
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), auth::now(), "catalogue.role_added", &format!("role:{}", role.code), &role.title).await?;
+    audit::record(
+        &state.store,
+        Some(user.account.org_id),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.role_added",
+        &format!("role:{}", role.code),
+        &role.title,
+    )
+    .await?;
     Ok(Redirect::to("/catalogue?added=role").into_response())
 }
 
@@ -706,20 +924,42 @@ async fn add_transition(
         Ok(t) => t,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };
-    match catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t).await {
+    match catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t)
+        .await
+    {
         Ok(_) => {}
-        Err(e @ (pathwise_storage::StorageError::Conflict(_) | pathwise_storage::StorageError::Invalid(_))) => {
-            return rejected_form(&state, &user, vec![field("from", &capital(&e.to_string()))], form).await;
+        Err(
+            e @ (pathwise_storage::StorageError::Conflict(_)
+            | pathwise_storage::StorageError::Invalid(_)),
+        ) => {
+            return rejected_form(
+                &state,
+                &user,
+                vec![field("from", &capital(&e.to_string()))],
+                form,
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), auth::now(), "catalogue.transition_added", &format!("transition:{}->{}", t.from, t.to), &t.route.name).await?;
+    audit::record(
+        &state.store,
+        Some(user.account.org_id),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.transition_added",
+        &format!("transition:{}->{}", t.from, t.to),
+        &t.route.name,
+    )
+    .await?;
     Ok(Redirect::to("/catalogue?added=transition").into_response())
 }
 
 fn capital(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 // ---- API tokens ------------------------------------------------------------
@@ -730,7 +970,13 @@ fn when(at: i64) -> String {
     format!("{d} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
-async fn tokens_page(state: &AppState, user: &CurrentUser, new_token: Option<String>, errors: Vec<FieldError>, notice: Option<String>) -> Result<TokensPage> {
+async fn tokens_page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_token: Option<String>,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> Result<TokensPage> {
     let tokens = accounts::tokens(&state.store, user.account.id)
         .await?
         .into_iter()
@@ -758,8 +1004,19 @@ struct RevokedQuery {
     revoked: Option<String>,
 }
 
-async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(q): Query<RevokedQuery>) -> Result<TokensPage> {
-    tokens_page(&state, &user, None, Vec::new(), q.revoked.map(|_| "The token was revoked.".into())).await
+async fn tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<RevokedQuery>,
+) -> Result<TokensPage> {
+    tokens_page(
+        &state,
+        &user,
+        None,
+        Vec::new(),
+        q.revoked.map(|_| "The token was revoked.".into()),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -770,7 +1027,11 @@ struct TokenForm {
     name: String,
 }
 
-async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(form): Form<TokenForm>) -> Result<Response> {
+async fn create_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<TokenForm>,
+) -> Result<Response> {
     user.check_csrf(&form.csrf)?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
@@ -780,18 +1041,51 @@ async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(for
     }
     let token = format!("pw_{}", auth::random_token());
     let now = auth::now();
-    accounts::create_token(&state.store, user.account.id, name, &auth::token_hash(&token), &token[..10], now).await?;
-    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), now, "token.created", &format!("user:{}", user.account.id), name).await?;
-    Ok(tokens_page(&state, &user, Some(token), Vec::new(), None).await?.into_response())
+    accounts::create_token(
+        &state.store,
+        user.account.id,
+        name,
+        &auth::token_hash(&token),
+        &token[..10],
+        now,
+    )
+    .await?;
+    audit::record(
+        &state.store,
+        Some(user.account.org_id),
+        Some(user.account.id),
+        now,
+        "token.created",
+        &format!("user:{}", user.account.id),
+        name,
+    )
+    .await?;
+    Ok(tokens_page(&state, &user, Some(token), Vec::new(), None)
+        .await?
+        .into_response())
 }
 
-async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Result<Redirect> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Redirect> {
     user.check_csrf(&form.csrf)?;
     let now = auth::now();
     if !accounts::revoke_token(&state.store, user.account.id, id, now).await? {
         return Err(auth::refuse(&state, &user, &format!("token:{id}")).await);
     }
-    audit::record(&state.store, Some(user.account.org_id), Some(user.account.id), now, "token.revoked", &format!("token:{id}"), "").await?;
+    audit::record(
+        &state.store,
+        Some(user.account.org_id),
+        Some(user.account.id),
+        now,
+        "token.revoked",
+        &format!("token:{id}"),
+        "",
+    )
+    .await?;
     Ok(Redirect::to("/account/tokens?revoked=1"))
 }
 
@@ -807,26 +1101,45 @@ struct AuditQuery {
 
 const AUDIT_PER_PAGE: i64 = 50;
 
-async fn audit_rows(state: &AppState, user: &CurrentUser, q: &AuditQuery, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
+async fn audit_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &AuditQuery,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRow>> {
     if !user.viewer.may_edit_framework() {
         return Err(auth::refuse(state, user, "audit").await);
     }
     let action = (!q.action.is_empty()).then_some(q.action.as_str());
-    Ok(audit::list(&state.store, user.account.org_id, action, limit, offset)
-        .await?
-        .into_iter()
-        .map(|e| AuditRow {
-            at: when(e.at),
-            action: e.action,
-            subject: e.subject,
-            detail: e.detail,
-        })
-        .collect())
+    Ok(
+        audit::list(&state.store, user.account.org_id, action, limit, offset)
+            .await?
+            .into_iter()
+            .map(|e| AuditRow {
+                at: when(e.at),
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect(),
+    )
 }
 
-async fn audit_page(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<AuditPage> {
+async fn audit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<AuditPage> {
     let page = q.page.unwrap_or(1).max(1);
-    let mut rows = audit_rows(&state, &user, &q, AUDIT_PER_PAGE + 1, (page - 1) * AUDIT_PER_PAGE).await?;
+    let mut rows = audit_rows(
+        &state,
+        &user,
+        &q,
+        AUDIT_PER_PAGE + 1,
+        (page - 1) * AUDIT_PER_PAGE,
+    )
+    .await?;
     let more = rows.len() as i64 > AUDIT_PER_PAGE;
     rows.truncate(AUDIT_PER_PAGE as usize);
     let link = |p: i64| format!("/admin/audit?action={}&page={p}", encode(&q.action));
@@ -840,11 +1153,16 @@ async fn audit_page(State(state): State<AppState>, user: CurrentUser, Query(q): 
     })
 }
 
-async fn audit_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Response> {
+async fn audit_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response> {
     let rows = audit_rows(&state, &user, &q, 100_000, 0).await?;
     let body = to_csv(
         &["at_utc", "action", "subject", "detail"],
-        rows.into_iter().map(|r| vec![r.at, r.action, r.subject, r.detail]),
+        rows.into_iter()
+            .map(|r| vec![r.at, r.action, r.subject, r.detail]),
     )?;
     Ok(csv_response("audit.csv", body))
 }

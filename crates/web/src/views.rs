@@ -87,7 +87,10 @@ pub struct FieldError {
 
 /// Finds the error for a field, for templates.
 pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }
 
 /// The sign-in page.
@@ -333,7 +336,11 @@ pub struct ErrorPage {
 }
 
 /// Turns the JSON error bodies of page routes into HTML error pages.
-pub async fn html_errors(State(_state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+pub async fn html_errors(
+    State(_state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let res = next.run(req).await;
     let status = res.status();
     let is_json = res
@@ -343,7 +350,9 @@ pub async fn html_errors(State(_state): State<AppState>, req: Request<Body>, nex
     if !(status.is_client_error() || status.is_server_error()) || !is_json {
         return res;
     }
-    let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+    let body = axum::body::to_bytes(res.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
     let message = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(String::from))

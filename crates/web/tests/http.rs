@@ -18,7 +18,9 @@ struct TestApp {
 async fn spawn_app() -> TestApp {
     let tag: u64 = rand::random();
     let path = std::env::temp_dir().join(format!("pathwise-http-{tag:016x}.sqlite"));
-    let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let store = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let hash = auth::hash_password(DEMO_PASSWORD).unwrap();
     let spec = DemoSpec {
@@ -53,7 +55,10 @@ fn client() -> reqwest::Client {
 
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -62,13 +67,28 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    async fn sign_in_as(&self, email: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+    async fn sign_in_as(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (reqwest::Client, reqwest::Response) {
         let c = client();
-        let form = c.get(self.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let form = c
+            .get(self.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let csrf = hidden(&form, "csrf");
         let res = c
             .post(self.url("/sign-in"))
-            .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
             .send()
             .await
             .unwrap();
@@ -76,13 +96,24 @@ impl TestApp {
     }
 
     async fn signed_in(&self, who: &str) -> reqwest::Client {
-        let (c, res) = self.sign_in_as(&format!("{who}@demo.pathwise.test"), DEMO_PASSWORD).await;
+        let (c, res) = self
+            .sign_in_as(&format!("{who}@demo.pathwise.test"), DEMO_PASSWORD)
+            .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign in as {who}");
         c
     }
 
     async fn csrf_of(&self, c: &reqwest::Client, page: &str) -> String {
-        hidden(&c.get(self.url(page)).send().await.unwrap().text().await.unwrap(), "csrf")
+        hidden(
+            &c.get(self.url(page))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "csrf",
+        )
     }
 }
 
@@ -103,7 +134,9 @@ async fn health_answers_without_sign_in() {
 #[tokio::test]
 async fn a_wrong_password_shows_an_error_and_sets_no_session() {
     let app = spawn_app().await;
-    let (c, res) = app.sign_in_as("learner@demo.pathwise.test", "not-the-password").await;
+    let (c, res) = app
+        .sign_in_as("learner@demo.pathwise.test", "not-the-password")
+        .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let html = res.text().await.unwrap();
     assert!(html.contains("nhsuk-error-summary"), "error summary shown");
@@ -117,7 +150,10 @@ async fn a_sign_in_without_the_form_token_is_refused() {
     let app = spawn_app().await;
     let res = client()
         .post(app.url("/sign-in"))
-        .form(&[("email", "learner@demo.pathwise.test"), ("password", DEMO_PASSWORD)])
+        .form(&[
+            ("email", "learner@demo.pathwise.test"),
+            ("password", DEMO_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -128,18 +164,29 @@ async fn a_sign_in_without_the_form_token_is_refused() {
 async fn repeated_failures_throttle_sign_in_even_with_the_right_password() {
     let app = spawn_app().await;
     for _ in 0..auth::MAX_FAILURES {
-        let (_, res) = app.sign_in_as("manager@demo.pathwise.test", "wrong-password").await;
+        let (_, res) = app
+            .sign_in_as("manager@demo.pathwise.test", "wrong-password")
+            .await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let (_, res) = app.sign_in_as("manager@demo.pathwise.test", DEMO_PASSWORD).await;
+    let (_, res) = app
+        .sign_in_as("manager@demo.pathwise.test", DEMO_PASSWORD)
+        .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(res.text().await.unwrap().contains("Too many failed attempts"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Too many failed attempts")
+    );
 }
 
 #[tokio::test]
 async fn session_cookie_is_http_only_and_same_site() {
     let app = spawn_app().await;
-    let (_, res) = app.sign_in_as("learner@demo.pathwise.test", DEMO_PASSWORD).await;
+    let (_, res) = app
+        .sign_in_as("learner@demo.pathwise.test", DEMO_PASSWORD)
+        .await;
     let cookie = res
         .headers()
         .get_all("set-cookie")
@@ -147,7 +194,10 @@ async fn session_cookie_is_http_only_and_same_site() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|v| v.starts_with("pathwise_session="))
         .unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
@@ -168,7 +218,14 @@ async fn learner_gets_three_options_with_requirements_and_helpers() {
         assert!(!o["helpers"].as_array().unwrap().is_empty());
         assert!(o["route"]["duration_months"].as_u64().unwrap() > 0);
     }
-    let html = c.get(app.url("/me")).send().await.unwrap().text().await.unwrap();
+    let html = c
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(html.matches("data-option=").count(), 3);
 }
 
@@ -178,7 +235,11 @@ async fn manager_sees_exactly_the_learners_options() {
     let learner = app.signed_in("learner").await;
     let manager = app.signed_in("manager").await;
     let (_, own) = json(&learner, app.url("/api/v1/me/next-options")).await;
-    let (status, seen) = json(&manager, app.url(&format!("/api/v1/people/{}/next-options", app.learner_id))).await;
+    let (status, seen) = json(
+        &manager,
+        app.url(&format!("/api/v1/people/{}/next-options", app.learner_id)),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own, seen);
 }
@@ -195,20 +256,39 @@ async fn a_learner_asking_for_another_record_gets_404_and_it_is_audited() {
         let res = learner.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let page = learner.get(app.url(&format!("/people/{}", app.manager_id))).send().await.unwrap();
-    assert!(page.text().await.unwrap().contains("Page not found"), "an HTML 404 page");
-    assert_eq!(learner.get(app.url("/team")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let page = learner
+        .get(app.url(&format!("/people/{}", app.manager_id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.text().await.unwrap().contains("Page not found"),
+        "an HTML 404 page"
+    );
+    assert_eq!(
+        learner.get(app.url("/team")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     let admin = app.signed_in("admin").await;
-    let csv = admin.get(app.url("/admin/audit.csv?action=access.denied")).send().await.unwrap();
+    let csv = admin
+        .get(app.url("/admin/audit.csv?action=access.denied"))
+        .send()
+        .await
+        .unwrap();
     let text = csv.text().await.unwrap();
-    assert!(text.contains(&format!("person:{}", app.manager_id)), "{text}");
+    assert!(
+        text.contains(&format!("person:{}", app.manager_id)),
+        "{text}"
+    );
     assert!(text.contains("person:999999"));
 }
 
 #[tokio::test]
 async fn another_organisations_admin_cannot_see_our_people() {
     let app = spawn_app().await;
-    let org = people::create_organisation(&app.store, "OTHER", "Other trust").await.unwrap();
+    let org = people::create_organisation(&app.store, "OTHER", "Other trust")
+        .await
+        .unwrap();
     let hash = auth::hash_password("another-long-password").unwrap();
     pathwise_storage::accounts::create(
         &app.store,
@@ -218,26 +298,43 @@ async fn another_organisations_admin_cannot_see_our_people() {
             email: "admin@other.test",
             display_name: "Other admin",
             password_hash: &hash,
-            roles: &[pathwise_domain::AppRole::LdAdmin, pathwise_domain::AppRole::SystemAdmin],
+            roles: &[
+                pathwise_domain::AppRole::LdAdmin,
+                pathwise_domain::AppRole::SystemAdmin,
+            ],
         },
         0,
     )
     .await
     .unwrap();
-    let (c, res) = app.sign_in_as("admin@other.test", "another-long-password").await;
+    let (c, res) = app
+        .sign_in_as("admin@other.test", "another-long-password")
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (status, _) = json(&c, app.url(&format!("/api/v1/people/{}/next-options", app.learner_id))).await;
+    let (status, _) = json(
+        &c,
+        app.url(&format!("/api/v1/people/{}/next-options", app.learner_id)),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Our own admin can.
     let ours = app.signed_in("admin").await;
-    let (status, _) = json(&ours, app.url(&format!("/api/v1/people/{}/next-options", app.learner_id))).await;
+    let (status, _) = json(
+        &ours,
+        app.url(&format!("/api/v1/people/{}/next-options", app.learner_id)),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn the_api_needs_a_session_or_token() {
     let app = spawn_app().await;
-    let res = client().get(app.url("/api/v1/me/next-options")).send().await.unwrap();
+    let res = client()
+        .get(app.url("/api/v1/me/next-options"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = client()
         .get(app.url("/api/v1/me/next-options"))
@@ -268,10 +365,22 @@ async fn personal_api_tokens_work_until_revoked() {
     let token = html[start..].split('<').next().unwrap().to_string();
     assert!(token.starts_with("pw_"));
     let fresh = client();
-    let res = fresh.get(app.url("/api/v1/me/next-options")).bearer_auth(&token).send().await.unwrap();
+    let res = fresh
+        .get(app.url("/api/v1/me/next-options"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     // Revoke it from the tokens page.
-    let list = c.get(app.url("/account/tokens")).send().await.unwrap().text().await.unwrap();
+    let list = c
+        .get(app.url("/account/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let action_at = list.find("/revoke").unwrap();
     let id_start = list[..action_at].rfind('/').unwrap() + 1;
     let id = &list[id_start..action_at];
@@ -282,7 +391,12 @@ async fn personal_api_tokens_work_until_revoked() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = fresh.get(app.url("/api/v1/me/next-options")).bearer_auth(&token).send().await.unwrap();
+    let res = fresh
+        .get(app.url("/api/v1/me/next-options"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -319,14 +433,29 @@ async fn an_ld_admin_adds_a_local_role_and_route_and_learners_cannot() {
     let admin = app.signed_in("admin").await;
     let csrf = app.csrf_of(&admin, "/catalogue").await;
     // A bad band is named in the error summary and nothing is added.
-    let res = admin.post(app.url("/catalogue/roles")).form(&role_form(&csrf, "discharge-coordinator", "8")).send().await.unwrap();
+    let res = admin
+        .post(app.url("/catalogue/roles"))
+        .form(&role_form(&csrf, "discharge-coordinator", "8"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("href=\"#band\""), "error links to the field");
-    let res = admin.post(app.url("/catalogue/roles")).form(&role_form(&csrf, "discharge-coordinator", "4")).send().await.unwrap();
+    let res = admin
+        .post(app.url("/catalogue/roles"))
+        .form(&role_form(&csrf, "discharge-coordinator", "4"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // A duplicate code is refused.
-    let res = admin.post(app.url("/catalogue/roles")).form(&role_form(&csrf, "discharge-coordinator", "4")).send().await.unwrap();
+    let res = admin
+        .post(app.url("/catalogue/roles"))
+        .form(&role_form(&csrf, "discharge-coordinator", "4"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = admin
         .post(app.url("/catalogue/transitions"))
@@ -338,7 +467,10 @@ async fn an_ld_admin_adds_a_local_role_and_route_and_learners_cannot() {
             ("route_name", "Trust discharge programme"),
             ("standard_code", ""),
             ("duration_months", "6"),
-            ("requirements", "qualification: Care Certificate\nexperience: 12"),
+            (
+                "requirements",
+                "qualification: Care Certificate\nexperience: 12",
+            ),
             ("site", ""),
         ])
         .send()
@@ -346,34 +478,75 @@ async fn an_ld_admin_adds_a_local_role_and_route_and_learners_cannot() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, roles) = json(&admin, app.url("/api/v1/roles")).await;
-    assert!(roles.as_array().unwrap().iter().any(|r| r["code"] == "discharge-coordinator"));
-    let detail = admin.get(app.url("/catalogue/roles/hcsw")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "discharge-coordinator")
+    );
+    let detail = admin
+        .get(app.url("/catalogue/roles/hcsw"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(detail.contains("Trust discharge programme"));
 
     let learner = app.signed_in("learner").await;
     let lcsrf = app.csrf_of(&learner, "/catalogue").await;
-    let res = learner.post(app.url("/catalogue/roles")).form(&role_form(&lcsrf, "sneaky-role", "4")).send().await.unwrap();
+    let res = learner
+        .post(app.url("/catalogue/roles"))
+        .form(&role_form(&lcsrf, "sneaky-role", "4"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (_, roles) = json(&admin, app.url("/api/v1/roles")).await;
-    assert!(!roles.as_array().unwrap().iter().any(|r| r["code"] == "sneaky-role"));
+    assert!(
+        !roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "sneaky-role")
+    );
 }
 
 #[tokio::test]
 async fn the_team_view_sorts_and_exports_csv() {
     let app = spawn_app().await;
     let manager = app.signed_in("manager").await;
-    let html = manager.get(app.url("/team?sort=readiness&dir=desc")).send().await.unwrap().text().await.unwrap();
+    let html = manager
+        .get(app.url("/team?sort=readiness&dir=desc"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(&format!("data-person=\"{}\"", app.learner_id)));
     assert!(html.contains("aria-sort=\"descending\""));
-    let res = manager.get(app.url("/team.csv?sort=band&dir=asc")).send().await.unwrap();
+    let res = manager
+        .get(app.url("/team.csv?sort=band&dir=asc"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     let text = res.text().await.unwrap();
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert!(rows.len() >= 5, "a whole team");
     assert!(rows.iter().any(|r| r[0] == app.learner_id.to_string()));
-    let bands: Vec<f64> = rows.iter().map(|r| r[3].parse::<pathwise_domain::Band>().unwrap().rank()).collect();
-    assert!(bands.windows(2).all(|w| w[0] <= w[1]), "sorted by band: {bands:?}");
+    let bands: Vec<f64> = rows
+        .iter()
+        .map(|r| r[3].parse::<pathwise_domain::Band>().unwrap().rank())
+        .collect();
+    assert!(
+        bands.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by band: {bands:?}"
+    );
 }
 
 #[tokio::test]
@@ -403,7 +576,19 @@ async fn sign_out_ends_the_session() {
     let app = spawn_app().await;
     let c = app.signed_in("learner").await;
     let csrf = app.csrf_of(&c, "/me").await;
-    let res = c.post(app.url("/sign-out")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let res = c
+        .post(app.url("/sign-out"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(c.get(app.url("/api/v1/me/next-options")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        c.get(app.url("/api/v1/me/next-options"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
