@@ -42,7 +42,10 @@ async fn drop_database(store: Store, cleanup: Option<(String, String)>) {
     store.close().await;
     if let Some((base, name)) = cleanup {
         let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
-        admin.execute_admin(&format!("DROP DATABASE {name}")).await.expect("drop database");
+        admin
+            .execute_admin(&format!("DROP DATABASE {name}"))
+            .await
+            .expect("drop database");
         admin.close().await;
     }
 }
