@@ -180,11 +180,7 @@ async fn serve(store: Store, args: &ServeArgs, banner: impl FnOnce(&str)) -> Res
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
     banner(&format!("http://{addr}/"));
-    let state = AppState {
-        store,
-        assets_dir,
-        secure_cookies: args.secure_cookies,
-    };
+    let state = AppState::new(store, assets_dir, args.secure_cookies);
     pathwise_web::serve(listener, state).await
 }
 

@@ -16,6 +16,8 @@ pub struct Account {
     pub org_id: i64,
     /// The staff record it is for, if any.
     pub person_id: Option<i64>,
+    /// The site of that staff record.
+    pub site_id: Option<i64>,
     /// Sign-in email, lower case.
     pub email: String,
     /// Name shown in the header.
@@ -60,14 +62,16 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, org_id, person_id, email, display_name, password_hash, app_roles";
+/// Account columns, with the site of the account's staff record.
+const ACCOUNT_SELECT: &str = "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, \
+     u.password_hash, u.app_roles FROM users u LEFT JOIN people p ON p.id = u.person_id";
 
 fn account_from_row(row: &AnyRow) -> Result<Account> {
     Ok(Account {
         id: row.try_get("id")?,
         org_id: row.try_get("org_id")?,
         person_id: row.try_get("person_id")?,
+        site_id: row.try_get("site_id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         password_hash: row.try_get("password_hash")?,
@@ -102,7 +106,7 @@ pub async fn create(store: &Store, a: &NewAccount<'_>, now: i64) -> Result<i64> 
 /// The account for an email, if any.
 pub async fn by_email(store: &Store, email: &str) -> Result<Option<Account>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1"
+        "{ACCOUNT_SELECT} WHERE u.email = $1"
     )))
     .bind(email.trim().to_lowercase())
     .fetch_optional(store.pool())
@@ -112,13 +116,11 @@ pub async fn by_email(store: &Store, email: &str) -> Result<Option<Account>> {
 
 /// The account with an id.
 pub async fn by_id(store: &Store, id: i64) -> Result<Account> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(StorageError::NotFound("account"))?;
+    let row = sqlx::query(AssertSqlSafe(format!("{ACCOUNT_SELECT} WHERE u.id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(StorageError::NotFound("account"))?;
     account_from_row(&row)
 }
 
@@ -151,8 +153,9 @@ pub async fn session(
     now: i64,
 ) -> Result<Option<(Account, String)>> {
     let row = sqlx::query(
-        "SELECT u.id, u.org_id, u.person_id, u.email, u.display_name, u.password_hash, u.app_roles, s.csrf_token \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, u.password_hash, u.app_roles, \
+         s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN people p ON p.id = u.person_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)
     .bind(now)
@@ -267,8 +270,9 @@ pub async fn account_for_token(
     now: i64,
 ) -> Result<Option<Account>> {
     let row = sqlx::query(
-        "SELECT u.id, u.org_id, u.person_id, u.email, u.display_name, u.password_hash, u.app_roles, t.id AS token_id \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, u.password_hash, u.app_roles, \
+         t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(store.pool())

@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use pathwise_domain::{AppRole, Viewer};
 use pathwise_storage::accounts::{self, Account};
-use pathwise_storage::{audit, people};
+use pathwise_storage::audit;
 use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
@@ -127,17 +127,13 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-async fn viewer_for(state: &AppState, account: &Account) -> Result<Viewer> {
-    let site_id = match account.person_id {
-        Some(pid) => people::person(&state.store, pid).await?.map(|p| p.site_id),
-        None => None,
-    };
-    Ok(Viewer {
+fn viewer_for(account: &Account) -> Viewer {
+    Viewer {
         org_id: account.org_id,
         person_id: account.person_id,
-        site_id,
+        site_id: account.site_id,
         roles: account.roles.clone(),
-    })
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -157,7 +153,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)
                     .await?
                     .ok_or(Error::Unauthenticated { api })?;
-            let viewer = viewer_for(state, &account).await?;
+            let viewer = viewer_for(&account);
             return Ok(CurrentUser {
                 account,
                 viewer,
@@ -168,7 +164,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let (account, csrf) = accounts::session(&state.store, &token_hash(token), now)
             .await?
             .ok_or(Error::Unauthenticated { api })?;
-        let viewer = viewer_for(state, &account).await?;
+        let viewer = viewer_for(&account);
         Ok(CurrentUser {
             account,
             viewer,

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod framework_cache;
 pub mod next_options;
 pub mod pages;
 pub mod views;
@@ -15,9 +16,11 @@ pub mod wire;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
+use framework_cache::FrameworkCache;
 use pathwise_domain::Date;
 use pathwise_storage::Store;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -31,6 +34,20 @@ pub struct AppState {
     pub assets_dir: PathBuf,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Each organisation's career framework, kept in memory.
+    pub frameworks: Arc<FrameworkCache>,
+}
+
+impl AppState {
+    /// The state for a store, with an empty framework cache.
+    pub fn new(store: Store, assets_dir: PathBuf, secure_cookies: bool) -> AppState {
+        AppState {
+            store,
+            assets_dir,
+            secure_cookies,
+            frameworks: Arc::default(),
+        }
+    }
 }
 
 /// Where `npm ci` puts the NHS.UK frontend, found from this crate's source

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::error::Result;
 use crate::wire::{HelperDoc, NextOptionsDoc, OptionDoc, PersonDoc};
 use pathwise_domain::{Date, PersonProfile, RankingWeights, rank_next_options};
+use pathwise_storage::people;
 use pathwise_storage::people::Person;
-use pathwise_storage::{catalogue, people};
 
 /// How many options a person is shown.
 pub const OPTIONS_SHOWN: usize = 3;
@@ -19,14 +19,13 @@ const FALLBACK_HELPER_ROLE: &str = "ld-lead";
 /// The ranked next options for `person`, as of `today`.
 pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Result<NextOptionsDoc> {
     let store = &state.store;
-    let roles = catalogue::role_map(store, person.org_id).await?;
+    let framework = state.frameworks.get(store, person.org_id).await?;
+    let roles = &framework.roles;
     let current = roles
         .get(&person.role_code)
         .cloned()
         .ok_or(pathwise_storage::StorageError::NotFound("role"))?;
-    let transitions =
-        catalogue::transitions_from(store, person.org_id, person.site_id, &person.role_code)
-            .await?;
+    let transitions = framework.transitions_from(person.site_id, &person.role_code);
     let months_in_role = person.role_started.whole_months_until(today);
     let profile = PersonProfile {
         role_code: person.role_code.clone(),
@@ -39,10 +38,19 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
         &profile,
         &current,
         &transitions,
-        &roles,
+        roles,
         RankingWeights::default(),
         OPTIONS_SHOWN,
     );
+    // Everyone at the site holding a helping role of any option, in one query.
+    let mut helping_roles: Vec<String> = ranked
+        .iter()
+        .flat_map(|o| o.transition.helpers.iter().cloned())
+        .collect();
+    helping_roles.sort();
+    helping_roles.dedup();
+    let found =
+        people::people_in_roles(store, person.org_id, Some(person.site_id), &helping_roles).await?;
     let mut options = Vec::with_capacity(ranked.len());
     for (i, o) in ranked.iter().enumerate() {
         let mut helpers = Vec::new();
@@ -53,13 +61,6 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
                 helps_with: "agrees release time and signs off workplace evidence".into(),
             });
         }
-        let found = people::people_in_roles(
-            store,
-            person.org_id,
-            Some(person.site_id),
-            &o.transition.helpers,
-        )
-        .await?;
         let mut named = 0;
         for code in &o.transition.helpers {
             for (_, h) in found

@@ -901,6 +901,7 @@ async fn add_role(
         }
         Err(e) => return Err(e.into()),
     }
+    state.frameworks.invalidate(user.account.org_id);
     audit::record(
         &state.store,
         Some(user.account.org_id),
@@ -942,6 +943,7 @@ async fn add_transition(
         }
         Err(e) => return Err(e.into()),
     }
+    state.frameworks.invalidate(user.account.org_id);
     audit::record(
         &state.store,
         Some(user.account.org_id),

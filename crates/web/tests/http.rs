@@ -31,11 +31,7 @@ async fn spawn_app() -> TestApp {
     let demo = pathwise_demo::build(&store, spec, &hash).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: store.clone(),
-        assets_dir: pathwise_web::default_assets_dir(),
-        secure_cookies: false,
-    };
+    let state = AppState::new(store.clone(), pathwise_web::default_assets_dir(), false);
     tokio::spawn(pathwise_web::serve(listener, state));
     TestApp {
         base,
@@ -559,6 +555,32 @@ async fn a_person_with_no_routes_gets_an_honest_empty_state() {
     let html = admin.get(app.url("/me")).send().await.unwrap();
     assert_eq!(html.status(), StatusCode::OK);
     assert!(html.text().await.unwrap().contains("id=\"no-options\""));
+
+    // Adding a local route shows at once, although the framework was cached.
+    let csrf = app.csrf_of(&admin, "/catalogue").await;
+    let res = admin
+        .post(app.url("/catalogue/transitions"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from", "ld-lead"),
+            ("to", "service-manager"),
+            ("helper", ""),
+            ("route_name", "Senior leadership programme"),
+            ("standard_code", "ST0385"),
+            ("duration_months", "24"),
+            ("requirements", "experience: 12"),
+            ("site", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, me) = json(&admin, app.url("/api/v1/me/next-options")).await;
+    let options = me["options"].as_array().unwrap();
+    assert_eq!(options.len(), 1);
+    assert_eq!(options[0]["role"]["code"], "service-manager");
+    assert_eq!(options[0]["route"]["standard_code"], "ST0385");
+    assert_eq!(options[0]["route"]["confirmed"], false, "local routes are unconfirmed");
 }
 
 #[tokio::test]
