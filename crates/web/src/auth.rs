@@ -72,10 +72,9 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Reads a cookie from the request.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// Reads a cookie from the request's headers.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -160,7 +159,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 csrf: None,
             });
         }
-        let token = cookie(parts, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
         let (account, csrf) = accounts::session(&state.store, &token_hash(token), now)
             .await?
             .ok_or(Error::Unauthenticated { api })?;

@@ -107,16 +107,9 @@ async fn sign_in(
     headers: axum::http::HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response> {
-    let cookie_csrf = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SIGN_IN_CSRF_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let cookie_csrf = auth::cookie(&headers, SIGN_IN_CSRF_COOKIE);
     let email = form.email.trim().to_lowercase();
-    if !cookie_csrf.is_some_and(|c| auth::same_secret(&c, &form.csrf)) {
+    if !cookie_csrf.is_some_and(|c| auth::same_secret(c, &form.csrf)) {
         let e = field(
             "email",
             "Your sign-in form had expired. Enter your details again",
@@ -247,16 +240,8 @@ async fn sign_out(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response> {
     user.check_csrf(&form.csrf)?;
-    if let Some(token) = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-    {
-        accounts::end_session(&state.store, &auth::token_hash(&token)).await?;
+    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+        accounts::end_session(&state.store, &auth::token_hash(token)).await?;
     }
     let clear = auth::set_cookie(&state, SESSION_COOKIE, "", 0);
     Ok((
@@ -876,6 +861,45 @@ async fn rejected_form(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// Stores a framework edit; a refusal from storage goes back to the form
+/// against `field`. On success the cached framework is refreshed and the
+/// change audited.
+async fn save_framework_edit<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    form: HashMap<String, String>,
+    field_name: &str,
+    save: impl std::future::IntoFuture<Output = pathwise_storage::Result<T>>,
+    audit_entry: (&str, String, &str),
+    added: &str,
+) -> Result<Response> {
+    use pathwise_storage::StorageError;
+    match save.await {
+        Ok(_) => {}
+        Err(e @ (StorageError::Conflict(_) | StorageError::Invalid(_))) => {
+            let msg = e.to_string();
+            let message = msg.strip_prefix("code: ").unwrap_or(&msg);
+            let errors = vec![field(field_name, &capital(message))];
+            return rejected_form(state, user, errors, form).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let org = user.account.org_id;
+    state.frameworks.invalidate(org);
+    let (action, subject, detail) = audit_entry;
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        action,
+        &subject,
+        detail,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue?added={added}")).into_response())
+}
+
 async fn add_role(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -886,33 +910,14 @@ async fn add_role(
         Ok(r) => r,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };
-    match catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role)
-        .await
-    {
-        Ok(()) => {}
-        Err(
-            e @ (pathwise_storage::StorageError::Conflict(_)
-            | pathwise_storage::StorageError::Invalid(_)),
-        ) => {
-            let msg = e.to_string();
-            let message = msg.strip_prefix("code: ").unwrap_or(&msg);
-            return rejected_form(&state, &user, vec![field("code", &capital(message))], form)
-                .await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    state.frameworks.invalidate(user.account.org_id);
-    audit::record(
-        &state.store,
-        Some(user.account.org_id),
-        Some(user.account.id),
-        auth::now(),
+    let save =
+        catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role);
+    let entry = (
         "catalogue.role_added",
-        &format!("role:{}", role.code),
-        &role.title,
-    )
-    .await?;
-    Ok(Redirect::to("/catalogue?added=role").into_response())
+        format!("role:{}", role.code),
+        role.title.as_str(),
+    );
+    save_framework_edit(&state, &user, form.clone(), "code", save, entry, "role").await
 }
 
 async fn add_transition(
@@ -925,36 +930,23 @@ async fn add_transition(
         Ok(t) => t,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };
-    match catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t)
-        .await
-    {
-        Ok(_) => {}
-        Err(
-            e @ (pathwise_storage::StorageError::Conflict(_)
-            | pathwise_storage::StorageError::Invalid(_)),
-        ) => {
-            return rejected_form(
-                &state,
-                &user,
-                vec![field("from", &capital(&e.to_string()))],
-                form,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    state.frameworks.invalidate(user.account.org_id);
-    audit::record(
-        &state.store,
-        Some(user.account.org_id),
-        Some(user.account.id),
-        auth::now(),
+    let save =
+        catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t);
+    let entry = (
         "catalogue.transition_added",
-        &format!("transition:{}->{}", t.from, t.to),
-        &t.route.name,
+        format!("transition:{}->{}", t.from, t.to),
+        t.route.name.as_str(),
+    );
+    save_framework_edit(
+        &state,
+        &user,
+        form.clone(),
+        "from",
+        save,
+        entry,
+        "transition",
     )
-    .await?;
-    Ok(Redirect::to("/catalogue?added=transition").into_response())
+    .await
 }
 
 fn capital(s: &str) -> String {
