@@ -454,3 +454,52 @@ pub async fn add_local_transition(
     tx.commit().await?;
     Ok(id)
 }
+
+/// Changes one of an organisation's local roles (its code stays). Core roles
+/// and other organisations' roles are not found.
+pub async fn update_local_role(store: &Store, org_id: i64, role: &Role) -> Result<()> {
+    check_role(role).map_err(|e| StorageError::Invalid(e.to_string()))?;
+    let done = sqlx::query(
+        "UPDATE roles SET title = $1, band = $2, staff_group = $3, career_level = $4, family = $5, \
+         clinical = $6 WHERE org_id = $7 AND code = $8",
+    )
+    .bind(&role.title)
+    .bind(role.band.to_string())
+    .bind(role.staff_group.name())
+    .bind(i64::from(role.career_level))
+    .bind(role.family.code())
+    .bind(i64::from(role.clinical))
+    .bind(org_id)
+    .bind(&role.code)
+    .execute(store.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound("local role"));
+    }
+    Ok(())
+}
+
+/// Removes one of an organisation's local transitions and returns it. Core
+/// transitions and other organisations' are not found.
+pub async fn remove_local_transition(store: &Store, org_id: i64, id: i64) -> Result<Transition> {
+    let found = load_transitions(
+        store,
+        &format!("SELECT {TRANSITION_COLUMNS} FROM transitions WHERE id = $1 AND org_id = $2"),
+        &[BindValue::Int(id), BindValue::Int(org_id)],
+    )
+    .await?
+    .pop()
+    .ok_or(StorageError::NotFound("local transition"))?;
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM requirements WHERE transition_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM transitions WHERE id = $1 AND org_id = $2")
+        .bind(id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(found.transition)
+}

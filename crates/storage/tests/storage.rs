@@ -179,6 +179,24 @@ async fn local_roles_belong_to_their_organisation_only(store: Store) {
     catalogue::add_local_role(&store, other, None, &local_role("discharge-coordinator"))
         .await
         .unwrap();
+    // Local roles can be changed; core roles and other organisations' cannot.
+    let mut changed = local_role("discharge-coordinator");
+    changed.title = "Discharge and flow coordinator".into();
+    catalogue::update_local_role(&store, org, &changed)
+        .await
+        .unwrap();
+    let mine = catalogue::role_map(&store, org).await.unwrap();
+    assert_eq!(
+        mine["discharge-coordinator"].title,
+        "Discharge and flow coordinator"
+    );
+    let theirs = catalogue::role_map(&store, other).await.unwrap();
+    assert_eq!(
+        theirs["discharge-coordinator"].title,
+        "Discharge coordinator"
+    );
+    let core = catalogue::update_local_role(&store, org, &local_role("hcsw")).await;
+    assert!(matches!(core, Err(StorageError::NotFound(_))), "{core:?}");
     // A site of another organisation is refused.
     let (_, other_site, _) = org_with_sites(&store, "T3").await;
     let wrong =
@@ -216,6 +234,40 @@ async fn site_transitions_show_only_at_their_site(store: Store) {
         .find(|x| x.to == "discharge-coordinator")
         .unwrap();
     assert_eq!(added.requirements, t.requirements);
+    // Local transitions can be removed by their organisation only.
+    let id = catalogue::transitions_for_org(&store, org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.transition.to == "discharge-coordinator")
+        .unwrap()
+        .id;
+    let (other, _, _) = org_with_sites(&store, "T2").await;
+    let refused = catalogue::remove_local_transition(&store, other, id).await;
+    assert!(
+        matches!(refused, Err(StorageError::NotFound(_))),
+        "{refused:?}"
+    );
+    let removed = catalogue::remove_local_transition(&store, org, id)
+        .await
+        .unwrap();
+    assert_eq!(removed.to, "discharge-coordinator");
+    let core_id = catalogue::transitions_for_org(&store, org).await.unwrap()[0].id;
+    assert!(
+        catalogue::remove_local_transition(&store, org, core_id)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        catalogue::transitions_from(&store, org, acute, "hcsw")
+            .await
+            .unwrap()
+            .len(),
+        at_comm.len()
+    );
+    catalogue::add_local_transition(&store, org, Some(acute), &t)
+        .await
+        .unwrap();
     // Unknown roles are refused with the role named.
     t.to = "astronaut".into();
     let err = catalogue::add_local_transition(&store, org, None, &t)

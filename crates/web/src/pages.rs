@@ -38,8 +38,12 @@ pub fn router() -> Router<AppState> {
         .route("/team.csv", get(team_csv))
         .route("/catalogue", get(catalogue_list))
         .route("/catalogue/roles", post(add_role))
-        .route("/catalogue/roles/{code}", get(role_detail))
+        .route("/catalogue/roles/{code}", get(role_detail).post(edit_role))
         .route("/catalogue/transitions", post(add_transition))
+        .route(
+            "/catalogue/transitions/{id}/remove",
+            post(remove_transition),
+        )
         .route("/account/tokens", get(tokens).post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/audit", get(audit_page))
@@ -617,23 +621,42 @@ async fn catalogue_list(
     catalogue_page(&state, &user, &q, Vec::new(), HashMap::new()).await
 }
 
-async fn role_detail(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
+#[derive(Deserialize, Default)]
+struct RoleQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn role_page(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    errors: Vec<FieldError>,
+    form: Option<HashMap<String, String>>,
+    notice: Option<String>,
 ) -> Result<RolePage> {
     let org = user.account.org_id;
-    let roles = catalogue::role_map(&state.store, org).await?;
-    let role = roles.get(&code).ok_or(Error::NotFound)?;
-    let title = |c: &str| roles.get(c).map_or(c.to_string(), |r| r.title.clone());
+    let scoped = catalogue::roles_for_org(&state.store, org).await?;
+    let Some(this) = scoped.iter().find(|r| r.role.code == code) else {
+        return Err(Error::NotFound);
+    };
+    let role = &this.role;
+    let title = |c: &str| {
+        scoped
+            .iter()
+            .find(|r| r.role.code == c)
+            .map_or(c.to_string(), |r| r.role.title.clone())
+    };
     let ways_on = catalogue::transitions_for_org(&state.store, org)
         .await?
         .into_iter()
         .filter(|t| t.transition.from == code)
         .filter_map(|t| {
-            let to = roles.get(&t.transition.to)?;
+            let to = scoped.iter().find(|r| r.role.code == t.transition.to)?;
             Some(TransitionRow {
-                to: to.into(),
+                id: t.id,
+                local: t.scope != Scope::Core,
+                to: (&to.role).into(),
                 route: (&t.transition.route).into(),
                 requirements: t
                     .transition
@@ -650,11 +673,139 @@ async fn role_detail(
             })
         })
         .collect();
+    let form = form.unwrap_or_else(|| {
+        [
+            ("title", role.title.clone()),
+            ("band", role.band.to_string()),
+            ("career_level", role.career_level.to_string()),
+            ("staff_group", role.staff_group.name().to_string()),
+            ("family", role.family.code().to_string()),
+            (
+                "clinical",
+                if role.clinical { "yes" } else { "no" }.to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    });
     Ok(RolePage {
-        layout: Layout::for_user(role.title.clone(), &user, "/catalogue"),
+        layout: Layout::for_user(role.title.clone(), user, "/catalogue"),
         role: role.into(),
         ways_on,
+        can_edit: user.viewer.may_edit_framework(),
+        local: this.scope != Scope::Core,
+        staff_groups: StaffGroup::ALL
+            .iter()
+            .map(|g| Choice {
+                value: g.name().into(),
+                label: g.name().into(),
+                selected: false,
+            })
+            .collect(),
+        families: PathwayFamily::ALL
+            .iter()
+            .map(|f| Choice {
+                value: f.code().into(),
+                label: f.label().into(),
+                selected: false,
+            })
+            .collect(),
+        errors,
+        form,
+        notice,
     })
+}
+
+async fn role_detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<RoleQuery>,
+) -> Result<RolePage> {
+    let notice = match q.saved.as_deref() {
+        Some("role") => Some("Your changes were saved.".to_string()),
+        Some("removed") => Some("The local route was removed. Add it again from the career framework page if that was a mistake.".to_string()),
+        _ => None,
+    };
+    role_page(&state, &user, &code, Vec::new(), None, notice).await
+}
+
+async fn edit_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(mut form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    form.insert("code".into(), code.clone());
+    let role = match parse_role_form(&form) {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = role_page(&state, &user, &code, errors, Some(form), None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let org = user.account.org_id;
+    match catalogue::update_local_role(&state.store, org, &role).await {
+        Ok(()) => {}
+        Err(pathwise_storage::StorageError::NotFound(_)) => {
+            return Err(auth::refuse(&state, &user, &format!("role:{code}")).await);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.frameworks.invalidate(org);
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.role_changed",
+        &format!("role:{code}"),
+        &role.title,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue/roles/{code}?saved=role")).into_response())
+}
+
+async fn remove_transition(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let org = user.account.org_id;
+    let removed = match catalogue::remove_local_transition(&state.store, org, id).await {
+        Ok(t) => t,
+        Err(pathwise_storage::StorageError::NotFound(_)) => {
+            return Err(auth::refuse(&state, &user, &format!("transition:{id}")).await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.frameworks.invalidate(org);
+    let detail = format!(
+        "{} ({} months; requirements: {})",
+        removed.route.name,
+        removed.route.duration_months,
+        removed
+            .requirements
+            .iter()
+            .map(describe_requirement)
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.transition_removed",
+        &format!("transition:{}->{}", removed.from, removed.to),
+        &detail,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue/roles/{}?saved=removed", removed.from)).into_response())
 }
 
 fn describe_requirement(r: &Requirement) -> String {

@@ -235,6 +235,10 @@ impl CataloguePage {
 /// A transition in the role detail.
 #[derive(Debug, Clone)]
 pub struct TransitionRow {
+    /// Its id.
+    pub id: i64,
+    /// Whether it is a local addition (which an L&D admin may remove).
+    pub local: bool,
     /// Role it leads to.
     pub to: RoleDoc,
     /// Route.
@@ -257,6 +261,27 @@ pub struct RolePage {
     pub role: RoleDoc,
     /// Transitions out of it.
     pub ways_on: Vec<TransitionRow>,
+    /// Whether the viewer may edit the framework.
+    pub can_edit: bool,
+    /// Whether the role is a local addition (editable).
+    pub local: bool,
+    /// Staff groups for the edit form.
+    pub staff_groups: Vec<Choice>,
+    /// Families for the edit form.
+    pub families: Vec<Choice>,
+    /// Problems with a submitted edit.
+    pub errors: Vec<FieldError>,
+    /// Values in the edit form.
+    pub form: std::collections::HashMap<String, String>,
+    /// A confirmation to show.
+    pub notice: Option<String>,
+}
+
+impl RolePage {
+    /// A value in the edit form, or empty.
+    pub fn value(&self, key: &str) -> &str {
+        self.form.get(key).map(String::as_str).unwrap_or("")
+    }
 }
 
 /// A token as listed to its owner.
@@ -400,4 +425,4 @@ macro_rules! field_errors {
     )*};
 }
 
-field_errors!(SignInPage, CataloguePage, TokensPage);
+field_errors!(SignInPage, CataloguePage, TokensPage, RolePage);

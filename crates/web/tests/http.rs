@@ -620,3 +620,104 @@ async fn sign_out_ends_the_session() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_ld_admin_changes_a_local_role_and_removes_a_local_route() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let csrf = app.csrf_of(&admin, "/catalogue").await;
+    let form = role_form(&csrf, "discharge-coordinator", "4");
+    assert_eq!(
+        app.post(&admin, "/catalogue/roles", &form).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let route = [
+        ("csrf", csrf.as_str()),
+        ("from", "discharge-coordinator"),
+        ("to", "team-leader"),
+        ("helper", ""),
+        ("route_name", "Flow team leadership"),
+        ("standard_code", ""),
+        ("duration_months", "6"),
+        ("requirements", "experience: 12"),
+        ("site", ""),
+    ];
+    assert_eq!(
+        app.post(&admin, "/catalogue/transitions", &route)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Change the title; a bad level is refused and named.
+    let mut edit: Vec<(&str, &str)> = role_form(&csrf, "ignored", "5");
+    edit.retain(|(k, _)| *k != "code" && *k != "title");
+    edit.push(("title", "Patient flow coordinator"));
+    edit.retain(|(k, _)| *k != "career_level");
+    edit.push(("career_level", "12"));
+    let res = app
+        .post(&admin, "/catalogue/roles/discharge-coordinator", &edit)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#career_level\""));
+    edit.retain(|(k, _)| *k != "career_level");
+    edit.push(("career_level", "4"));
+    let res = app
+        .post(&admin, "/catalogue/roles/discharge-coordinator", &edit)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, roles) = json(&admin, app.url("/api/v1/roles")).await;
+    let changed = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "discharge-coordinator")
+        .unwrap();
+    assert_eq!(changed["title"], "Patient flow coordinator");
+    assert_eq!(changed["band"], "5");
+
+    // Core roles cannot be changed.
+    let res = app.post(&admin, "/catalogue/roles/hcsw", &edit).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Remove the local route from the role page; it is gone and audited.
+    let page = admin
+        .get(app.url("/catalogue/roles/discharge-coordinator"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page
+        .find("/remove\"")
+        .expect("a remove button for the local route");
+    let id = &page[page[..at].rfind('/').unwrap() + 1..at];
+    let res = app
+        .post(
+            &admin,
+            format!("/catalogue/transitions/{id}/remove"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(app.url("/catalogue/roles/discharge-coordinator"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Flow team leadership"));
+    let audit = admin
+        .get(app.url("/admin/audit.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("catalogue.transition_removed"));
+    assert!(audit.contains("catalogue.role_changed"));
+}
