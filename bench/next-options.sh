@@ -13,7 +13,8 @@ OUT=bench/out
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release -q -p pathwise -p pathwise-web --example hello
+cargo build --release -q -p pathwise
+cargo build --release -q -p pathwise-web --example hello
 BIN=target/release/pathwise
 HELLO=target/release/examples/hello
 

@@ -317,20 +317,28 @@ pub async fn people_in_roles(
     if role_codes.is_empty() {
         return Ok(Vec::new());
     }
+    // Two plain forms rather than `($2 = 0 OR site_id = $2)`, which would stop
+    // SQLite using the (site_id, role_code) index.
+    let scope = if site_id.is_some() {
+        "site_id"
+    } else {
+        "org_id"
+    };
     let placeholders: Vec<String> = (0..role_codes.len())
-        .map(|i| format!("${}", i + 3))
+        .map(|i| format!("${}", i + 2))
         .collect();
     let sql = format!(
-        "SELECT id, name, role_code FROM people WHERE org_id = $1 AND ($2 = 0 OR site_id = $2) \
-         AND role_code IN ({}) ORDER BY name, id",
-        placeholders.join(",")
+        "SELECT id, name, role_code FROM people WHERE {scope} = $1 AND role_code IN ({}) \
+         AND org_id = ${} ORDER BY name, id",
+        placeholders.join(","),
+        role_codes.len() + 2
     );
     let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql))
-        .bind(org_id)
-        .bind(site_id.unwrap_or(0));
+        .bind(site_id.unwrap_or(org_id));
     for c in role_codes {
         q = q.bind(c);
     }
+    q = q.bind(org_id);
     Ok(q.fetch_all(store.pool())
         .await?
         .into_iter()
