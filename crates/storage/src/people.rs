@@ -307,12 +307,13 @@ pub async fn held_items(store: &Store, person_id: i64) -> Result<HashMap<String,
 }
 
 /// Named people in an organisation holding any of `role_codes`, at one site
-/// or at any, by name, with the person's own id.
+/// or at any: the first `per_role` by name for each role, with their ids.
 pub async fn people_in_roles(
     store: &Store,
     org_id: i64,
     site_id: Option<i64>,
     role_codes: &[String],
+    per_role: i64,
 ) -> Result<Vec<(i64, Helper)>> {
     if role_codes.is_empty() {
         return Ok(Vec::new());
@@ -328,17 +329,20 @@ pub async fn people_in_roles(
         .map(|i| format!("${}", i + 2))
         .collect();
     let sql = format!(
-        "SELECT id, name, role_code FROM people WHERE {scope} = $1 AND role_code IN ({}) \
-         AND org_id = ${} ORDER BY name, id",
+        "SELECT id, name, role_code FROM ( \
+           SELECT id, name, role_code, ROW_NUMBER() OVER (PARTITION BY role_code ORDER BY name, id) AS n \
+           FROM people WHERE {scope} = $1 AND role_code IN ({}) AND org_id = ${}) ranked \
+         WHERE n <= ${} ORDER BY name, id",
         placeholders.join(","),
-        role_codes.len() + 2
+        role_codes.len() + 2,
+        role_codes.len() + 3
     );
     let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql))
         .bind(site_id.unwrap_or(org_id));
     for c in role_codes {
         q = q.bind(c);
     }
-    q = q.bind(org_id);
+    q = q.bind(org_id).bind(per_role);
     Ok(q.fetch_all(store.pool())
         .await?
         .into_iter()

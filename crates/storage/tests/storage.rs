@@ -370,15 +370,20 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
     );
 
     let educators = ["practice-educator".to_string()];
-    let helpers = people::people_in_roles(&store, org, Some(acute), &educators)
+    let helpers = people::people_in_roles(&store, org, Some(acute), &educators, 5)
         .await
         .unwrap();
     assert_eq!(helpers.len(), 1, "only the educator at the learner's site");
     assert_eq!(helpers[0].1.name, "Pat Educator");
-    let anywhere = people::people_in_roles(&store, org, None, &educators)
+    let anywhere = people::people_in_roles(&store, org, None, &educators, 5)
         .await
         .unwrap();
     assert_eq!(anywhere.len(), 2);
+    let first = people::people_in_roles(&store, org, None, &educators, 1)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1, "limited per role");
+    assert_eq!(first[0].1.name, "Cy Educator", "first by name");
     assert_eq!(people::count_people(&store, org).await.unwrap(), 4);
 }
 

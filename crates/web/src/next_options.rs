@@ -49,8 +49,16 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
         .collect();
     helping_roles.sort();
     helping_roles.dedup();
-    let found =
-        people::people_in_roles(store, person.org_id, Some(person.site_id), &helping_roles).await?;
+    // One more than shown per role, in case the person holds a helping role.
+    let per_role = PEOPLE_PER_HELPING_ROLE as i64 + 1;
+    let found = people::people_in_roles(
+        store,
+        person.org_id,
+        Some(person.site_id),
+        &helping_roles,
+        per_role,
+    )
+    .await?;
     let mut options = Vec::with_capacity(ranked.len());
     for (i, o) in ranked.iter().enumerate() {
         let mut helpers = Vec::new();
@@ -82,6 +90,7 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
                 person.org_id,
                 None,
                 &[FALLBACK_HELPER_ROLE.to_string()],
+                1,
             )
             .await?;
             for (_, h) in leads.into_iter().take(1) {
