@@ -318,25 +318,28 @@ pub async fn people_in_roles(
     if role_codes.is_empty() {
         return Ok(Vec::new());
     }
-    // Two plain forms rather than `($2 = 0 OR site_id = $2)`, which would stop
-    // SQLite using the (site_id, role_code) index.
+    // One ordered, limited read per role, all in one statement, so that each
+    // is a short range of the (scope, role_code, name, id) index however many
+    // people hold the role.
     let scope = if site_id.is_some() {
         "site_id"
     } else {
         "org_id"
     };
-    let placeholders: Vec<String> = (0..role_codes.len())
-        .map(|i| format!("${}", i + 2))
+    let n = role_codes.len();
+    let parts: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "SELECT * FROM (SELECT id, name, role_code FROM people \
+                 WHERE {scope} = $1 AND role_code = ${} AND org_id = ${} \
+                 ORDER BY name, id LIMIT ${}) r{i}",
+                i + 2,
+                n + 2,
+                n + 3
+            )
+        })
         .collect();
-    let sql = format!(
-        "SELECT id, name, role_code FROM ( \
-           SELECT id, name, role_code, ROW_NUMBER() OVER (PARTITION BY role_code ORDER BY name, id) AS n \
-           FROM people WHERE {scope} = $1 AND role_code IN ({}) AND org_id = ${}) ranked \
-         WHERE n <= ${} ORDER BY name, id",
-        placeholders.join(","),
-        role_codes.len() + 2,
-        role_codes.len() + 3
-    );
+    let sql = format!("{} ORDER BY name, id", parts.join(" UNION ALL "));
     let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql))
         .bind(site_id.unwrap_or(org_id));
     for c in role_codes {
