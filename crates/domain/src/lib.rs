@@ -8,6 +8,7 @@ pub mod band;
 pub mod catalogue;
 pub mod dates;
 pub mod framework;
+pub mod metrics;
 pub mod options;
 
 pub use access::{AppRole, RecordOwner, Viewer};
