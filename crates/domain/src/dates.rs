@@ -50,6 +50,17 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days since 1970-01-01 (the inverse of [`Date::from_unix_days`]).
+    pub fn to_unix_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Whole months from `self` to `later` (0 when `later` is earlier).
     pub fn whole_months_until(self, later: Date) -> u32 {
         let mut months = (later.year - self.year) * 12 + later.month as i32 - self.month as i32;
@@ -100,6 +111,13 @@ mod tests {
         assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_unix_days(20_416).to_string(), "2025-11-24");
         assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn unix_days_round_trip() {
+        for days in [-800_000, -1, 0, 59, 11_016, 20_416, 2_000_000] {
+            assert_eq!(Date::from_unix_days(days).to_unix_days(), days);
+        }
     }
 
     #[test]

@@ -3,6 +3,62 @@
 //! retention with Greenwood intervals (M6) and statistical disclosure control
 //! (M7). The analytics engine and the web dashboards both call these.
 
+use crate::framework::StaffGroup;
+
+/// Role class of a staff group (METRICS.md), the basis of M1 and M2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoleClass {
+    /// Clinical support: support to doctors, nurses and midwives, to ST&T, to ambulance staff.
+    Csw,
+    /// Registered professions: nurses, midwives, ST&T, ambulance staff.
+    Registered,
+    /// Everything else.
+    Other,
+}
+
+impl RoleClass {
+    /// The default class of a staff group.
+    pub fn of(group: StaffGroup) -> RoleClass {
+        match group {
+            StaffGroup::SupportToDoctorsNursesMidwives
+            | StaffGroup::SupportToStt
+            | StaffGroup::SupportToAmbulanceStaff => RoleClass::Csw,
+            StaffGroup::NursesHealthVisitors
+            | StaffGroup::Midwives
+            | StaffGroup::ScientificTherapeuticTechnical
+            | StaffGroup::AmbulanceStaff => RoleClass::Registered,
+            _ => RoleClass::Other,
+        }
+    }
+
+    /// The class of a staff group by its published name; unknown names are `Other`.
+    pub fn of_name(name: &str) -> RoleClass {
+        StaffGroup::from_name(name).map_or(RoleClass::Other, RoleClass::of)
+    }
+}
+
+/// Ethnicity groups used by WRES-style measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EthnicityGroup {
+    /// White.
+    White,
+    /// Black and minority ethnic: Asian, Black, Mixed, Other.
+    Bme,
+    /// Not known.
+    Unknown,
+}
+
+impl EthnicityGroup {
+    /// The group of a panel ethnicity value.
+    pub fn of(ethnicity: &str) -> EthnicityGroup {
+        match ethnicity.trim() {
+            "White" => EthnicityGroup::White,
+            "Asian" | "Black" | "Mixed" | "Other" => EthnicityGroup::Bme,
+            _ => EthnicityGroup::Unknown,
+        }
+    }
+}
+
 /// The 97.5% point of the standard normal, for 95% intervals.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
@@ -181,6 +237,16 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn role_classes_follow_the_staff_group_mapping() {
+        assert_eq!(RoleClass::of_name("Support to ST&T staff"), RoleClass::Csw);
+        assert_eq!(RoleClass::of_name("Midwives"), RoleClass::Registered);
+        assert_eq!(RoleClass::of_name("Central functions"), RoleClass::Other);
+        assert_eq!(RoleClass::of_name("nonsense"), RoleClass::Other);
+        assert_eq!(EthnicityGroup::of("Mixed"), EthnicityGroup::Bme);
+        assert_eq!(EthnicityGroup::of(""), EthnicityGroup::Unknown);
     }
 
     #[test]

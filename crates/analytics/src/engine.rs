@@ -1,0 +1,458 @@
+//! The aggregation engine: one pass over each file, person by person, into
+//! partial aggregates keyed by text, which add up across files. Files are
+//! processed in parallel (rayon); within a file, each batch of complete
+//! persons is split across threads too.
+
+use crate::panel::{Attr, Dictionaries, PanelError, PersonRows, stream_file};
+use arrow_array::cast::AsArray;
+use arrow_array::types::Date32Type;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use pathwise_domain::Date;
+use pathwise_domain::metrics::{EthnicityGroup, RoleClass};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A breakdown of M1: no attributes for the national total, one, or a pair.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Breakdown(pub Vec<Attr>);
+
+impl Breakdown {
+    /// Its name in outputs: `all`, `region` or `region+ethnicity`.
+    pub fn name(&self) -> String {
+        if self.0.is_empty() {
+            "all".into()
+        } else {
+            self.0
+                .iter()
+                .map(|a| a.column())
+                .collect::<Vec<_>>()
+                .join("+")
+        }
+    }
+
+    /// Reads `region`, `region+ethnicity`, `all`; at most two attributes.
+    pub fn parse(s: &str) -> Result<Breakdown, String> {
+        if s.trim() == "all" {
+            return Ok(Breakdown(vec![]));
+        }
+        let attrs: Result<Vec<Attr>, String> = s
+            .split('+')
+            .map(|p| Attr::from_column(p).ok_or_else(|| format!("'{p}' is not a panel column")))
+            .collect();
+        let attrs = attrs?;
+        if attrs.len() > 2 {
+            return Err(format!("'{s}': combine at most two columns"));
+        }
+        Ok(Breakdown(attrs))
+    }
+
+    /// Whether its groups are below national level (so under disclosure control).
+    pub fn sub_national(&self) -> bool {
+        self.0
+            .iter()
+            .any(|a| matches!(a, Attr::Region | Attr::OrgCode))
+    }
+}
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct AnalysisSpec {
+    /// Snapshot month of each year, 1-12 (September by default).
+    pub snapshot_month: u32,
+    /// M2 look-back in years.
+    pub lookback: u32,
+    /// M1 breakdowns, `all` first.
+    pub breakdowns: Vec<Breakdown>,
+    /// First month in the panel (month index).
+    pub first_month: i32,
+    /// Last month in the panel (month index).
+    pub last_month: i32,
+}
+
+impl AnalysisSpec {
+    /// The default breakdowns: national and each protected characteristic and place.
+    pub fn default_breakdowns() -> Vec<Breakdown> {
+        let mut v = vec![Breakdown(vec![])];
+        for a in [
+            Attr::Region,
+            Attr::TrustType,
+            Attr::OrgCode,
+            Attr::Sex,
+            Attr::Ethnicity,
+            Attr::AgeBand,
+            Attr::Disability,
+            Attr::StaffGroup,
+        ] {
+            v.push(Breakdown(vec![a]));
+        }
+        v
+    }
+
+    fn snapshot(&self, year: i32) -> i32 {
+        year * 12 + self.snapshot_month as i32 - 1
+    }
+
+    /// Years whose snapshot month is inside the panel.
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        let s = self.snapshot_month as i32 - 1;
+        let first = (self.first_month - s + 11).div_euclid(12);
+        let last = (self.last_month - s).div_euclid(12);
+        first..=last
+    }
+}
+
+/// Partial aggregates, keyed by text so that they add up across files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Partial {
+    /// M1: (year, breakdown index, group values) -> [at_risk, moved, left].
+    pub transitions: HashMap<(i32, usize, Vec<String>), [u64; 3]>,
+    /// M2: year -> [new_nurses, from_csw].
+    pub new_nurses: BTreeMap<i32, [u64; 2]>,
+    /// M3: (year, scope kind, scope, band) -> [white, bme, unknown]; scope kind
+    /// 0 England, 1 region, 2 organisation.
+    pub bands: HashMap<(i32, u8, String, String), [u64; 3]>,
+    /// M6: (breakdown, group, months) -> [events, censored]; breakdowns
+    /// `all`, `region`, `org_code`, `start_year`.
+    pub spells: HashMap<(String, String, u32), [u64; 2]>,
+}
+
+impl Partial {
+    /// Adds another partial into this one.
+    pub fn merge(mut self, other: Partial) -> Partial {
+        for (k, v) in other.transitions {
+            let e = self.transitions.entry(k).or_default();
+            for i in 0..3 {
+                e[i] += v[i];
+            }
+        }
+        for (k, v) in other.new_nurses {
+            let e = self.new_nurses.entry(k).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        for (k, v) in other.bands {
+            let e = self.bands.entry(k).or_default();
+            for i in 0..3 {
+                e[i] += v[i];
+            }
+        }
+        for (k, v) in other.spells {
+            let e = self.spells.entry(k).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        self
+    }
+}
+
+/// Aggregates keyed by a file's codes, turned into text once per file.
+#[derive(Debug, Default)]
+struct CodePartial {
+    transitions: HashMap<(i32, u8, [u16; 2]), [u64; 3]>,
+    new_nurses: BTreeMap<i32, [u64; 2]>,
+    bands: HashMap<(i32, u8, u16, u16), [u64; 3]>,
+    spells: HashMap<(u8, i32, u32), [u64; 2]>,
+}
+
+impl CodePartial {
+    fn merge(mut self, other: CodePartial) -> CodePartial {
+        for (k, v) in other.transitions {
+            let e = self.transitions.entry(k).or_default();
+            for i in 0..3 {
+                e[i] += v[i];
+            }
+        }
+        for (k, v) in other.new_nurses {
+            let e = self.new_nurses.entry(k).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        for (k, v) in other.bands {
+            let e = self.bands.entry(k).or_default();
+            for i in 0..3 {
+                e[i] += v[i];
+            }
+        }
+        for (k, v) in other.spells {
+            let e = self.spells.entry(k).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        self
+    }
+
+    fn into_text(self, spec: &AnalysisSpec, d: &Dictionaries) -> Partial {
+        let mut out = Partial::default();
+        for ((year, b, codes), v) in self.transitions {
+            let bd = &spec.breakdowns[b as usize];
+            let group =
+                bd.0.iter()
+                    .zip(codes)
+                    .map(|(a, c)| d.text(*a, c).to_string())
+                    .collect();
+            out.transitions.insert((year, b as usize, group), v);
+        }
+        out.new_nurses = self.new_nurses;
+        for ((year, kind, scope, band), v) in self.bands {
+            let scope = match kind {
+                0 => "England".to_string(),
+                1 => d.text(Attr::Region, scope).to_string(),
+                _ => d.text(Attr::OrgCode, scope).to_string(),
+            };
+            let e = out
+                .bands
+                .entry((year, kind, scope, d.text(Attr::AfcBand, band).to_string()))
+                .or_default();
+            for i in 0..3 {
+                e[i] += v[i];
+            }
+        }
+        for ((kind, group, months), v) in self.spells {
+            let (name, group) = match kind {
+                0 => ("all", "all".to_string()),
+                1 => ("region", d.text(Attr::Region, group as u16).to_string()),
+                2 => ("org_code", d.text(Attr::OrgCode, group as u16).to_string()),
+                _ => ("start_year", group.to_string()),
+            };
+            let e = out
+                .spells
+                .entry((name.to_string(), group, months))
+                .or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        out
+    }
+}
+
+/// Codes' meanings needed per row, rebuilt as a file's dictionaries grow.
+struct Lookups {
+    class: Vec<RoleClass>,
+    nurse: Vec<bool>,
+    ethnicity: Vec<EthnicityGroup>,
+}
+
+impl Lookups {
+    fn new(d: &Dictionaries) -> Lookups {
+        let groups = &d.values[Attr::StaffGroup.index()];
+        Lookups {
+            class: groups.iter().map(|g| RoleClass::of_name(g)).collect(),
+            nurse: groups
+                .iter()
+                .map(|g| g == "Nurses & health visitors")
+                .collect(),
+            ethnicity: d.values[Attr::Ethnicity.index()]
+                .iter()
+                .map(|e| EthnicityGroup::of(e))
+                .collect(),
+        }
+    }
+}
+
+/// Adds one person's contribution. Public for the naive reference in tests.
+fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodePartial) {
+    let years = spec.years();
+    let (y0, y1) = (*years.start(), *years.end());
+    if y1 < y0 {
+        return;
+    }
+    // Row at each year's snapshot.
+    let n_years = (y1 - y0 + 1) as usize;
+    let mut snap: Vec<Option<usize>> = vec![None; n_years];
+    for (i, &m) in p.months.iter().enumerate() {
+        let y = m.div_euclid(12);
+        if m == spec.snapshot(y) && (y0..=y1).contains(&y) {
+            snap[(y - y0) as usize] = Some(i);
+        }
+    }
+    let sg = p.attrs[Attr::StaffGroup.index()];
+    let class = |row: usize| lk.class[sg[row] as usize];
+    // M1.
+    for y in y0..y1 {
+        let Some(r) = snap[(y - y0) as usize] else {
+            continue;
+        };
+        if class(r) != RoleClass::Csw {
+            continue;
+        }
+        let next = snap[(y + 1 - y0) as usize];
+        let moved = u64::from(next.is_some_and(|n| class(n) == RoleClass::Registered));
+        let left = u64::from(next.is_none());
+        for (b, bd) in spec.breakdowns.iter().enumerate() {
+            let mut key = [u16::MAX; 2];
+            for (k, a) in bd.0.iter().enumerate() {
+                key[k] = p.attrs[a.index()][r];
+            }
+            let e = out.transitions.entry((y, b as u8, key)).or_default();
+            e[0] += 1;
+            e[1] += moved;
+            e[2] += left;
+        }
+    }
+    // M2: reported from the first panel year plus the look-back.
+    let lookback = spec.lookback as i32;
+    for y in (y0 + lookback).max(y0 + 1)..=y1 {
+        let Some(r) = snap[(y - y0) as usize] else {
+            continue;
+        };
+        if !lk.nurse[sg[r] as usize] {
+            continue;
+        }
+        if snap[(y - 1 - y0) as usize].is_some_and(|prev| lk.nurse[sg[prev] as usize]) {
+            continue;
+        }
+        let from_csw = (1..=lookback)
+            .filter(|k| y - k >= y0)
+            .any(|k| snap[(y - k - y0) as usize].is_some_and(|row| class(row) == RoleClass::Csw));
+        let e = out.new_nurses.entry(y).or_default();
+        e[0] += 1;
+        e[1] += u64::from(from_csw);
+    }
+    // M3.
+    let eth = p.attrs[Attr::Ethnicity.index()];
+    let band = p.attrs[Attr::AfcBand.index()];
+    let region = p.attrs[Attr::Region.index()];
+    let org = p.attrs[Attr::OrgCode.index()];
+    for (yi, r) in snap.iter().enumerate() {
+        let Some(r) = *r else { continue };
+        let g = match lk.ethnicity[eth[r] as usize] {
+            EthnicityGroup::White => 0,
+            EthnicityGroup::Bme => 1,
+            EthnicityGroup::Unknown => 2,
+        };
+        let y = y0 + yi as i32;
+        for (kind, scope) in [(0u8, 0u16), (1, region[r]), (2, org[r])] {
+            out.bands.entry((y, kind, scope, band[r])).or_default()[g] += 1;
+        }
+    }
+    // M6: the first CSW spell at each organisation.
+    let mut seen_orgs: Vec<u16> = Vec::new();
+    for i in 0..p.months.len() {
+        let o = org[i];
+        if class(i) != RoleClass::Csw || seen_orgs.contains(&o) {
+            continue;
+        }
+        seen_orgs.push(o);
+        let m = p.months[i];
+        let was_there_before = i > 0 && p.months[i - 1] == m - 1 && org[i - 1] == o;
+        if m <= spec.first_month || was_there_before {
+            continue;
+        }
+        let mut d = 1u32;
+        let mut j = i;
+        while j + 1 < p.months.len() && p.months[j + 1] == p.months[j] + 1 && org[j + 1] == o {
+            j += 1;
+            d += 1;
+        }
+        let event = p.months[j] < spec.last_month;
+        let start_year = m.div_euclid(12);
+        for (kind, group) in [
+            (0u8, 0i32),
+            (1, i32::from(region[i])),
+            (2, i32::from(o)),
+            (3, start_year),
+        ] {
+            out.spells.entry((kind, group, d)).or_default()[usize::from(!event)] += 1;
+        }
+    }
+}
+
+/// Aggregates a set of persons' rows with one file's dictionaries (for tests
+/// on hand-built panels).
+pub fn analyze_person_rows(
+    people: &[PersonRows<'_>],
+    spec: &AnalysisSpec,
+    dicts: &Dictionaries,
+) -> Partial {
+    let lk = Lookups::new(dicts);
+    let mut acc = CodePartial::default();
+    for p in people {
+        person(p, spec, &lk, &mut acc);
+    }
+    acc.into_text(spec, dicts)
+}
+
+fn analyze_file(path: &Path, spec: &AnalysisSpec) -> Result<Partial, PanelError> {
+    let mut acc = CodePartial::default();
+    let dicts = stream_file(path, |people, dicts| {
+        let lk = Lookups::new(dicts);
+        let part = people
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut p = CodePartial::default();
+                for rows in chunk {
+                    person(rows, spec, &lk, &mut p);
+                }
+                p
+            })
+            .reduce(CodePartial::default, CodePartial::merge);
+        acc = std::mem::take(&mut acc).merge(part);
+    })?;
+    Ok(acc.into_text(spec, &dicts))
+}
+
+/// First and last month in the panel (month indexes), reading only `month`.
+pub fn panel_bounds(files: &[PathBuf]) -> Result<(i32, i32), PanelError> {
+    let bounds = files
+        .par_iter()
+        .map(|path| {
+            let err = |m: String| PanelError::Read {
+                path: path.clone(),
+                message: m,
+            };
+            let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+            let i = builder
+                .schema()
+                .index_of("month")
+                .map_err(|_| PanelError::Column {
+                    path: path.clone(),
+                    column: "month".into(),
+                    message: "missing from the file".into(),
+                })?;
+            let mask = ProjectionMask::roots(builder.parquet_schema(), [i]);
+            let reader = builder
+                .with_projection(mask)
+                .build()
+                .map_err(|e| err(e.to_string()))?;
+            let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+            for batch in reader {
+                let batch = batch.map_err(|e| err(e.to_string()))?;
+                let col = batch
+                    .column(0)
+                    .as_primitive_opt::<Date32Type>()
+                    .ok_or_else(|| PanelError::Column {
+                        path: path.clone(),
+                        column: "month".into(),
+                        message: "expected Date32".into(),
+                    })?;
+                for &d in col.values().iter() {
+                    lo = lo.min(d);
+                    hi = hi.max(d);
+                }
+            }
+            Ok((lo, hi))
+        })
+        .collect::<Result<Vec<_>, PanelError>>()?;
+    let lo = bounds.iter().map(|b| b.0).min().unwrap_or(i32::MAX);
+    let hi = bounds.iter().map(|b| b.1).max().unwrap_or(i32::MIN);
+    if lo > hi {
+        return Err(PanelError::Read {
+            path: files.first().cloned().unwrap_or_default(),
+            message: "the panel has no rows".into(),
+        });
+    }
+    let to_month = |d: i32| crate::panel::month_index(Date::from_unix_days(i64::from(d)));
+    Ok((to_month(lo), to_month(hi)))
+}
+
+/// Analyses every file of a panel in parallel and adds up the partials.
+pub fn analyze_files(files: &[PathBuf], spec: &AnalysisSpec) -> Result<Partial, PanelError> {
+    files
+        .par_iter()
+        .map(|f| analyze_file(f, spec))
+        .try_reduce(Partial::default, |a, b| Ok(a.merge(b)))
+}

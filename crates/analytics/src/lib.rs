@@ -1,0 +1,17 @@
+//! Workforce panel analytics: an ESR-style monthly staff panel in Parquet,
+//! streamed row group by row group and person by person, reduced to partial
+//! aggregates that add up across files, so that a panel split by person into
+//! many files gives exactly the result of one file. The metric definitions
+//! are those of `docs/METRICS.md`; the formulas (intervals, relative
+//! likelihood, Kaplan-Meier, disclosure control) live in
+//! `pathwise_domain::metrics` and are shared with the web dashboards.
+#![forbid(unsafe_code)]
+
+pub mod engine;
+pub mod generate;
+pub mod panel;
+pub mod tables;
+
+pub use engine::{AnalysisSpec, Breakdown, Partial, analyze_files, analyze_person_rows};
+pub use panel::{Attr, PanelError, PersonRows, panel_files};
+pub use tables::Tables;

@@ -1,0 +1,380 @@
+//! The panel extract: its columns, reading Parquet files in person order with
+//! bounded memory, and handing over each person's rows.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use pathwise_domain::Date;
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The attribute columns of the panel, each held as a small code per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Attr {
+    /// Employing organisation.
+    OrgCode,
+    /// ONS region of the organisation.
+    Region,
+    /// acute, mental_health, community, ambulance, other.
+    TrustType,
+    /// NHS Workforce Statistics staff group.
+    StaffGroup,
+    /// Agenda for Change band, blank when not on AfC.
+    AfcBand,
+    /// Sex.
+    Sex,
+    /// White, Asian, Black, Mixed, Other, Unknown.
+    Ethnicity,
+    /// Age band.
+    AgeBand,
+    /// Disability.
+    Disability,
+}
+
+impl Attr {
+    /// Every attribute, in column order.
+    pub const ALL: [Attr; 9] = [
+        Attr::OrgCode,
+        Attr::Region,
+        Attr::TrustType,
+        Attr::StaffGroup,
+        Attr::AfcBand,
+        Attr::Sex,
+        Attr::Ethnicity,
+        Attr::AgeBand,
+        Attr::Disability,
+    ];
+
+    /// The column name.
+    pub fn column(self) -> &'static str {
+        match self {
+            Attr::OrgCode => "org_code",
+            Attr::Region => "region",
+            Attr::TrustType => "trust_type",
+            Attr::StaffGroup => "staff_group",
+            Attr::AfcBand => "afc_band",
+            Attr::Sex => "sex",
+            Attr::Ethnicity => "ethnicity",
+            Attr::AgeBand => "age_band",
+            Attr::Disability => "disability",
+        }
+    }
+
+    /// The attribute named by a column name.
+    pub fn from_column(name: &str) -> Option<Attr> {
+        Self::ALL.into_iter().find(|a| a.column() == name.trim())
+    }
+
+    /// Position in [`Attr::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Why a panel could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelError {
+    /// A file could not be opened or read.
+    #[error("{path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A column is missing or of the wrong type.
+    #[error("{path}: column '{column}': {message}")]
+    Column {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// What was expected.
+        message: String,
+    },
+    /// The rows are not in person, then month, order, or a person-month repeats.
+    #[error("{path}: {message}")]
+    Order {
+        /// The file.
+        path: PathBuf,
+        /// What is out of order.
+        message: String,
+    },
+}
+
+/// The Parquet files of a panel: the file itself, or the `.parquet` files in a folder, by name.
+pub fn panel_files(path: &Path) -> Result<Vec<PathBuf>, PanelError> {
+    let err = |m: String| PanelError::Read {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| err(e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(err("no .parquet files here".into()));
+    }
+    Ok(files)
+}
+
+/// Months as one number: `year * 12 + month - 1`.
+pub fn month_index(d: Date) -> i32 {
+    d.year * 12 + d.month as i32 - 1
+}
+
+/// The rows of one person, in month order, with attribute codes.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonRows<'a> {
+    /// Month index of each row.
+    pub months: &'a [i32],
+    /// Attribute codes per row: `attrs[attr][row]`.
+    pub attrs: [&'a [u16]; 9],
+}
+
+/// Per-file string tables for attribute codes.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionaries {
+    /// Code -> text, per attribute.
+    pub values: [Vec<String>; 9],
+    lookup: [HashMap<String, u16>; 9],
+}
+
+impl Dictionaries {
+    /// The code of a text, adding it when new.
+    pub fn intern(&mut self, attr: usize, text: &str) -> u16 {
+        if let Some(&c) = self.lookup[attr].get(text) {
+            return c;
+        }
+        let c = self.values[attr].len() as u16;
+        self.values[attr].push(text.to_string());
+        self.lookup[attr].insert(text.to_string(), c);
+        c
+    }
+
+    /// The text of a code.
+    pub fn text(&self, attr: Attr, code: u16) -> &str {
+        &self.values[attr.index()][code as usize]
+    }
+}
+
+/// A buffer of decoded rows from one file.
+#[derive(Debug, Default)]
+struct Buffer {
+    persons: Vec<i64>,
+    months: Vec<i32>,
+    attrs: [Vec<u16>; 9],
+}
+
+impl Buffer {
+    fn len(&self) -> usize {
+        self.persons.len()
+    }
+
+    fn drain_front(&mut self, n: usize) {
+        self.persons.drain(..n);
+        self.months.drain(..n);
+        for a in &mut self.attrs {
+            a.drain(..n);
+        }
+    }
+}
+
+fn string_codes(
+    array: &ArrayRef,
+    attr: usize,
+    dicts: &mut Dictionaries,
+    out: &mut Vec<u16>,
+) -> Result<(), String> {
+    match array.data_type() {
+        DataType::Dictionary(_, value) if **value == DataType::Utf8 => {
+            let dict = array
+                .as_dictionary_opt::<Int32Type>()
+                .ok_or("expected dictionary keys of Int32")?;
+            let values: &StringArray = dict.values().as_string();
+            let codes: Vec<u16> = (0..values.len())
+                .map(|i| {
+                    dicts.intern(
+                        attr,
+                        if values.is_null(i) {
+                            ""
+                        } else {
+                            values.value(i)
+                        },
+                    )
+                })
+                .collect();
+            let blank = dicts.intern(attr, "");
+            out.extend(
+                dict.keys()
+                    .iter()
+                    .map(|k| k.map_or(blank, |k| codes[k as usize])),
+            );
+            Ok(())
+        }
+        DataType::Utf8 => {
+            let s: &StringArray = array.as_string();
+            out.extend(
+                (0..s.len())
+                    .map(|i| dicts.intern(attr, if s.is_null(i) { "" } else { s.value(i) })),
+            );
+            Ok(())
+        }
+        other => Err(format!("expected UTF-8 text, found {other}")),
+    }
+}
+
+/// Streams one Parquet file person by person. `on_people` is called with a
+/// batch of complete persons (their rows are contiguous and in month order)
+/// and the file's dictionaries; memory stays at about one row group.
+pub fn stream_file(
+    path: &Path,
+    mut on_people: impl FnMut(&[PersonRows<'_>], &Dictionaries),
+) -> Result<Dictionaries, PanelError> {
+    let read_err = |m: String| PanelError::Read {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let col_err = |c: &str, m: String| PanelError::Column {
+        path: path.to_path_buf(),
+        column: c.to_string(),
+        message: m,
+    };
+    let file = File::open(path).map_err(|e| read_err(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| read_err(e.to_string()))?;
+    let schema = builder.schema().clone();
+    let mut wanted = vec!["person_id", "month"];
+    wanted.extend(Attr::ALL.iter().map(|a| a.column()));
+    let mut roots = Vec::new();
+    for name in &wanted {
+        let i = schema
+            .index_of(name)
+            .map_err(|_| col_err(name, "missing from the file".into()))?;
+        roots.push(i);
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| read_err(e.to_string()))?;
+    let mut dicts = Dictionaries::default();
+    let mut buf = Buffer::default();
+    let mut last_day = i32::MIN;
+    let mut last_month = 0;
+    for batch in reader {
+        let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .cloned()
+                .ok_or_else(|| col_err(name, "missing".into()))
+        };
+        let persons = col("person_id")?;
+        let persons = persons
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or_else(|| {
+                col_err(
+                    "person_id",
+                    format!("expected Int64, found {}", persons.data_type()),
+                )
+            })?;
+        let months = col("month")?;
+        let months = months
+            .as_any()
+            .downcast_ref::<Date32Array>()
+            .ok_or_else(|| {
+                col_err(
+                    "month",
+                    format!("expected Date32, found {}", months.data_type()),
+                )
+            })?;
+        buf.persons.extend(persons.values().iter().copied());
+        for &day in months.values().iter() {
+            if day != last_day {
+                last_day = day;
+                last_month = month_index(Date::from_unix_days(i64::from(day)));
+            }
+            buf.months.push(last_month);
+        }
+        for a in Attr::ALL {
+            let array = col(a.column())?;
+            string_codes(&array, a.index(), &mut dicts, &mut buf.attrs[a.index()])
+                .map_err(|m| col_err(a.column(), m))?;
+        }
+        // Everyone but the last person in the buffer is complete.
+        let last = *buf.persons.last().unwrap_or(&0);
+        let complete = buf
+            .persons
+            .iter()
+            .rposition(|&p| p != last)
+            .map_or(0, |i| i + 1);
+        if complete > 0 {
+            emit(path, &buf, complete, &dicts, &mut on_people)?;
+            buf.drain_front(complete);
+        }
+    }
+    if buf.len() > 0 {
+        let n = buf.len();
+        emit(path, &buf, n, &dicts, &mut on_people)?;
+    }
+    Ok(dicts)
+}
+
+fn emit(
+    path: &Path,
+    buf: &Buffer,
+    n: usize,
+    dicts: &Dictionaries,
+    on_people: &mut impl FnMut(&[PersonRows<'_>], &Dictionaries),
+) -> Result<(), PanelError> {
+    let mut people = Vec::new();
+    let mut start = 0;
+    for i in 1..=n {
+        if i == n || buf.persons[i] != buf.persons[start] {
+            let months = &buf.months[start..i];
+            if let Some(w) = months.windows(2).position(|w| w[0] >= w[1]) {
+                let m = months[w + 1];
+                return Err(PanelError::Order {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "person {} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
+                        buf.persons[start],
+                        if months[w] == m {
+                            "two rows"
+                        } else {
+                            "rows out of order"
+                        },
+                        m.div_euclid(12),
+                        m.rem_euclid(12) + 1
+                    ),
+                });
+            }
+            if i < n && buf.persons[i] < buf.persons[start] {
+                return Err(PanelError::Order {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "person {} comes after person {}: rows must be sorted by person_id",
+                        buf.persons[i], buf.persons[start]
+                    ),
+                });
+            }
+            let attrs = std::array::from_fn(|a| &buf.attrs[a][start..i]);
+            people.push(PersonRows { months, attrs });
+            start = i;
+        }
+    }
+    on_people(&people, dicts);
+    Ok(())
+}

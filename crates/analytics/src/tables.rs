@@ -1,0 +1,335 @@
+//! Turns merged aggregates into the published tables, applying disclosure
+//! control (M7) to every sub-national row when it is on, and writes them as CSV.
+
+use crate::engine::{AnalysisSpec, Partial};
+use pathwise_domain::metrics::{
+    DurationCount, SUPPRESS_AT_MOST, control, controlled_rate, kaplan_meier, relative_likelihood,
+    wilson,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Retention is reported at these months.
+pub const RETENTION_MONTHS: [u32; 3] = [6, 12, 18];
+
+/// A relative-likelihood comparison: breakdown, group A's name and members,
+/// group B's name and members.
+type RlPair = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+);
+
+/// One table: a header and rows of text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// File name without extension.
+    pub name: &'static str,
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// All published tables.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tables {
+    /// Whether disclosure control was applied.
+    pub disclosure_control: bool,
+    /// transitions, relative_likelihood, new_nurse_share, band_representation, retention.
+    pub tables: Vec<Table>,
+}
+
+fn num(x: f64) -> String {
+    format!("{x:.6}")
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_default()
+}
+
+fn count(n: u64, controlled: bool) -> String {
+    if controlled {
+        control(n).text()
+    } else {
+        n.to_string()
+    }
+}
+
+impl Tables {
+    /// Builds every table from the merged aggregates.
+    pub fn build(p: &Partial, spec: &AnalysisSpec, disclosure_control: bool) -> Tables {
+        let flag = if disclosure_control { "on" } else { "off" };
+        let mut transitions = Table {
+            name: "transitions",
+            header: vec![
+                "year",
+                "breakdown",
+                "group",
+                "at_risk",
+                "moved",
+                "left",
+                "rate",
+                "rate_low",
+                "rate_high",
+                "disclosure_control",
+            ],
+            rows: vec![],
+        };
+        let mut keys: Vec<_> = p.transitions.keys().collect();
+        keys.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        for key in keys {
+            let [n, moved, left] = p.transitions[key];
+            let bd = &spec.breakdowns[key.1];
+            let ctl = disclosure_control && bd.sub_national();
+            let rate = controlled_rate(moved, n, ctl);
+            let group = if bd.0.is_empty() {
+                "England".to_string()
+            } else {
+                key.2.join("+")
+            };
+            transitions.rows.push(vec![
+                key.0.to_string(),
+                bd.name(),
+                group,
+                count(n, ctl),
+                count(moved, ctl),
+                count(left, ctl),
+                opt(rate.map(|r| r.0)),
+                opt(rate.map(|r| r.1)),
+                opt(rate.map(|r| r.2)),
+                flag.into(),
+            ]);
+        }
+
+        // M4 on M1: pairs of groups from the single-attribute breakdowns.
+        let mut rl = Table {
+            name: "relative_likelihood",
+            header: vec![
+                "year",
+                "measure",
+                "group_a",
+                "group_b",
+                "a",
+                "n_a",
+                "b",
+                "n_b",
+                "rl",
+                "rl_low",
+                "rl_high",
+                "disclosure_control",
+            ],
+            rows: vec![],
+        };
+        let group_counts = |breakdown: &str, members: &[&str], year: i32| -> (u64, u64) {
+            let mut moved = 0;
+            let mut n = 0;
+            for ((y, b, g), v) in &p.transitions {
+                if *y == year
+                    && spec.breakdowns[*b].name() == breakdown
+                    && members.contains(&g[0].as_str())
+                {
+                    n += v[0];
+                    moved += v[1];
+                }
+            }
+            (moved, n)
+        };
+        let years: Vec<i32> = {
+            let mut y: Vec<i32> = p.transitions.keys().map(|k| k.0).collect();
+            y.sort();
+            y.dedup();
+            y
+        };
+        let pairs: [RlPair; 3] = [
+            (
+                "region",
+                "South East",
+                &["South East"],
+                "North East",
+                &["North East"],
+            ),
+            (
+                "trust_type",
+                "mental_health",
+                &["mental_health"],
+                "acute",
+                &["acute"],
+            ),
+            (
+                "ethnicity",
+                "White",
+                &["White"],
+                "BME",
+                &["Asian", "Black", "Mixed", "Other"],
+            ),
+        ];
+        for year in &years {
+            for (breakdown, name_a, a_members, name_b, b_members) in pairs {
+                if !spec.breakdowns.iter().any(|b| b.name() == breakdown) {
+                    continue;
+                }
+                let (a, n_a) = group_counts(breakdown, a_members, *year);
+                let (b, n_b) = group_counts(breakdown, b_members, *year);
+                let ctl = disclosure_control && breakdown == "region";
+                let v = |x: u64| if ctl { control(x).value() } else { Some(x) };
+                let r = match (v(a), v(n_a), v(b), v(n_b)) {
+                    (Some(a), Some(n_a), Some(b), Some(n_b)) => relative_likelihood(a, n_a, b, n_b),
+                    _ => None,
+                };
+                rl.rows.push(vec![
+                    year.to_string(),
+                    format!("M1 transition rate by {breakdown}"),
+                    name_a.into(),
+                    name_b.into(),
+                    count(a, ctl),
+                    count(n_a, ctl),
+                    count(b, ctl),
+                    count(n_b, ctl),
+                    opt(r.map(|r| r.rl)),
+                    opt(r.map(|r| r.low)),
+                    opt(r.map(|r| r.high)),
+                    flag.into(),
+                ]);
+            }
+        }
+
+        let mut nn = Table {
+            name: "new_nurse_share",
+            header: vec![
+                "year",
+                "new_nurses",
+                "from_csw",
+                "share",
+                "share_low",
+                "share_high",
+            ],
+            rows: vec![],
+        };
+        for (year, [n, k]) in &p.new_nurses {
+            let ci = wilson(*k, *n);
+            nn.rows.push(vec![
+                year.to_string(),
+                n.to_string(),
+                k.to_string(),
+                opt((*n > 0).then(|| *k as f64 / *n as f64)),
+                opt(ci.map(|c| c.0)),
+                opt(ci.map(|c| c.1)),
+            ]);
+        }
+
+        let mut bands = Table {
+            name: "band_representation",
+            header: vec![
+                "year",
+                "scope",
+                "band",
+                "white",
+                "bme",
+                "unknown",
+                "bme_share",
+                "disclosure_control",
+            ],
+            rows: vec![],
+        };
+        let mut bkeys: Vec<_> = p.bands.keys().collect();
+        bkeys.sort();
+        for key in bkeys {
+            let [w, b, u] = p.bands[key];
+            let ctl = disclosure_control && key.1 > 0;
+            let (cw, cb) = if ctl {
+                (control(w).value(), control(b).value())
+            } else {
+                (Some(w), Some(b))
+            };
+            let share = match (cw, cb) {
+                (Some(w), Some(b)) if w + b > 0 => Some(b as f64 / (w + b) as f64),
+                _ => None,
+            };
+            bands.rows.push(vec![
+                key.0.to_string(),
+                key.2.clone(),
+                if key.3.is_empty() {
+                    "Non-AfC".into()
+                } else {
+                    key.3.clone()
+                },
+                count(w, ctl),
+                count(b, ctl),
+                count(u, ctl),
+                opt(share),
+                flag.into(),
+            ]);
+        }
+
+        let mut retention = Table {
+            name: "retention",
+            header: vec![
+                "breakdown",
+                "group",
+                "months",
+                "at_risk",
+                "events",
+                "survival",
+                "survival_low",
+                "survival_high",
+                "disclosure_control",
+            ],
+            rows: vec![],
+        };
+        let mut by_group: BTreeMap<(String, String), Vec<DurationCount>> = BTreeMap::new();
+        for ((bd, g, months), [events, censored]) in &p.spells {
+            by_group
+                .entry((bd.clone(), g.clone()))
+                .or_default()
+                .push(DurationCount {
+                    months: *months,
+                    events: *events,
+                    censored: *censored,
+                });
+        }
+        for ((bd, g), counts) in by_group {
+            let ctl = disclosure_control && (bd == "region" || bd == "org_code");
+            for s in kaplan_meier(&counts, &RETENTION_MONTHS) {
+                let small = (1..=SUPPRESS_AT_MOST).contains(&s.at_risk);
+                let hide = ctl && small;
+                retention.rows.push(vec![
+                    bd.clone(),
+                    g.clone(),
+                    s.months.to_string(),
+                    count(s.at_risk, ctl),
+                    count(s.events, ctl),
+                    if hide { String::new() } else { num(s.survival) },
+                    if hide { String::new() } else { num(s.low) },
+                    if hide { String::new() } else { num(s.high) },
+                    flag.into(),
+                ]);
+            }
+        }
+        Tables {
+            disclosure_control,
+            tables: vec![transitions, rl, nn, bands, retention],
+        }
+    }
+
+    /// The table with a name.
+    pub fn get(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Writes each table as `NAME.csv` in `dir`.
+    pub fn write_csv(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for t in &self.tables {
+            let mut w = csv::Writer::from_path(dir.join(format!("{}.csv", t.name)))?;
+            w.write_record(&t.header)?;
+            for r in &t.rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,422 @@
+//! The engine on tiny hand-built panels (every metric and edge case), its
+//! independence from how the panel is split, and a naive reference check.
+
+use arrow_array::{ArrayRef, Date32Array, Float32Array, Int64Array, RecordBatch, StringArray};
+use parquet::arrow::ArrowWriter;
+use pathwise_analytics::engine::{AnalysisSpec, panel_bounds};
+use pathwise_analytics::generate::{Calibration, GenerateSpec, generate, schema};
+use pathwise_analytics::{PanelError, Tables, analyze_files, panel_files};
+use pathwise_domain::Date;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const CSW: &str = "Support to doctors, nurses & midwives";
+const NURSE: &str = "Nurses & health visitors";
+const ADMIN: &str = "Central functions";
+
+/// One row: person, "YYYY-MM", org, region, staff group, ethnicity.
+type Row<'a> = (i64, &'a str, &'a str, &'a str, &'a str, &'a str);
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let n: u64 = rand::random();
+    let d = std::env::temp_dir().join(format!("pathwise-{tag}-{n:016x}"));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write_panel(path: &Path, rows: &[Row<'_>]) {
+    let day = |m: &str| {
+        let (y, mo) = m.split_once('-').unwrap();
+        Date::new(y.parse().unwrap(), mo.parse().unwrap(), 1)
+            .unwrap()
+            .to_unix_days() as i32
+    };
+    let text = |f: &dyn Fn(&Row<'_>) -> String| -> ArrayRef {
+        Arc::new(StringArray::from(rows.iter().map(f).collect::<Vec<_>>()))
+    };
+    let trust = |r: &Row<'_>| {
+        if r.2 == "MH1" {
+            "mental_health"
+        } else {
+            "acute"
+        }
+        .to_string()
+    };
+    let band = |r: &Row<'_>| if r.4 == NURSE { "5" } else { "3" }.to_string();
+    // Plain UTF-8 here (the generator writes dictionaries): both must read.
+    let s = schema();
+    let fields: Vec<arrow_schema::Field> = s
+        .fields()
+        .iter()
+        .map(|f| {
+            let dt = match f.data_type() {
+                arrow_schema::DataType::Dictionary(_, _) => arrow_schema::DataType::Utf8,
+                other => other.clone(),
+            };
+            arrow_schema::Field::new(f.name(), dt, false)
+        })
+        .collect();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        )),
+        Arc::new(Date32Array::from(
+            rows.iter().map(|r| day(r.1)).collect::<Vec<_>>(),
+        )),
+        text(&|r| r.2.to_string()),
+        text(&|r| r.3.to_string()),
+        text(&trust),
+        text(&|r| r.4.to_string()),
+        text(&band),
+        Arc::new(Float32Array::from(vec![1.0f32; rows.len()])),
+        text(&|_| "Female".to_string()),
+        text(&|r| r.5.to_string()),
+        text(&|_| "25-34".to_string()),
+        text(&|_| "No".to_string()),
+    ];
+    let schema = Arc::new(arrow_schema::Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+/// Every month from `from` to `to` for one person in one org and group.
+fn months<'a>(
+    p: i64,
+    from: (i32, u32),
+    to: (i32, u32),
+    org: &'a str,
+    region: &'a str,
+    group: &'a str,
+    eth: &'a str,
+) -> Vec<(i64, String, &'a str, &'a str, &'a str, &'a str)> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = from;
+    while (y, m) <= to {
+        out.push((p, format!("{y:04}-{m:02}"), org, region, group, eth));
+        m += 1;
+        if m == 13 {
+            m = 1;
+            y += 1;
+        }
+    }
+    out
+}
+
+fn analyze(dir: &Path, control: bool) -> Tables {
+    let files = panel_files(dir).unwrap();
+    let (first, last) = panel_bounds(&files).unwrap();
+    let spec = AnalysisSpec {
+        snapshot_month: 9,
+        lookback: 2,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: first,
+        last_month: last,
+    };
+    Tables::build(&analyze_files(&files, &spec).unwrap(), &spec, control)
+}
+
+fn row<'a>(t: &'a Tables, table: &str, key: &[&str]) -> Option<&'a Vec<String>> {
+    t.get(table)
+        .unwrap()
+        .rows
+        .iter()
+        .find(|r| r.iter().zip(key).all(|(a, b)| a == b))
+}
+
+fn tiny_panel() -> PathBuf {
+    let dir = temp_dir("tiny");
+    let mut all = Vec::new();
+    // 1: support worker who becomes a nurse in 2016 (moved in 2015's year).
+    all.extend(months(
+        1,
+        (2014, 1),
+        (2016, 3),
+        "A1",
+        "London",
+        CSW,
+        "Black",
+    ));
+    all.extend(months(
+        1,
+        (2016, 4),
+        (2018, 12),
+        "A1",
+        "London",
+        NURSE,
+        "Black",
+    ));
+    // 2: support worker who leaves in 2016 (left in 2015's year).
+    all.extend(months(
+        2,
+        (2014, 1),
+        (2016, 6),
+        "A1",
+        "London",
+        CSW,
+        "White",
+    ));
+    // 3: support worker throughout, moves organisation in 2016.
+    all.extend(months(
+        3,
+        (2014, 1),
+        (2016, 1),
+        "A1",
+        "London",
+        CSW,
+        "White",
+    ));
+    all.extend(months(
+        3,
+        (2016, 2),
+        (2018, 12),
+        "MH1",
+        "North East",
+        CSW,
+        "White",
+    ));
+    // 4: a nurse throughout: never at risk, never a new nurse.
+    all.extend(months(
+        4,
+        (2014, 1),
+        (2018, 12),
+        "A1",
+        "London",
+        NURSE,
+        "Asian",
+    ));
+    // 5: absent at the 2015 snapshot (gap), back in 2016: not at risk in 2015.
+    all.extend(months(
+        5,
+        (2014, 1),
+        (2015, 6),
+        "A1",
+        "London",
+        CSW,
+        "White",
+    ));
+    all.extend(months(
+        5,
+        (2015, 11),
+        (2018, 12),
+        "A1",
+        "London",
+        CSW,
+        "White",
+    ));
+    // 6: joins as admin in 2015, becomes a nurse in 2017 without support work.
+    all.extend(months(
+        6,
+        (2015, 3),
+        (2017, 5),
+        "A1",
+        "London",
+        ADMIN,
+        "White",
+    ));
+    all.extend(months(
+        6,
+        (2017, 6),
+        (2018, 12),
+        "A1",
+        "London",
+        NURSE,
+        "White",
+    ));
+    let rows: Vec<Row<'_>> = all
+        .iter()
+        .map(|r| (r.0, r.1.as_str(), r.2, r.3, r.4, r.5))
+        .collect();
+    write_panel(&dir.join("panel.parquet"), &rows);
+    dir
+}
+
+#[test]
+fn m1_counts_movers_leavers_and_only_support_staff_at_risk() {
+    let t = analyze(&tiny_panel(), false);
+    // 2015: at risk 1, 2, 3 (5 is absent at the snapshot); 1 moved, 2 left.
+    let r = row(&t, "transitions", &["2015", "all", "England"]).unwrap();
+    assert_eq!(&r[3..6], &["3", "1", "1"]);
+    assert_eq!(r[6], format!("{:.6}", 1.0 / 3.0));
+    // 2014: 1, 2, 3, 5 at risk; nobody moved or left by Sept 2015 (5 is absent: left).
+    let r = row(&t, "transitions", &["2014", "all", "England"]).unwrap();
+    assert_eq!(&r[3..6], &["4", "0", "1"]);
+    // Breakdowns use the attributes at y: person 3 counts in London in 2015.
+    let r = row(&t, "transitions", &["2015", "region", "London"]).unwrap();
+    assert_eq!(r[3], "3");
+    // The last year has no y+1 snapshot: not reported.
+    assert!(row(&t, "transitions", &["2018", "all"]).is_none());
+}
+
+#[test]
+fn m2_new_nurses_and_the_support_route() {
+    let t = analyze(&tiny_panel(), false);
+    // Look-back 2 from the first panel year 2014: reported from 2016.
+    assert!(row(&t, "new_nurse_share", &["2015"]).is_none());
+    let r = row(&t, "new_nurse_share", &["2016"]).unwrap();
+    assert_eq!(&r[1..3], &["1", "1"], "person 1, from support work");
+    let r = row(&t, "new_nurse_share", &["2017"]).unwrap();
+    assert_eq!(
+        &r[1..4],
+        &["1", "0", "0.000000"],
+        "person 6, not from support work"
+    );
+}
+
+#[test]
+fn m3_counts_staff_by_band_and_ethnicity_group() {
+    let t = analyze(&tiny_panel(), false);
+    // Sept 2014 in London: bands 3 = persons 1 (Black), 2, 3, 5 (White); band 5 = person 4 (Asian).
+    let r = row(&t, "band_representation", &["2014", "London", "3"]).unwrap();
+    assert_eq!(&r[3..7], &["3", "1", "0", "0.250000"]);
+    let r = row(&t, "band_representation", &["2014", "England", "5"]).unwrap();
+    assert_eq!(&r[3..5], &["0", "1"]);
+}
+
+#[test]
+fn m6_retention_counts_first_spells_with_censoring() {
+    let t = analyze(&tiny_panel(), false);
+    // Starts: 2014-01 is the first panel month, so 1, 2, 3 (at A1), 4, 5 do not
+    // start there. Person 3 starts at MH1 in 2016-02 and is censored (to 2018-12):
+    // 35 months. Person 5 returns in 2015-11 at A1 but already had a spell at A1.
+    let r = row(&t, "retention", &["all", "all", "18"]).unwrap();
+    assert_eq!(&r[3..6], &["1", "0", "1.000000"]);
+    let r = row(&t, "retention", &["org_code", "MH1", "6"]).unwrap();
+    assert_eq!(r[5], "1.000000");
+}
+
+#[test]
+fn disclosure_control_marks_and_suppresses_sub_national_rows_only() {
+    let t = analyze(&tiny_panel(), true);
+    let r = row(&t, "transitions", &["2015", "region", "London"]).unwrap();
+    assert_eq!(&r[3..7], &["*", "*", "*", ""]);
+    assert_eq!(r[9], "on");
+    let national = row(&t, "transitions", &["2015", "all", "England"]).unwrap();
+    assert_eq!(national[3], "3", "national totals are not controlled");
+}
+
+#[test]
+fn a_repeated_person_month_is_refused_with_the_person_and_month() {
+    let dir = temp_dir("dup");
+    write_panel(
+        &dir.join("panel.parquet"),
+        &[
+            (7, "2015-09", "A1", "London", CSW, "White"),
+            (7, "2015-09", "A1", "London", CSW, "White"),
+        ],
+    );
+    let files = panel_files(&dir).unwrap();
+    let spec = AnalysisSpec {
+        snapshot_month: 9,
+        lookback: 4,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: 0,
+        last_month: 1_000_000,
+    };
+    let err = analyze_files(&files, &spec).unwrap_err();
+    assert!(matches!(err, PanelError::Order { .. }));
+    assert!(
+        err.to_string()
+            .contains("person 7 has two rows for month 2015-09"),
+        "{err}"
+    );
+}
+
+fn generated(persons: u64, partitions: usize) -> PathBuf {
+    let dir = temp_dir("gen");
+    let spec = GenerateSpec {
+        persons,
+        seed: 11,
+        from: Date::new(2009, 9, 1).unwrap(),
+        to: Date::new(2016, 3, 1).unwrap(),
+        partitions,
+        calibration: Calibration::default(),
+    };
+    generate(&spec, &dir, &|_| {}).unwrap();
+    dir
+}
+
+#[test]
+fn results_are_identical_whether_the_panel_is_one_file_or_many() {
+    let one = analyze(&generated(3000, 1), true);
+    let many = analyze(&generated(3000, 5), true);
+    assert_eq!(panel_files(&generated(3000, 5)).unwrap().len(), 5);
+    assert_eq!(one, many);
+    assert!(one.get("transitions").unwrap().rows.len() > 50);
+}
+
+#[test]
+fn m1_agrees_with_a_naive_reference_on_a_generated_panel() {
+    use arrow_array::cast::AsArray;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::collections::HashMap;
+    let dir = generated(2000, 3);
+    // Naive: every (person, year) at the September snapshot, straight from the files.
+    let mut class: HashMap<(i64, i32), String> = HashMap::new();
+    for f in panel_files(&dir).unwrap() {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
+        for batch in reader {
+            let b = batch.unwrap();
+            let ids = b
+                .column_by_name("person_id")
+                .unwrap()
+                .as_primitive::<arrow_array::types::Int64Type>()
+                .clone();
+            let months = b
+                .column_by_name("month")
+                .unwrap()
+                .as_primitive::<arrow_array::types::Date32Type>()
+                .clone();
+            let groups = arrow_cast_strings(b.column_by_name("staff_group").unwrap());
+            for (i, group) in groups.into_iter().enumerate() {
+                let d = Date::from_unix_days(i64::from(months.value(i)));
+                if d.month == 9 {
+                    class.insert((ids.value(i), d.year), group);
+                }
+            }
+        }
+    }
+    let csw = |g: &str| g.starts_with("Support to");
+    let reg = |g: &str| {
+        [
+            "Nurses & health visitors",
+            "Midwives",
+            "Scientific, therapeutic & technical staff",
+            "Ambulance staff",
+        ]
+        .contains(&g)
+    };
+    let t = analyze(&dir, false);
+    for year in 2009..2015 {
+        let (mut n, mut moved, mut left) = (0, 0, 0);
+        for ((p, y), g) in &class {
+            if *y == year && csw(g) {
+                n += 1;
+                match class.get(&(*p, year + 1)) {
+                    Some(next) if reg(next) => moved += 1,
+                    None => left += 1,
+                    _ => {}
+                }
+            }
+        }
+        let r = row(&t, "transitions", &[&year.to_string(), "all", "England"]).unwrap();
+        assert_eq!(
+            &r[3..6],
+            &[n.to_string(), moved.to_string(), left.to_string()],
+            "year {year}"
+        );
+    }
+
+    fn arrow_cast_strings(a: &arrow_array::ArrayRef) -> Vec<String> {
+        let d = a.as_dictionary::<arrow_array::types::Int32Type>();
+        let values = d.values().as_string::<i32>();
+        d.keys()
+            .iter()
+            .map(|k| values.value(k.unwrap() as usize).to_string())
+            .collect()
+    }
+}
