@@ -53,9 +53,12 @@ pub const TRUST_TYPES: [(&str, f64); 5] = [
 /// The knobs of the generator.
 #[derive(Debug, Clone)]
 pub struct Calibration {
-    /// Annual probability of a support-to-registered move in 2010 at a
-    /// multiplier of 1; it rises linearly to twice that in 2024.
-    pub transition_2010: f64,
+    /// Annual probability of a support worker setting off for nursing, by
+    /// year: (year, probability), linear between, flat outside.
+    pub to_nursing: [(i32, f64); 3],
+    /// Annual probability of a support worker moving to another registered
+    /// role (midwife, allied health, scientist, paramedic).
+    pub to_other_registered: f64,
     /// Region multipliers, in [`REGIONS`] order.
     pub region_multiplier: [f64; 9],
     /// Trust-type multipliers, in [`TRUST_TYPES`] order.
@@ -64,19 +67,20 @@ pub struct Calibration {
     pub monthly_leaving: f64,
     /// Monthly probability of moving to another organisation.
     pub monthly_move: f64,
-    /// Share of nurses among external joiners, by year: (year, share), linear between.
-    pub nurse_joiner_share: [(i32, f64); 3],
+    /// Share of nurses among joiners and among staff at the start.
+    pub nurse_share: f64,
 }
 
 impl Default for Calibration {
     fn default() -> Self {
         Calibration {
-            transition_2010: 0.0085,
-            region_multiplier: [0.62, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
+            to_nursing: [(2009, 0.0030), (2014, 0.0033), (2024, 0.0135)],
+            to_other_registered: 0.0070,
+            region_multiplier: [0.75, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
             trust_multiplier: [1.0, 1.35, 1.1, 0.7, 0.9],
             monthly_leaving: 0.009,
             monthly_move: 0.0015,
-            nurse_joiner_share: [(2009, 0.34), (2014, 0.30), (2024, 0.075)],
+            nurse_share: 0.16,
         }
     }
 }
@@ -84,7 +88,9 @@ impl Default for Calibration {
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct GenerateSpec {
-    /// Number of persons.
+    /// Staff in post at any one time. Those in post at the start are persons
+    /// 1..=N; joiners who replace leavers follow, so the panel holds about
+    /// N rows a month and N * (1 + leaving rate * months) persons.
     pub persons: u64,
     /// Seed.
     pub seed: u64,
@@ -96,6 +102,16 @@ pub struct GenerateSpec {
     pub partitions: usize,
     /// Knobs.
     pub calibration: Calibration,
+}
+
+impl GenerateSpec {
+    /// Everyone simulated: those in post at the start and the joiners who
+    /// replace leavers over the panel's months.
+    pub fn total_persons(&self) -> u64 {
+        let months = f64::from(month_index(self.to) - month_index(self.from));
+        self.persons
+            + (self.persons as f64 * self.calibration.monthly_leaving * months).round() as u64
+    }
 }
 
 /// The panel's Arrow schema.
@@ -216,8 +232,8 @@ fn bme_chance(region: usize, band: &str) -> f64 {
     }
 }
 
-fn nurse_joiner_share(c: &Calibration, year: i32) -> f64 {
-    let pts = &c.nurse_joiner_share;
+fn to_nursing(c: &Calibration, year: i32) -> f64 {
+    let pts = &c.to_nursing;
     if year <= pts[0].0 {
         return pts[0].1;
     }
@@ -263,20 +279,16 @@ fn simulate(id: u64, spec: &GenerateSpec, orgs: &[Org], by_region: &[Vec<usize>]
     let c = &spec.calibration;
     let mut rng = StdRng::seed_from_u64(spec.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let (first, last) = (month_index(spec.from), month_index(spec.to));
-    let entry = if rng.random_bool(0.55) {
+    // Those in post at the start are persons 1..=N; later persons are joiners.
+    let entry = if id <= spec.persons {
         first
     } else {
-        rng.random_range(first..=last)
+        rng.random_range(first + 1..=last.max(first + 1))
     };
-    let year = entry.div_euclid(12);
     let region = pick(&mut rng, &REGIONS.map(|r| r.1));
     let mut org = by_region[region][rng.random_range(0..by_region[region].len())];
     let mut weights = STAFF_GROUPS.map(|g| g.1);
-    let q = if entry == first {
-        0.25
-    } else {
-        nurse_joiner_share(c, year)
-    };
+    let q = c.nurse_share;
     weights[1] = q / (1.0 - q) * weights.iter().sum::<f64>();
     let mut group = pick(&mut rng, &weights);
     let mut band = band_for(&mut rng, group);
@@ -294,16 +306,16 @@ fn simulate(id: u64, spec: &GenerateSpec, orgs: &[Org], by_region: &[Vec<usize>]
         "Male"
     };
     let disability = ["No", "Yes", "Unknown"][pick(&mut rng, &[0.9, 0.05, 0.05])];
-    let birth = year - rng.random_range(18..=60);
+    let birth = entry.div_euclid(12) - rng.random_range(18..=60);
     let fte = if rng.random_bool(0.3) { 0.6 } else { 1.0 };
     let mut rows = Rows::default();
-    let mut pending: Option<i32> = None;
+    let mut pending: Option<(i32, usize)> = None;
     let mut m = entry;
     while m <= last {
-        if let Some(at) = pending
+        if let Some((at, to)) = pending
             && m >= at
         {
-            group = 1;
+            group = to;
             band = "5";
             pending = None;
         }
@@ -315,15 +327,21 @@ fn simulate(id: u64, spec: &GenerateSpec, orgs: &[Org], by_region: &[Vec<usize>]
         rows.age.push(age_band(m.div_euclid(12) - birth));
         // At each September, support staff may set off for a registered role.
         if m.rem_euclid(12) == 8 && is_csw(group) && pending.is_none() {
-            let y = m.div_euclid(12);
-            let trend = 1.0 + f64::from(y - 2010) / 14.0;
             let o = &orgs[org];
-            let p = c.transition_2010
-                * trend
-                * c.region_multiplier[o.region]
-                * c.trust_multiplier[o.trust];
-            if rng.random_bool(p.clamp(0.0, 1.0)) {
-                pending = Some(m + rng.random_range(1..=11));
+            let scale = c.region_multiplier[o.region] * c.trust_multiplier[o.trust];
+            let nursing = to_nursing(c, m.div_euclid(12)) * scale;
+            let other = c.to_other_registered * scale;
+            let x = rng.random::<f64>();
+            // Midwife, allied health or scientist, paramedic.
+            let to = if x < nursing {
+                Some(1)
+            } else if x < nursing + other {
+                Some([2, 4, 3][pick(&mut rng, &[0.15, 0.7, 0.15])])
+            } else {
+                None
+            };
+            if let Some(to) = to {
+                pending = Some((m + rng.random_range(1..=11), to));
             }
         }
         if rng.random_bool(c.monthly_leaving) {
@@ -414,7 +432,8 @@ fn write_partition(
         })
         .collect();
     let first = month_index(spec.from);
-    while id <= spec.persons {
+    let total = spec.total_persons();
+    while id <= total {
         let p = simulate(id, spec, orgs, by_region);
         batch.push(id as i64, &p, orgs, &month_days, first);
         if batch.len() >= 256 * 1024 {

@@ -97,6 +97,56 @@ enum Command {
         #[command(subcommand)]
         command: CatalogueCommand,
     },
+    /// Make workforce panel extracts.
+    Panel {
+        #[command(subcommand)]
+        command: PanelCommand,
+    },
+    /// Compute progression and equity tables (M1-M7) from a Parquet panel.
+    Analyze {
+        /// A panel: one Parquet file or a folder of them (split by person).
+        panel: PathBuf,
+        /// Folder for the tables.
+        #[arg(long)]
+        out: PathBuf,
+        /// Month of each year's snapshot (1-12).
+        #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..=12))]
+        snapshot_month: u32,
+        /// Years to look back for support work before a new nurse (M2).
+        #[arg(long, default_value_t = 4)]
+        lookback: u32,
+        /// Show small counts and unrounded figures (only for your own organisation's data).
+        #[arg(long)]
+        no_disclosure_control: bool,
+        /// Extra M1 breakdowns, comma-separated, e.g. region+ethnicity,trust_type+sex.
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PanelCommand {
+    /// Write a synthetic ESR-style panel, deterministic for a seed.
+    Generate {
+        /// Staff in post in any month (joiners replace leavers).
+        #[arg(long, default_value_t = 1_400_000)]
+        persons: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// First month, YYYY-MM.
+        #[arg(long, default_value = "2009-09")]
+        from: String,
+        /// Last month, YYYY-MM.
+        #[arg(long, default_value = "2026-03")]
+        to: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of files, persons split by id.
+        #[arg(long, default_value_t = 16)]
+        partitions: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -137,6 +187,63 @@ enum CatalogueCommand {
         /// Where to write it.
         file: Option<PathBuf>,
     },
+}
+
+fn parse_month(field: &str, s: &str) -> Result<pathwise_domain::Date> {
+    let (y, m) = s
+        .split_once('-')
+        .with_context(|| format!("{field}: '{s}' is not a month; expected YYYY-MM"))?;
+    match (y.parse(), m.parse()) {
+        (Ok(y), Ok(m)) => pathwise_domain::Date::new(y, m, 1),
+        _ => None,
+    }
+    .with_context(|| format!("{field}: '{s}' is not a month; expected YYYY-MM"))
+}
+
+fn run_analyze(
+    panel: &std::path::Path,
+    out: &std::path::Path,
+    snapshot_month: u32,
+    lookback: u32,
+    control: bool,
+    by: &[String],
+) -> Result<()> {
+    use pathwise_analytics::{AnalysisSpec, Breakdown, Tables, analyze_files, panel_files};
+    let mut breakdowns = AnalysisSpec::default_breakdowns();
+    for b in by.iter().filter(|b| !b.trim().is_empty()) {
+        let b = Breakdown::parse(b).map_err(|e| anyhow::anyhow!("--by: {e}"))?;
+        if !breakdowns.contains(&b) {
+            breakdowns.push(b);
+        }
+    }
+    let files = panel_files(panel)?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.set_message(format!("Reading {} file(s)...", files.len()));
+    let started = std::time::Instant::now();
+    let (first_month, last_month) = pathwise_analytics::engine::panel_bounds(&files)?;
+    let spec = AnalysisSpec {
+        snapshot_month,
+        lookback,
+        breakdowns,
+        first_month,
+        last_month,
+    };
+    bar.set_message("Aggregating...");
+    let partial = analyze_files(&files, &spec)?;
+    let tables = Tables::build(&partial, &spec, control);
+    tables
+        .write_csv(out)
+        .with_context(|| format!("writing {}", out.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "Wrote {} tables to {} in {:.1}s (disclosure control {}).",
+        tables.tables.len(),
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        if control { "on" } else { "off" }
+    );
+    Ok(())
 }
 
 fn data_dir(db: &DatabaseArgs) -> Result<PathBuf> {
@@ -311,6 +418,70 @@ async fn run(cli: Cli) -> Result<()> {
                 cat.transitions.len()
             );
             Ok(())
+        }
+        Command::Panel {
+            command:
+                PanelCommand::Generate {
+                    persons,
+                    seed,
+                    from,
+                    to,
+                    out,
+                    partitions,
+                },
+        } => {
+            let spec = pathwise_analytics::generate::GenerateSpec {
+                persons,
+                seed,
+                from: parse_month("from", &from)?,
+                to: parse_month("to", &to)?,
+                partitions,
+                calibration: Default::default(),
+            };
+            if spec.to < spec.from {
+                bail!("to: {to} is before --from {from}");
+            }
+            let bar = indicatif::ProgressBar::new(spec.total_persons());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} persons ({per_sec}, about {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let rows = tokio::task::spawn_blocking(move || {
+                pathwise_analytics::generate::generate(&spec, &out, &|n| bar.set_position(n))
+                    .map(|rows| (rows, out))
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "Wrote {} rows ({persons} staff in post each month) in {partitions} file(s) to {} in {:.1}s.",
+                rows.0,
+                rows.1.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Analyze {
+            panel,
+            out,
+            snapshot_month,
+            lookback,
+            no_disclosure_control,
+            by,
+        } => {
+            tokio::task::spawn_blocking(move || {
+                run_analyze(
+                    &panel,
+                    &out,
+                    snapshot_month,
+                    lookback,
+                    !no_disclosure_control,
+                    &by,
+                )
+            })
+            .await?
         }
         Command::Catalogue {
             command: CatalogueCommand::Export { db, file },
