@@ -346,15 +346,20 @@ fn results_are_identical_whether_the_panel_is_one_file_or_many() {
     assert!(one.get("transitions").unwrap().rows.len() > 50);
 }
 
-#[test]
-fn m1_agrees_with_a_naive_reference_on_a_generated_panel() {
+/// Every row of a generated panel: (person, month index, org, staff group).
+fn all_rows(dir: &Path) -> Vec<(i64, i32, String, String)> {
     use arrow_array::cast::AsArray;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    use std::collections::HashMap;
-    let dir = generated(2000, 3);
-    // Naive: every (person, year) at the September snapshot, straight from the files.
-    let mut class: HashMap<(i64, i32), String> = HashMap::new();
-    for f in panel_files(&dir).unwrap() {
+    let text = |a: &arrow_array::ArrayRef| -> Vec<String> {
+        let d = a.as_dictionary::<arrow_array::types::Int32Type>();
+        let values = d.values().as_string::<i32>();
+        d.keys()
+            .iter()
+            .map(|k| values.value(k.unwrap() as usize).to_string())
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for f in panel_files(dir).unwrap() {
         let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap())
             .unwrap()
             .build()
@@ -371,17 +376,24 @@ fn m1_agrees_with_a_naive_reference_on_a_generated_panel() {
                 .unwrap()
                 .as_primitive::<arrow_array::types::Date32Type>()
                 .clone();
-            let groups = arrow_cast_strings(b.column_by_name("staff_group").unwrap());
-            for (i, group) in groups.into_iter().enumerate() {
+            let orgs = text(b.column_by_name("org_code").unwrap());
+            let groups = text(b.column_by_name("staff_group").unwrap());
+            for (i, (org, group)) in orgs.into_iter().zip(groups).enumerate() {
                 let d = Date::from_unix_days(i64::from(months.value(i)));
-                if d.month == 9 {
-                    class.insert((ids.value(i), d.year), group);
-                }
+                rows.push((ids.value(i), d.year * 12 + d.month as i32 - 1, org, group));
             }
         }
     }
+    rows
+}
+
+#[test]
+fn m1_m2_and_m6_agree_with_a_naive_reference_on_a_generated_panel() {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    let dir = generated(2000, 3);
+    let rows = all_rows(&dir);
     let csw = |g: &str| g.starts_with("Support to");
-    let reg = |g: &str| {
+    let registered = |g: &str| {
         [
             "Nurses & health visitors",
             "Midwives",
@@ -390,14 +402,21 @@ fn m1_agrees_with_a_naive_reference_on_a_generated_panel() {
         ]
         .contains(&g)
     };
+    let nurse = |g: &str| g == "Nurses & health visitors";
+    // Staff group at each September snapshot, by (person, year).
+    let snap: HashMap<(i64, i32), &str> = rows
+        .iter()
+        .filter(|r| r.1.rem_euclid(12) == 8)
+        .map(|r| ((r.0, r.1.div_euclid(12)), r.3.as_str()))
+        .collect();
     let t = analyze(&dir, false);
     for year in 2009..2015 {
         let (mut n, mut moved, mut left) = (0, 0, 0);
-        for ((p, y), g) in &class {
+        for ((p, y), g) in &snap {
             if *y == year && csw(g) {
                 n += 1;
-                match class.get(&(*p, year + 1)) {
-                    Some(next) if reg(next) => moved += 1,
+                match snap.get(&(*p, year + 1)) {
+                    Some(next) if registered(next) => moved += 1,
                     None => left += 1,
                     _ => {}
                 }
@@ -407,16 +426,66 @@ fn m1_agrees_with_a_naive_reference_on_a_generated_panel() {
         assert_eq!(
             &r[3..6],
             &[n.to_string(), moved.to_string(), left.to_string()],
-            "year {year}"
+            "M1 {year}"
         );
     }
-
-    fn arrow_cast_strings(a: &arrow_array::ArrayRef) -> Vec<String> {
-        let d = a.as_dictionary::<arrow_array::types::Int32Type>();
-        let values = d.values().as_string::<i32>();
-        d.keys()
+    // M2 with the test's look-back of 2 from the first year, 2009.
+    for year in 2011..=2015 {
+        let (mut n, mut k) = (0, 0);
+        for ((p, y), g) in &snap {
+            if *y != year || !nurse(g) || snap.get(&(*p, year - 1)).is_some_and(|g| nurse(g)) {
+                continue;
+            }
+            n += 1;
+            if (1..=2).any(|b| snap.get(&(*p, year - b)).is_some_and(|g| csw(g))) {
+                k += 1;
+            }
+        }
+        let r = row(&t, "new_nurse_share", &[&year.to_string()]).unwrap();
+        assert_eq!(&r[1..3], &[n.to_string(), k.to_string()], "M2 {year}");
+    }
+    // M6: first CSW spell per person and organisation, product-limit by hand.
+    let first = rows.iter().map(|r| r.1).min().unwrap();
+    let last = rows.iter().map(|r| r.1).max().unwrap();
+    let present: HashSet<(i64, i32, &str)> =
+        rows.iter().map(|r| (r.0, r.1, r.2.as_str())).collect();
+    let mut by_person: BTreeMap<i64, Vec<&(i64, i32, String, String)>> = BTreeMap::new();
+    for r in &rows {
+        by_person.entry(r.0).or_default().push(r);
+    }
+    let mut spells: Vec<(u32, bool)> = Vec::new();
+    for person_rows in by_person.values_mut() {
+        person_rows.sort_by_key(|r| r.1);
+        let mut seen = HashSet::new();
+        for r in person_rows.iter() {
+            if !csw(&r.3) || !seen.insert(r.2.clone()) {
+                continue;
+            }
+            if r.1 <= first || present.contains(&(r.0, r.1 - 1, r.2.as_str())) {
+                continue;
+            }
+            let mut d = 1;
+            while present.contains(&(r.0, r.1 + d as i32, r.2.as_str())) {
+                d += 1;
+            }
+            spells.push((d, r.1 + (d as i32) - 1 < last));
+        }
+    }
+    for months in [6u32, 12, 18] {
+        let mut s = 1.0;
+        let mut times: Vec<u32> = spells
             .iter()
-            .map(|k| values.value(k.unwrap() as usize).to_string())
-            .collect()
+            .filter(|x| x.1 && x.0 <= months)
+            .map(|x| x.0)
+            .collect();
+        times.sort();
+        times.dedup();
+        for t in times {
+            let at_risk = spells.iter().filter(|x| x.0 >= t).count() as f64;
+            let events = spells.iter().filter(|x| x.1 && x.0 == t).count() as f64;
+            s *= 1.0 - events / at_risk;
+        }
+        let r = row(&t, "retention", &["all", "all", &months.to_string()]).unwrap();
+        assert_eq!(r[5], format!("{s:.6}"), "M6 at {months} months");
     }
 }
