@@ -74,9 +74,9 @@ pub struct Calibration {
 impl Default for Calibration {
     fn default() -> Self {
         Calibration {
-            to_nursing: [(2009, 0.0030), (2014, 0.0033), (2024, 0.0135)],
+            to_nursing: [(2009, 0.0027), (2014, 0.0030), (2024, 0.0135)],
             to_other_registered: 0.0070,
-            region_multiplier: [0.75, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
+            region_multiplier: [0.68, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
             trust_multiplier: [1.0, 1.35, 1.1, 0.7, 0.9],
             monthly_leaving: 0.009,
             monthly_move: 0.0015,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Times `pathwise panel generate` and `pathwise analyze` (M1-M7 tables) on
+# synthetic panels: about 1 million rows (5,000 in post) and about 280 million
+# rows (the default 1.4 million in post), release build, with /usr/bin/time -v
+# for wall time, CPU time and peak memory. Writes bench/out/panel.md.
+#
+#   bench/panel.sh [SIZES]      (default "5000 1400000": staff in post)
+#
+# Peers (DuckDB, Polars) computing the same metrics are not in this script yet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES="${1:-5000 1400000}"
+OUT=bench/out
+mkdir -p "$OUT"
+cargo build --release -q -p pathwise
+BIN=target/release/pathwise
+
+field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
+
+{
+  echo "# pathwise panel generate / analyze, $(date -u +%F), $(nproc) cores"
+  echo
+  echo "| staff in post | rows | step | wall | CPU (user+sys) | peak memory |"
+  echo "|---|---|---|---|---|---|"
+} > "$OUT/panel.md"
+
+for N in $SIZES; do
+  DIR=$(mktemp -d)
+  /usr/bin/time -v "$BIN" panel generate --persons "$N" --out "$DIR/panel" --partitions 8 \
+    > "$OUT/gen-$N.txt" 2> "$OUT/gen-$N.time"
+  ROWS=$(grep -o 'Wrote [0-9]* rows' "$OUT/gen-$N.txt" | awk '{print $2}')
+  /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
+    > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
+  for step in gen analyze; do
+    T="$OUT/$step-$N.time"
+    CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
+    MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")
+    echo "| $N | $ROWS | $step | $(field Elapsed "$T") | $CPU | $MEM |" >> "$OUT/panel.md"
+  done
+  rm -rf "$DIR"
+done
+cat "$OUT/panel.md"
