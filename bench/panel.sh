@@ -6,7 +6,8 @@
 #
 #   bench/panel.sh [SIZES]      (default "5000 1400000": staff in post)
 #
-# Peers (DuckDB, Polars) computing the same metrics are not in this script yet.
+# DuckDB (pip install duckdb) computes M1, M2 and M6 from the same files with
+# the SQL in tests/independent/metrics_duckdb.py; Polars is not in it yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${1:-5000 1400000}"
@@ -20,6 +21,9 @@ field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
 {
   echo "# pathwise panel generate / analyze, $(date -u +%F), $(nproc) cores"
   echo
+  echo "Steps: gen = pathwise panel generate; analyze = pathwise analyze (all tables, M1-M7);"
+  echo "duckdb = DuckDB SQL for M1, M2 and M6 only, from the same Parquet files."
+  echo
   echo "| staff in post | rows | step | wall | CPU (user+sys) | peak memory |"
   echo "|---|---|---|---|---|---|"
 } > "$OUT/panel.md"
@@ -31,7 +35,9 @@ for N in $SIZES; do
   ROWS=$(grep -o 'Wrote [0-9]* rows' "$OUT/gen-$N.txt" | awk '{print $2}')
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
     > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
-  for step in gen analyze; do
+  /usr/bin/time -v python3 tests/independent/metrics_duckdb.py "$DIR/panel" \
+    > "$OUT/duckdb-$N.txt" 2> "$OUT/duckdb-$N.time"
+  for step in gen analyze duckdb; do
     T="$OUT/$step-$N.time"
     CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
     MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")
