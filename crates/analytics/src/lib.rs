@@ -9,6 +9,7 @@
 
 pub mod engine;
 pub mod generate;
+pub mod import;
 pub mod panel;
 pub mod tables;
 

@@ -126,6 +126,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PanelCommand {
+    /// Convert a CSV panel extract to Parquet, checking every row; writes
+    /// nothing unless every row is good.
+    Import {
+        /// The CSV extract (header: the panel columns of docs/METRICS.md).
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Output folder (new or empty).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a synthetic ESR-style panel, deterministic for a seed.
     Generate {
         /// Staff in post in any month (joiners replace leavers).
@@ -459,6 +469,25 @@ async fn run(cli: Cli) -> Result<()> {
                 "Wrote {} rows ({persons} staff in post each month) in {partitions} file(s) to {} in {:.1}s.",
                 rows.0,
                 rows.1.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Panel {
+            command: PanelCommand::Import { input, out },
+        } => {
+            let started = std::time::Instant::now();
+            let summary = tokio::task::spawn_blocking(move || {
+                pathwise_analytics::import::import_csv(&input, &out)
+                    .map(|s| (s, out))
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))
+            })
+            .await??;
+            println!(
+                "Imported {} rows for {} persons to {} in {:.1}s.",
+                summary.0.rows,
+                summary.0.persons,
+                summary.1.join("panel.parquet").display(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
