@@ -11,6 +11,7 @@ pub mod engine;
 pub mod generate;
 pub mod import;
 pub mod panel;
+pub mod recruitment;
 pub mod tables;
 
 pub use engine::{AnalysisSpec, Breakdown, Partial, analyze_files, analyze_person_rows};

@@ -60,7 +60,12 @@ fn count(n: u64, controlled: bool) -> String {
 
 impl Tables {
     /// Builds every table from the merged aggregates.
-    pub fn build(p: &Partial, spec: &AnalysisSpec, disclosure_control: bool) -> Tables {
+    pub fn build(
+        p: &Partial,
+        spec: &AnalysisSpec,
+        disclosure_control: bool,
+        recruitment: Option<&crate::recruitment::Recruitment>,
+    ) -> Tables {
         let flag = if disclosure_control { "on" } else { "off" };
         let mut transitions = Table {
             name: "transitions",
@@ -194,6 +199,30 @@ impl Tables {
                     flag.into(),
                 ]);
             }
+        }
+
+        // WRES indicator 2, national (not controlled).
+        if let Some(r) = recruitment {
+            let v = relative_likelihood(
+                r.white_appointed,
+                r.white_shortlisted,
+                r.bme_appointed,
+                r.bme_shortlisted,
+            );
+            rl.rows.push(vec![
+                "all".into(),
+                "WRES indicator 2: appointed from shortlisting".into(),
+                "White".into(),
+                "BME".into(),
+                r.white_appointed.to_string(),
+                r.white_shortlisted.to_string(),
+                r.bme_appointed.to_string(),
+                r.bme_shortlisted.to_string(),
+                opt(v.map(|r| r.rl)),
+                opt(v.map(|r| r.low)),
+                opt(v.map(|r| r.high)),
+                "off (national)".into(),
+            ]);
         }
 
         let mut nn = Table {

@@ -114,7 +114,7 @@ fn analyze(dir: &Path, control: bool) -> Tables {
         first_month: first,
         last_month: last,
     };
-    Tables::build(&analyze_files(&files, &spec).unwrap(), &spec, control)
+    Tables::build(&analyze_files(&files, &spec).unwrap(), &spec, control, None)
 }
 
 fn row<'a>(t: &'a Tables, table: &str, key: &[&str]) -> Option<&'a Vec<String>> {

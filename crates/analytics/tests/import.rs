@@ -133,3 +133,56 @@ fn a_missing_column_and_an_occupied_output_are_refused() {
         Err(ImportError::OutputNotEmpty(_))
     ));
 }
+
+#[test]
+fn wres_indicator_two_comes_from_the_recruitment_extract() {
+    use pathwise_analytics::recruitment;
+    let dir = temp("rec");
+    let path = dir.join("recruitment.csv");
+    std::fs::write(
+        &path,
+        "post_id,ethnicity,shortlisted,appointed\n1,White,yes,yes\n1,Black,yes,no\n1,Asian,no,no\n2,White,yes,no\n2,Asian,yes,yes\n2,Unknown,yes,no\n",
+    )
+    .unwrap();
+    let r = recruitment::read(&path).unwrap();
+    assert_eq!(
+        (
+            r.white_shortlisted,
+            r.white_appointed,
+            r.bme_shortlisted,
+            r.bme_appointed
+        ),
+        (2, 1, 2, 1)
+    );
+    std::fs::write(
+        &path,
+        "post_id,ethnicity,shortlisted,appointed\n1,White,no,yes\n",
+    )
+    .unwrap();
+    assert!(
+        recruitment::read(&path)
+            .unwrap_err()
+            .contains("line 2: appointed without being shortlisted")
+    );
+    std::fs::write(
+        &path,
+        "post_id,ethnicity,shortlisted,appointed\n1,White,maybe,no\n",
+    )
+    .unwrap();
+    assert!(
+        recruitment::read(&path)
+            .unwrap_err()
+            .contains("line 2, column shortlisted")
+    );
+    // The generator's extract gives about 1.6.
+    recruitment::generate(&path, 20_000, 3).unwrap();
+    let r = recruitment::read(&path).unwrap();
+    let rl = pathwise_domain::metrics::relative_likelihood(
+        r.white_appointed,
+        r.white_shortlisted,
+        r.bme_appointed,
+        r.bme_shortlisted,
+    )
+    .unwrap();
+    assert!((1.5..1.7).contains(&rl.rl), "{}", rl.rl);
+}

@@ -121,6 +121,9 @@ enum Command {
         /// Extra M1 breakdowns, comma-separated, e.g. region+ethnicity,trust_type+sex.
         #[arg(long, value_delimiter = ',')]
         by: Vec<String>,
+        /// Recruitment extract (post_id, ethnicity, shortlisted, appointed) for WRES indicator 2.
+        #[arg(long)]
+        recruitment: Option<PathBuf>,
     },
 }
 
@@ -217,6 +220,7 @@ fn run_analyze(
     lookback: u32,
     control: bool,
     by: &[String],
+    recruitment: Option<&std::path::Path>,
 ) -> Result<()> {
     use pathwise_analytics::{AnalysisSpec, Breakdown, Tables, analyze_files, panel_files};
     let mut breakdowns = AnalysisSpec::default_breakdowns();
@@ -227,6 +231,10 @@ fn run_analyze(
         }
     }
     let files = panel_files(panel)?;
+    let recruitment = recruitment
+        .map(pathwise_analytics::recruitment::read)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("recruitment: {e}"))?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.enable_steady_tick(Duration::from_millis(120));
     bar.set_message(format!("Reading {} file(s)...", files.len()));
@@ -241,7 +249,7 @@ fn run_analyze(
     };
     bar.set_message("Aggregating...");
     let partial = analyze_files(&files, &spec)?;
-    let tables = Tables::build(&partial, &spec, control);
+    let tables = Tables::build(&partial, &spec, control, recruitment.as_ref());
     tables
         .write_csv(out)
         .with_context(|| format!("writing {}", out.display()))?;
@@ -460,13 +468,20 @@ async fn run(cli: Cli) -> Result<()> {
             );
             let started = std::time::Instant::now();
             let rows = tokio::task::spawn_blocking(move || {
-                pathwise_analytics::generate::generate(&spec, &out, &|n| bar.set_position(n))
-                    .map(|rows| (rows, out))
+                let rows =
+                    pathwise_analytics::generate::generate(&spec, &out, &|n| bar.set_position(n))?;
+                // A recruitment extract beside the panel, one post per 20 staff.
+                pathwise_analytics::recruitment::generate(
+                    &out.join("recruitment.csv"),
+                    (spec.persons / 20).max(1),
+                    spec.seed,
+                )?;
+                Ok::<_, String>((rows, out))
             })
             .await?
             .map_err(|e| anyhow::anyhow!(e))?;
             println!(
-                "Wrote {} rows ({persons} staff in post each month) in {partitions} file(s) to {} in {:.1}s.",
+                "Wrote {} rows ({persons} staff in post each month) in {partitions} file(s), and recruitment.csv, to {} in {:.1}s.",
                 rows.0,
                 rows.1.display(),
                 started.elapsed().as_secs_f64()
@@ -499,6 +514,7 @@ async fn run(cli: Cli) -> Result<()> {
             lookback,
             no_disclosure_control,
             by,
+            recruitment,
         } => {
             tokio::task::spawn_blocking(move || {
                 run_analyze(
@@ -508,6 +524,7 @@ async fn run(cli: Cli) -> Result<()> {
                     lookback,
                     !no_disclosure_control,
                     &by,
+                    recruitment.as_deref(),
                 )
             })
             .await?
