@@ -102,6 +102,18 @@ pub struct GenerateSpec {
     pub partitions: usize,
     /// Knobs.
     pub calibration: Calibration,
+    /// File format.
+    pub format: Format,
+}
+
+/// The format of generated files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Parquet, the schema of [`schema`].
+    #[default]
+    Parquet,
+    /// CSV with a header, months as `YYYY-MM` (what `panel import` reads).
+    Csv,
 }
 
 impl GenerateSpec {
@@ -394,7 +406,11 @@ pub fn generate(
     let rows: Result<Vec<u64>, String> = (0..parts)
         .into_par_iter()
         .map(|part| {
-            let path: PathBuf = out.join(format!("part-{part:05}.parquet"));
+            let ext = match spec.format {
+                Format::Parquet => "parquet",
+                Format::Csv => "csv",
+            };
+            let path: PathBuf = out.join(format!("part-{part:05}.{ext}"));
             write_partition(spec, part, parts, &orgs, &by_region, &path, &done, progress)
         })
         .collect();
@@ -414,14 +430,23 @@ fn write_partition(
 ) -> Result<u64, String> {
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let file = std::fs::File::create(path).map_err(|e| err(&e))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(1 << 20))
-        .build();
-    let schema = schema();
-    let mut writer =
-        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
-    let mut batch = BatchBuilder::default();
+    let mut sink = match spec.format {
+        Format::Parquet => {
+            let props = WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_max_row_group_row_count(Some(1 << 20))
+                .build();
+            let schema = schema();
+            let writer =
+                ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+            Sink::Parquet(Box::new((writer, BatchBuilder::default(), schema)))
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+            w.write_record(CSV_HEADER).map_err(|e| err(&e))?;
+            Sink::Csv(Box::new(w))
+        }
+    };
     let mut written = 0u64;
     let mut since_report = 0u64;
     let mut id = part as u64 + 1;
@@ -435,12 +460,18 @@ fn write_partition(
     let total = spec.total_persons();
     while id <= total {
         let p = simulate(id, spec, orgs, by_region);
-        batch.push(id as i64, &p, orgs, &month_days, first);
-        if batch.len() >= 256 * 1024 {
-            written += batch.len() as u64;
-            writer
-                .write(&batch.finish(&schema).map_err(|e| err(&e))?)
-                .map_err(|e| err(&e))?;
+        written += p.rows.months.len() as u64;
+        match &mut sink {
+            Sink::Parquet(pq) => {
+                let (writer, batch, schema) = &mut **pq;
+                batch.push(id as i64, &p, orgs, &month_days, first);
+                if batch.len() >= 256 * 1024 {
+                    writer
+                        .write(&batch.finish(schema).map_err(|e| err(&e))?)
+                        .map_err(|e| err(&e))?;
+                }
+            }
+            Sink::Csv(w) => write_csv_rows(w, id, &p, orgs).map_err(|e| err(&e))?,
         }
         since_report += 1;
         if since_report == 1000 {
@@ -449,15 +480,73 @@ fn write_partition(
         }
         id += parts as u64;
     }
-    written += batch.len() as u64;
-    if batch.len() > 0 {
-        writer
-            .write(&batch.finish(&schema).map_err(|e| err(&e))?)
-            .map_err(|e| err(&e))?;
+    match sink {
+        Sink::Parquet(pq) => {
+            let (mut writer, mut batch, schema) = *pq;
+            if batch.len() > 0 {
+                writer
+                    .write(&batch.finish(&schema).map_err(|e| err(&e))?)
+                    .map_err(|e| err(&e))?;
+            }
+            writer.close().map_err(|e| err(&e))?;
+        }
+        Sink::Csv(mut w) => w.flush().map_err(|e| err(&e))?,
     }
-    writer.close().map_err(|e| err(&e))?;
     progress(done.fetch_add(since_report, Ordering::Relaxed) + since_report);
     Ok(written)
+}
+
+/// Where a partition's rows go.
+enum Sink {
+    Parquet(Box<(ArrowWriter<std::fs::File>, BatchBuilder, Arc<Schema>)>),
+    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
+}
+
+/// The CSV columns, in the order of docs/METRICS.md.
+pub const CSV_HEADER: [&str; 12] = [
+    "person_id",
+    "month",
+    "org_code",
+    "region",
+    "trust_type",
+    "staff_group",
+    "afc_band",
+    "fte",
+    "sex",
+    "ethnicity",
+    "age_band",
+    "disability",
+];
+
+fn write_csv_rows(
+    w: &mut csv::Writer<std::io::BufWriter<std::fs::File>>,
+    id: u64,
+    p: &Person,
+    orgs: &[Org],
+) -> Result<(), csv::Error> {
+    let r = &p.rows;
+    let id = id.to_string();
+    for i in 0..r.months.len() {
+        let o = &orgs[r.org[i]];
+        let m = r.months[i];
+        let month = format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+        let fte = r.fte[i].to_string();
+        w.write_record([
+            id.as_str(),
+            month.as_str(),
+            o.code.as_str(),
+            REGIONS[o.region].0,
+            TRUST_TYPES[o.trust].0,
+            STAFF_GROUPS[r.group[i]].0,
+            r.band[i],
+            fte.as_str(),
+            p.sex,
+            p.ethnicity,
+            r.age[i],
+            p.disability,
+        ])?;
+    }
+    Ok(())
 }
 
 #[derive(Default)]

@@ -4,7 +4,7 @@
 use arrow_array::{ArrayRef, Date32Array, Float32Array, Int64Array, RecordBatch, StringArray};
 use parquet::arrow::ArrowWriter;
 use pathwise_analytics::engine::{AnalysisSpec, panel_bounds};
-use pathwise_analytics::generate::{Calibration, GenerateSpec, generate, schema};
+use pathwise_analytics::generate::{Calibration, Format, GenerateSpec, generate, schema};
 use pathwise_analytics::{PanelError, Tables, analyze_files, panel_files};
 use pathwise_domain::Date;
 use std::path::{Path, PathBuf};
@@ -332,9 +332,28 @@ fn generated(persons: u64, partitions: usize) -> PathBuf {
         to: Date::new(2016, 3, 1).unwrap(),
         partitions,
         calibration: Calibration::default(),
+        format: Format::Parquet,
     };
     generate(&spec, &dir, &|_| {}).unwrap();
     dir
+}
+
+#[test]
+fn a_csv_panel_imported_gives_the_same_tables_as_the_parquet_one() {
+    let csv_dir = temp_dir("gen-csv");
+    let spec = GenerateSpec {
+        persons: 800,
+        seed: 11,
+        from: Date::new(2009, 9, 1).unwrap(),
+        to: Date::new(2016, 3, 1).unwrap(),
+        partitions: 1,
+        calibration: Calibration::default(),
+        format: Format::Csv,
+    };
+    generate(&spec, &csv_dir, &|_| {}).unwrap();
+    let imported = temp_dir("imported");
+    pathwise_analytics::import::import_csv(&csv_dir.join("part-00000.csv"), &imported).unwrap();
+    assert_eq!(analyze(&imported, true), analyze(&generated(800, 2), true));
 }
 
 #[test]

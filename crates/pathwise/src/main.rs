@@ -127,6 +127,12 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PanelFormat {
+    Parquet,
+    Csv,
+}
+
 #[derive(Subcommand)]
 enum PanelCommand {
     /// Convert a CSV panel extract to Parquet, checking every row; writes
@@ -159,6 +165,9 @@ enum PanelCommand {
         /// Number of files, persons split by id.
         #[arg(long, default_value_t = 16)]
         partitions: usize,
+        /// File format.
+        #[arg(long, value_enum, default_value_t = PanelFormat::Parquet)]
+        format: PanelFormat,
     },
 }
 
@@ -446,6 +455,7 @@ async fn run(cli: Cli) -> Result<()> {
                     to,
                     out,
                     partitions,
+                    format,
                 },
         } => {
             let spec = pathwise_analytics::generate::GenerateSpec {
@@ -455,6 +465,10 @@ async fn run(cli: Cli) -> Result<()> {
                 to: parse_month("to", &to)?,
                 partitions,
                 calibration: Default::default(),
+                format: match format {
+                    PanelFormat::Parquet => pathwise_analytics::generate::Format::Parquet,
+                    PanelFormat::Csv => pathwise_analytics::generate::Format::Csv,
+                },
             };
             if spec.to < spec.from {
                 bail!("to: {to} is before --from {from}");
