@@ -12,6 +12,7 @@ pub mod generate;
 pub mod import;
 pub mod panel;
 pub mod recruitment;
+pub mod report;
 pub mod tables;
 
 pub use engine::{AnalysisSpec, Breakdown, Partial, analyze_files, analyze_person_rows};

@@ -508,3 +508,38 @@ fn m1_m2_and_m6_agree_with_a_naive_reference_on_a_generated_panel() {
         assert_eq!(r[5], format!("{s:.6}"), "M6 at {months} months");
     }
 }
+
+#[test]
+fn the_report_workbook_and_charts_are_written_and_say_whether_control_is_on() {
+    let dir = generated(1500, 2);
+    let out = temp_dir("report");
+    for control in [true, false] {
+        let tables = analyze(&dir, control);
+        pathwise_analytics::report::write_all(&tables, &out, "test panel", 9, 2).unwrap();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let expected = if control {
+            "Disclosure control is on."
+        } else {
+            "Disclosure control is off."
+        };
+        assert!(html.contains(expected), "{expected}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Support-to-registered transition rate (M1), 2009"));
+    for chart in [
+        "m1_by_region.svg",
+        "m2_new_nurse_share.svg",
+        "band_representation.svg",
+        "retention.svg",
+    ] {
+        let svg = std::fs::read_to_string(out.join(chart)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<polyline"),
+            "{chart} has lines"
+        );
+        assert!(html.contains(chart));
+    }
+    let xlsx = std::fs::read(out.join("tables.xlsx")).unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an xlsx is a zip");
+    assert!(xlsx.len() > 5_000);
+}

@@ -262,9 +262,18 @@ fn run_analyze(
     tables
         .write_csv(out)
         .with_context(|| format!("writing {}", out.display()))?;
+    let month = |m: i32| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+    let note = format!(
+        "{} Parquet file(s), {} to {}",
+        files.len(),
+        month(spec.first_month),
+        month(spec.last_month)
+    );
+    pathwise_analytics::report::write_all(&tables, out, &note, snapshot_month, lookback)
+        .map_err(|e| anyhow::anyhow!(e))?;
     bar.finish_and_clear();
     println!(
-        "Wrote {} tables to {} in {:.1}s (disclosure control {}).",
+        "Wrote {} tables (CSV and tables.xlsx), 4 charts and report.html to {} in {:.1}s (disclosure control {}).",
         tables.tables.len(),
         out.display(),
         started.elapsed().as_secs_f64(),
