@@ -103,6 +103,36 @@ impl AnalysisSpec {
     }
 }
 
+/// Adds every count of `from` into `into`, key by key.
+fn add_counts<K: std::hash::Hash + Eq + Ord, const N: usize, M>(into: &mut M, from: M)
+where
+    M: IntoIterator<Item = (K, [u64; N])> + Extend<(K, [u64; N])> + CountMap<K, N>,
+{
+    for (k, v) in from {
+        let e = into.slot(k);
+        for i in 0..N {
+            e[i] += v[i];
+        }
+    }
+}
+
+/// A map from keys to fixed-size counts (hash or B-tree).
+trait CountMap<K, const N: usize> {
+    fn slot(&mut self, k: K) -> &mut [u64; N];
+}
+
+impl<K: std::hash::Hash + Eq, const N: usize> CountMap<K, N> for HashMap<K, [u64; N]> {
+    fn slot(&mut self, k: K) -> &mut [u64; N] {
+        self.entry(k).or_insert([0; N])
+    }
+}
+
+impl<K: Ord, const N: usize> CountMap<K, N> for BTreeMap<K, [u64; N]> {
+    fn slot(&mut self, k: K) -> &mut [u64; N] {
+        self.entry(k).or_insert([0; N])
+    }
+}
+
 /// Partial aggregates, keyed by text so that they add up across files.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Partial {
@@ -121,28 +151,10 @@ pub struct Partial {
 impl Partial {
     /// Adds another partial into this one.
     pub fn merge(mut self, other: Partial) -> Partial {
-        for (k, v) in other.transitions {
-            let e = self.transitions.entry(k).or_default();
-            for i in 0..3 {
-                e[i] += v[i];
-            }
-        }
-        for (k, v) in other.new_nurses {
-            let e = self.new_nurses.entry(k).or_default();
-            e[0] += v[0];
-            e[1] += v[1];
-        }
-        for (k, v) in other.bands {
-            let e = self.bands.entry(k).or_default();
-            for i in 0..3 {
-                e[i] += v[i];
-            }
-        }
-        for (k, v) in other.spells {
-            let e = self.spells.entry(k).or_default();
-            e[0] += v[0];
-            e[1] += v[1];
-        }
+        add_counts(&mut self.transitions, other.transitions);
+        add_counts(&mut self.new_nurses, other.new_nurses);
+        add_counts(&mut self.bands, other.bands);
+        add_counts(&mut self.spells, other.spells);
         self
     }
 }
@@ -158,28 +170,10 @@ struct CodePartial {
 
 impl CodePartial {
     fn merge(mut self, other: CodePartial) -> CodePartial {
-        for (k, v) in other.transitions {
-            let e = self.transitions.entry(k).or_default();
-            for i in 0..3 {
-                e[i] += v[i];
-            }
-        }
-        for (k, v) in other.new_nurses {
-            let e = self.new_nurses.entry(k).or_default();
-            e[0] += v[0];
-            e[1] += v[1];
-        }
-        for (k, v) in other.bands {
-            let e = self.bands.entry(k).or_default();
-            for i in 0..3 {
-                e[i] += v[i];
-            }
-        }
-        for (k, v) in other.spells {
-            let e = self.spells.entry(k).or_default();
-            e[0] += v[0];
-            e[1] += v[1];
-        }
+        add_counts(&mut self.transitions, other.transitions);
+        add_counts(&mut self.new_nurses, other.new_nurses);
+        add_counts(&mut self.bands, other.bands);
+        add_counts(&mut self.spells, other.spells);
         self
     }
 

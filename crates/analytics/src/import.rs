@@ -50,20 +50,7 @@ pub enum ImportError {
     OutputNotEmpty(String),
 }
 
-const COLUMNS: [&str; 12] = [
-    "person_id",
-    "month",
-    "org_code",
-    "region",
-    "trust_type",
-    "staff_group",
-    "afc_band",
-    "fte",
-    "sex",
-    "ethnicity",
-    "age_band",
-    "disability",
-];
+const COLUMNS: [&str; 12] = crate::generate::CSV_HEADER;
 const ETHNICITIES: [&str; 6] = ["White", "Asian", "Black", "Mixed", "Other", "Unknown"];
 
 struct Row {
