@@ -10,6 +10,7 @@ pub mod dates;
 pub mod framework;
 pub mod metrics;
 pub mod options;
+pub mod pathway;
 
 pub use access::{AppRole, RecordOwner, Viewer};
 pub use band::Band;
