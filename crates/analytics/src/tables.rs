@@ -128,19 +128,15 @@ impl Tables {
             ],
             rows: vec![],
         };
+        // Looked up by key: (year, breakdown index, [member]).
         let group_counts = |breakdown: &str, members: &[&str], year: i32| -> (u64, u64) {
-            let mut moved = 0;
-            let mut n = 0;
-            for ((y, b, g), v) in &p.transitions {
-                if *y == year
-                    && spec.breakdowns[*b].name() == breakdown
-                    && members.contains(&g[0].as_str())
-                {
-                    n += v[0];
-                    moved += v[1];
-                }
-            }
-            (moved, n)
+            let Some(b) = spec.breakdowns.iter().position(|bd| bd.name() == breakdown) else {
+                return (0, 0);
+            };
+            members
+                .iter()
+                .filter_map(|m| p.transitions.get(&(year, b, vec![m.to_string()])))
+                .fold((0, 0), |(moved, n), v| (moved + v[1], n + v[0]))
         };
         let years: Vec<i32> = {
             let mut y: Vec<i32> = p.transitions.keys().map(|k| k.0).collect();

@@ -20,5 +20,5 @@ pub use framework::{
     PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
 };
 pub use options::{
-    NextOption, OptionRequirement, PersonProfile, RankingWeights, rank_next_options,
+    NextOption, OptionRequirement, PersonProfile, RankingWeights, choose_helpers, rank_next_options,
 };

@@ -131,6 +131,32 @@ pub fn rank_next_options(
     options
 }
 
+/// Picks the named helpers for one option: for each helping role in the
+/// transition's order, the first `per_role` candidates holding it, never the
+/// person themself. `id_and_role` reads a candidate's staff id and role code.
+/// An empty answer means nobody at the site holds a helping role.
+pub fn choose_helpers<'a, T>(
+    helping_roles: &[String],
+    candidates: &'a [T],
+    person_id: i64,
+    per_role: usize,
+    id_and_role: impl Fn(&T) -> (i64, &str),
+) -> Vec<&'a T> {
+    helping_roles
+        .iter()
+        .flat_map(|code| {
+            candidates
+                .iter()
+                .filter(|c| {
+                    let (id, role) = id_and_role(c);
+                    role == code && id != person_id
+                })
+                .take(per_role)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 fn assess(
     person: &PersonProfile,
     current: &Role,
@@ -496,6 +522,22 @@ mod tests {
             3,
         );
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn helpers_come_per_role_in_order_and_never_the_person_themself() {
+        let people = [
+            (1, "educator"),
+            (2, "educator"),
+            (3, "educator"),
+            (4, "lead"),
+            (9, "lead"),
+        ];
+        let roles = vec!["lead".to_string(), "educator".to_string()];
+        let chosen = choose_helpers(&roles, &people, 9, 2, |p| (p.0, p.1));
+        let ids: Vec<i64> = chosen.iter().map(|p| p.0).collect();
+        assert_eq!(ids, vec![4, 1, 2]);
+        assert!(choose_helpers(&["nobody".to_string()], &people, 9, 2, |p| (p.0, p.1)).is_empty());
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub enum Scope {
     Local(Option<i64>),
 }
 
+impl Scope {
+    /// Whether an entry is seen at a site of its organisation: core and
+    /// organisation-wide entries everywhere, a site's own entries only there.
+    pub fn visible_at(self, site_id: i64) -> bool {
+        match self {
+            Scope::Core | Scope::Local(None) => true,
+            Scope::Local(Some(site)) => site == site_id,
+        }
+    }
+}
+
 /// A role with where it comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopedRole {
@@ -286,14 +297,11 @@ pub async fn role(store: &Store, org_id: i64, code: &str) -> Result<Role> {
 async fn load_transitions(
     store: &Store,
     sql: &str,
-    binds: &[BindValue<'_>],
+    binds: &[i64],
 ) -> Result<Vec<ScopedTransition>> {
     let mut q = sqlx::query(AssertSqlSafe(sql.to_string()));
     for b in binds {
-        q = match b {
-            BindValue::Int(i) => q.bind(*i),
-            BindValue::Text(s) => q.bind(*s),
-        };
+        q = q.bind(*b);
     }
     let rows = q.fetch_all(store.pool()).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -355,31 +363,20 @@ async fn load_transitions(
     Ok(out)
 }
 
-enum BindValue<'a> {
-    Int(i64),
-    Text(&'a str),
-}
-
-/// Transitions out of `from` visible to a person at `site_id` in `org_id`:
-/// core, organisation-wide local, and that site's own.
+/// Transitions out of `from` visible to a person at `site_id` in `org_id`
+/// (see [`Scope::visible_at`]).
 pub async fn transitions_from(
     store: &Store,
     org_id: i64,
     site_id: i64,
     from: &str,
 ) -> Result<Vec<Transition>> {
-    Ok(load_transitions(
-        store,
-        &format!(
-            "SELECT {TRANSITION_COLUMNS} FROM transitions WHERE from_code = $1 \
-             AND (org_id IS NULL OR (org_id = $2 AND (site_id IS NULL OR site_id = $3))) ORDER BY id"
-        ),
-        &[BindValue::Text(from), BindValue::Int(org_id), BindValue::Int(site_id)],
-    )
-    .await?
-    .into_iter()
-    .map(|t| t.transition)
-    .collect())
+    Ok(transitions_for_org(store, org_id)
+        .await?
+        .into_iter()
+        .filter(|t| t.transition.from == from && t.scope.visible_at(site_id))
+        .map(|t| t.transition)
+        .collect())
 }
 
 /// Every transition an organisation sees (core and all its local ones).
@@ -390,7 +387,7 @@ pub async fn transitions_for_org(store: &Store, org_id: i64) -> Result<Vec<Scope
             "SELECT {TRANSITION_COLUMNS} FROM transitions \
              WHERE org_id IS NULL OR org_id = $1 ORDER BY from_code, to_code, id"
         ),
-        &[BindValue::Int(org_id)],
+        &[org_id],
     )
     .await
 }
@@ -485,7 +482,7 @@ pub async fn remove_local_transition(store: &Store, org_id: i64, id: i64) -> Res
     let found = load_transitions(
         store,
         &format!("SELECT {TRANSITION_COLUMNS} FROM transitions WHERE id = $1 AND org_id = $2"),
-        &[BindValue::Int(id), BindValue::Int(org_id)],
+        &[id, org_id],
     )
     .await?
     .pop()

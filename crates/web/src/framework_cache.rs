@@ -5,7 +5,7 @@
 //! picked up when the copy is older than its time to live.
 
 use pathwise_domain::{Role, Transition};
-use pathwise_storage::catalogue::{self, Scope, ScopedTransition};
+use pathwise_storage::catalogue::{self, ScopedTransition};
 use pathwise_storage::{Result, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -28,11 +28,7 @@ impl Framework {
     pub fn transitions_from(&self, site_id: i64, from: &str) -> Vec<Transition> {
         self.transitions
             .iter()
-            .filter(|t| t.transition.from == from)
-            .filter(|t| match t.scope {
-                Scope::Core | Scope::Local(None) => true,
-                Scope::Local(Some(site)) => site == site_id,
-            })
+            .filter(|t| t.transition.from == from && t.scope.visible_at(site_id))
             .map(|t| t.transition.clone())
             .collect()
     }

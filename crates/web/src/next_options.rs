@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::error::Result;
 use crate::wire::{HelperDoc, NextOptionsDoc, OptionDoc, PersonDoc};
-use pathwise_domain::{Date, PersonProfile, RankingWeights, rank_next_options};
+use pathwise_domain::{Date, PersonProfile, RankingWeights, choose_helpers, rank_next_options};
 use pathwise_storage::people;
 use pathwise_storage::people::Person;
 
@@ -59,6 +59,8 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
         per_role,
     )
     .await?;
+    // The L&D lead, read once and only when an option has nobody named.
+    let mut fallback: Option<Vec<HelperDoc>> = None;
     let mut options = Vec::with_capacity(ranked.len());
     for (i, o) in ranked.iter().enumerate() {
         let mut helpers = Vec::new();
@@ -69,41 +71,49 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
                 helps_with: "agrees release time and signs off workplace evidence".into(),
             });
         }
-        let mut named = 0;
-        for code in &o.transition.helpers {
-            for (_, h) in found
-                .iter()
-                .filter(|(id, h)| &h.role_code == code && *id != person.id)
-                .take(PEOPLE_PER_HELPING_ROLE)
-            {
-                named += 1;
-                helpers.push(HelperDoc {
-                    name: h.name.clone(),
-                    role: roles.get(code).map_or(code.clone(), |r| r.title.clone()),
-                    helps_with: format!("knows the {} route", o.role.title.to_lowercase()),
-                });
+        let chosen = choose_helpers(
+            &o.transition.helpers,
+            &found,
+            person.id,
+            PEOPLE_PER_HELPING_ROLE,
+            |(id, h)| (*id, h.role_code.as_str()),
+        );
+        if chosen.is_empty() {
+            if fallback.is_none() {
+                let leads = people::people_in_roles(
+                    store,
+                    person.org_id,
+                    None,
+                    &[FALLBACK_HELPER_ROLE.to_string()],
+                    1,
+                )
+                .await?;
+                fallback = Some(
+                    leads
+                        .into_iter()
+                        .map(|(_, h)| HelperDoc {
+                            name: h.name,
+                            role: roles
+                                .get(FALLBACK_HELPER_ROLE)
+                                .map_or("Learning and development lead".into(), |r| {
+                                    r.title.clone()
+                                }),
+                            helps_with: "finds you a mentor for this route (nobody at your site holds it yet)"
+                                .into(),
+                        })
+                        .collect(),
+                );
             }
+            helpers.extend(fallback.iter().flatten().cloned());
         }
-        if named == 0 {
-            let leads = people::people_in_roles(
-                store,
-                person.org_id,
-                None,
-                &[FALLBACK_HELPER_ROLE.to_string()],
-                1,
-            )
-            .await?;
-            for (_, h) in leads.into_iter().take(1) {
-                helpers.push(HelperDoc {
-                    name: h.name,
-                    role: roles
-                        .get(FALLBACK_HELPER_ROLE)
-                        .map_or("Learning and development lead".into(), |r| r.title.clone()),
-                    helps_with:
-                        "finds you a mentor for this route (nobody at your site holds it yet)"
-                            .into(),
-                });
-            }
+        for (_, h) in chosen {
+            helpers.push(HelperDoc {
+                name: h.name.clone(),
+                role: roles
+                    .get(&h.role_code)
+                    .map_or(h.role_code.clone(), |r| r.title.clone()),
+                helps_with: format!("knows the {} route", o.role.title.to_lowercase()),
+            });
         }
         options.push(OptionDoc::new(i + 1, o, helpers));
     }

@@ -1,13 +1,11 @@
 //! Page views: one askama template struct per page, all sharing the layout
 //! (header, navigation, skip link, footer) of the NHS.UK design system.
 
-use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::wire::{NextOptionsDoc, RoleDoc};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{Request, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -361,11 +359,7 @@ pub struct ErrorPage {
 }
 
 /// Turns the JSON error bodies of page routes into HTML error pages.
-pub async fn html_errors(
-    State(_state): State<AppState>,
-    req: Request<Body>,
-    next: Next,
-) -> Response {
+pub async fn html_errors(req: Request<Body>, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status();
     let is_json = res
