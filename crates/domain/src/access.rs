@@ -115,10 +115,60 @@ impl Viewer {
         self.has(AppRole::Assessor) && self.site_id == Some(target.site_id)
     }
 
+    /// Whether the viewer may decide on a learner's evidence and record
+    /// observed practice: the learner's line manager, an assessor at their
+    /// site, or the L&D lead; never the learner themself.
+    pub fn may_assess(&self, target: &RecordOwner) -> bool {
+        if target.org_id != self.org_id || self.person_id == Some(target.person_id) {
+            return false;
+        }
+        self.has(AppRole::LdAdmin)
+            || (self.has(AppRole::Manager)
+                && self.person_id.is_some()
+                && target.manager_id == self.person_id)
+            || (self.has(AppRole::Assessor) && self.site_id == Some(target.site_id))
+    }
+
+    /// Whether the viewer may enrol a person and hold their reviews: their
+    /// line manager or the L&D lead.
+    pub fn may_manage(&self, target: &RecordOwner) -> bool {
+        target.org_id == self.org_id
+            && self.person_id != Some(target.person_id)
+            && (self.has(AppRole::LdAdmin)
+                || (self.has(AppRole::Manager)
+                    && self.person_id.is_some()
+                    && target.manager_id == self.person_id))
+    }
+
+    /// Which learners' evidence reaches this viewer's inbox, if any.
+    pub fn assessing(&self) -> Option<AssessingScope> {
+        if self.has(AppRole::LdAdmin) {
+            return Some(AssessingScope::WholeOrganisation);
+        }
+        let reports_of = self.person_id.filter(|_| self.has(AppRole::Manager));
+        let site = self.site_id.filter(|_| self.has(AppRole::Assessor));
+        (reports_of.is_some() || site.is_some())
+            .then_some(AssessingScope::Some { reports_of, site })
+    }
+
     /// Whether the viewer may change the organisation's local roles and transitions.
     pub fn may_edit_framework(&self) -> bool {
         self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)
     }
+}
+
+/// Whose evidence an assessor sees in their inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessingScope {
+    /// Everyone in the organisation (the L&D lead).
+    WholeOrganisation,
+    /// A manager's direct reports and/or everyone at an assessor's site.
+    Some {
+        /// The manager's staff record.
+        reports_of: Option<i64>,
+        /// The assessor's site.
+        site: Option<i64>,
+    },
 }
 
 #[cfg(test)]
@@ -177,5 +227,35 @@ mod tests {
         let a = viewer(7, &[AppRole::Assessor]);
         assert!(a.may_view_person(&record(5, Some(2), 10)));
         assert!(!a.may_view_person(&record(5, Some(2), 11)));
+    }
+
+    #[test]
+    fn assessors_decide_for_others_never_for_themselves() {
+        let boss = viewer(2, &[AppRole::Manager]);
+        assert!(
+            boss.may_assess(&record(5, Some(2), 11)),
+            "own report at another site"
+        );
+        assert!(!boss.may_assess(&record(6, Some(3), 10)));
+        let assessor = viewer(7, &[AppRole::Assessor]);
+        assert!(assessor.may_assess(&record(5, Some(2), 10)));
+        assert!(!assessor.may_assess(&record(5, Some(2), 11)));
+        let both = viewer(5, &[AppRole::Manager, AppRole::Assessor, AppRole::LdAdmin]);
+        assert!(!both.may_assess(&record(5, Some(2), 10)), "not themself");
+        let learner = viewer(5, &[AppRole::Learner]);
+        assert!(!learner.may_assess(&record(6, Some(2), 10)));
+        assert!(
+            !assessor.may_manage(&record(5, Some(2), 10)),
+            "assessors do not hold reviews"
+        );
+        assert!(boss.may_manage(&record(5, Some(2), 10)));
+        assert_eq!(learner.assessing(), None);
+        assert_eq!(
+            viewer(2, &[AppRole::Manager, AppRole::Assessor]).assessing(),
+            Some(AssessingScope::Some {
+                reports_of: Some(2),
+                site: Some(10)
+            })
+        );
     }
 }

@@ -7,12 +7,13 @@ pub mod access;
 pub mod band;
 pub mod catalogue;
 pub mod dates;
+pub mod evidence;
 pub mod framework;
 pub mod metrics;
 pub mod options;
 pub mod pathway;
 
-pub use access::{AppRole, RecordOwner, Viewer};
+pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};
 pub use band::Band;
 pub use catalogue::{Catalogue, CatalogueError};
 pub use dates::Date;

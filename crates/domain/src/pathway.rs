@@ -35,6 +35,130 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Induction => "induction",
+            Stage::Consolidation => "consolidation",
+            Stage::HigherResponsibility => "higher_responsibility",
+            Stage::FormalProgression => "formal_progression",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(s: &str) -> Option<Stage> {
+        Self::ALL.into_iter().find(|st| st.code() == s.trim())
+    }
+
+    /// The stage's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Induction => "Induction and baseline competence",
+            Stage::Consolidation => "Role consolidation",
+            Stage::HigherResponsibility => "Higher responsibility",
+            Stage::FormalProgression => "Formal progression",
+        }
+    }
+}
+
+/// Whom a criterion applies to: everyone on the pathway (the organisation-wide
+/// core), one variant (theatre, outpatient, care, administration...), one
+/// site, or learners aiming at one role. A variant, site or aim criterion with
+/// the same key as a core one replaces it for those learners; otherwise it adds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Applies {
+    /// Every learner.
+    #[default]
+    Core,
+    /// Learners on one variant, e.g. `theatre`.
+    Variant(String),
+    /// Learners at one site (its id).
+    Site(i64),
+    /// Learners aiming at one role (its code).
+    Aim(String),
+}
+
+impl Applies {
+    /// The stored form: `core`, `variant:theatre`, `site:12`, `aim:senior-hcsw`.
+    pub fn code(&self) -> String {
+        match self {
+            Applies::Core => "core".into(),
+            Applies::Variant(v) => format!("variant:{v}"),
+            Applies::Site(s) => format!("site:{s}"),
+            Applies::Aim(r) => format!("aim:{r}"),
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Applies> {
+        let s = s.trim();
+        if s == "core" || s.is_empty() {
+            return Some(Applies::Core);
+        }
+        let (kind, value) = s.split_once(':')?;
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match kind {
+            "variant" => Some(Applies::Variant(value.into())),
+            "site" => value.parse().ok().map(Applies::Site),
+            "aim" => Some(Applies::Aim(value.into())),
+            _ => None,
+        }
+    }
+
+    fn specificity(&self) -> u8 {
+        match self {
+            Applies::Core => 0,
+            Applies::Variant(_) => 1,
+            Applies::Aim(_) => 2,
+            Applies::Site(_) => 3,
+        }
+    }
+}
+
+impl Serialize for Applies {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Applies {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Applies::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "'{s}' is not core, variant:NAME, site:ID or aim:ROLE"
+            ))
+        })
+    }
+}
+
+/// Who a learner is, for choosing the criteria that apply to them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LearnerPlace {
+    /// Their pathway variant, if any.
+    pub variant: Option<String>,
+    /// Their site.
+    pub site_id: i64,
+    /// The role they aim at, if chosen.
+    pub aim: Option<String>,
+}
+
+impl Applies {
+    /// Whether the criterion applies to a learner.
+    pub fn covers(&self, place: &LearnerPlace) -> bool {
+        match self {
+            Applies::Core => true,
+            Applies::Variant(v) => place.variant.as_deref() == Some(v.as_str()),
+            Applies::Site(s) => place.site_id == *s,
+            Applies::Aim(r) => place.aim.as_deref() == Some(r.as_str()),
+        }
+    }
+}
+
 /// One criterion of a pathway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
@@ -45,9 +169,25 @@ pub struct Criterion {
     /// Its stage.
     pub stage: Stage,
     /// Whether the stage needs it signed off to complete.
+    #[serde(default = "yes")]
     pub required: bool,
     /// Weeks after enrolment by which it should be signed off.
+    #[serde(default)]
     pub due_weeks: Option<u32>,
+    /// Whom it applies to.
+    #[serde(default)]
+    pub applies: Applies,
+    /// Examples of evidence that meets it, in the learner's words.
+    #[serde(default)]
+    pub examples: String,
+    /// The career framework requirement its sign-off meets (e.g. "Care
+    /// Certificate"), so next options count it as held.
+    #[serde(default)]
+    pub counts_as: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A pathway template at one version.
@@ -63,6 +203,148 @@ pub struct PathwayTemplate {
     pub criteria: Vec<Criterion>,
     /// Weeks between review points.
     pub review_every_weeks: u32,
+}
+
+/// Why a template cannot be published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// Something is wrong with one criterion or the template.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl PathwayTemplate {
+    /// Checks a template before it is stored: a code and name, a review
+    /// interval of 1-52 weeks, criteria with keys and titles, and no key used
+    /// twice for the same learners.
+    pub fn check(&self) -> Result<(), TemplateError> {
+        let bad = |m: String| Err(TemplateError::Invalid(m));
+        if !valid_key(&self.code) {
+            return bad(format!(
+                "pathway code '{}' must be lower-case letters, digits and hyphens",
+                self.code
+            ));
+        }
+        if self.name.trim().is_empty() {
+            return bad("give the pathway a name".into());
+        }
+        if !(1..=52).contains(&self.review_every_weeks) {
+            return bad(format!(
+                "reviews every {} weeks: give a number from 1 to 52",
+                self.review_every_weeks
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            let n = i + 1;
+            if !valid_key(&c.key) {
+                return bad(format!(
+                    "criterion {n}: key '{}' must be lower-case letters, digits and hyphens",
+                    c.key
+                ));
+            }
+            if c.title.trim().is_empty() {
+                return bad(format!("criterion {n} ('{}'): give it a title", c.key));
+            }
+            if c.due_weeks.is_some_and(|w| w > 520) {
+                return bad(format!(
+                    "criterion {n} ('{}'): due week must be at most 520",
+                    c.key
+                ));
+            }
+            if !seen.insert((c.key.clone(), c.applies.clone())) {
+                return bad(format!(
+                    "criterion {n}: key '{}' is used twice for {}",
+                    c.key,
+                    c.applies.code()
+                ));
+            }
+        }
+        if !self.criteria.iter().any(|c| c.applies == Applies::Core) {
+            return bad("the core pathway needs at least one criterion for everyone".into());
+        }
+        Ok(())
+    }
+
+    /// The criteria that apply to one learner, in template order: the core,
+    /// with variant, aim and site criteria added or replacing a core one with
+    /// the same key (the most specific wins).
+    pub fn for_learner(&self, place: &LearnerPlace) -> PathwayTemplate {
+        let mut chosen: Vec<Criterion> = Vec::new();
+        for c in self.criteria.iter().filter(|c| c.applies.covers(place)) {
+            match chosen.iter_mut().find(|k| k.key == c.key) {
+                Some(k) if c.applies.specificity() >= k.applies.specificity() => *k = c.clone(),
+                Some(_) => {}
+                None => chosen.push(c.clone()),
+            }
+        }
+        PathwayTemplate {
+            criteria: chosen,
+            ..self.clone()
+        }
+    }
+
+    /// The variants named by any criterion, sorted.
+    pub fn variants(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .criteria
+            .iter()
+            .filter_map(|c| match &c.applies {
+                Applies::Variant(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Keys and codes: lower-case letters, digits and hyphens.
+pub fn valid_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The pathway templates shipped with Pathwise (`catalogue/pathways.toml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathwayFile {
+    /// The templates.
+    #[serde(rename = "pathway")]
+    pub pathways: Vec<PathwayTemplate>,
+}
+
+impl PathwayFile {
+    /// Reads and checks the file.
+    pub fn parse(text: &str) -> Result<PathwayFile, String> {
+        let f: PathwayFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        for p in &f.pathways {
+            p.check()
+                .map_err(|e| format!("pathway '{}': {e}", p.code))?;
+        }
+        Ok(f)
+    }
+}
+
+/// When the next review is due: every `every_weeks` after the last review
+/// held, or after enrolment when none has been held.
+pub fn next_review_due(enrolled: Date, last_review: Option<Date>, every_weeks: u32) -> Date {
+    let since = last_review.unwrap_or(enrolled);
+    Date::from_unix_days(since.to_unix_days() + i64::from(every_weeks) * 7)
+}
+
+/// Whether a workload-pressure flag is open: the latest flag event decides
+/// (raised by the learner or manager at any time, or set or cleared at a
+/// review). Events are `(when, open)` in any order; a later one wins, and on
+/// a tie the later in the list.
+pub fn workload_flag_open(events: &[(i64, bool)]) -> bool {
+    events
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, (at, _))| (*at, *i))
+        .is_some_and(|(_, (_, open))| *open)
 }
 
 impl PathwayTemplate {
@@ -209,9 +491,8 @@ pub fn rag(
             ));
         }
     }
-    let since = last_review.unwrap_or(enrolled);
-    let overdue_days =
-        today.to_unix_days() - since.to_unix_days() - i64::from(template.review_every_weeks) * 7;
+    let due = next_review_due(enrolled, last_review, template.review_every_weeks);
+    let overdue_days = today.to_unix_days() - due.to_unix_days();
     if overdue_days > 0 {
         red.push(format!("a review is {overdue_days} days overdue"));
     }
@@ -282,6 +563,9 @@ mod tests {
             stage,
             required: true,
             due_weeks: due,
+            applies: Applies::Core,
+            examples: String::new(),
+            counts_as: None,
         }
     }
 
@@ -421,5 +705,110 @@ mod tests {
         );
         assert_eq!(v("2025-09-01"), Some(("2025".into(), 16)));
         assert_eq!(v("2014-01-01"), None);
+    }
+
+    #[test]
+    fn variant_aim_and_site_criteria_add_to_or_replace_the_core() {
+        let mut t = template();
+        t.criteria.push(Criterion {
+            title: "Theatre observed practice".into(),
+            applies: Applies::Variant("theatre".into()),
+            ..criterion("observed-practice", Stage::Consolidation, Some(20))
+        });
+        t.criteria.push(Criterion {
+            applies: Applies::Variant("theatre".into()),
+            ..criterion("scrub-basics", Stage::Consolidation, None)
+        });
+        t.criteria.push(Criterion {
+            applies: Applies::Site(12),
+            ..criterion("site-fire-drill", Stage::Induction, Some(1))
+        });
+        t.criteria.push(Criterion {
+            applies: Applies::Aim("senior-hcsw".into()),
+            ..criterion("mentor-new-starters", Stage::HigherResponsibility, None)
+        });
+        t.check().unwrap();
+        let core = t.for_learner(&LearnerPlace {
+            variant: None,
+            site_id: 11,
+            aim: None,
+        });
+        assert_eq!(core.criteria.len(), 6, "only the core");
+        let theatre = t.for_learner(&LearnerPlace {
+            variant: Some("theatre".into()),
+            site_id: 12,
+            aim: Some("senior-hcsw".into()),
+        });
+        let keys: Vec<&str> = theatre.criteria.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys.len(), 9, "{keys:?}");
+        let observed = theatre
+            .criteria
+            .iter()
+            .find(|c| c.key == "observed-practice")
+            .unwrap();
+        assert_eq!(
+            observed.title, "Theatre observed practice",
+            "replaced, not added"
+        );
+        assert_eq!(t.variants(), vec!["theatre".to_string()]);
+        assert_eq!(Applies::parse("site:12"), Some(Applies::Site(12)));
+        assert_eq!(Applies::parse("site:x"), None);
+        assert_eq!(
+            Applies::parse(&Applies::Aim("nurse-adult".into()).code()),
+            Some(Applies::Aim("nurse-adult".into()))
+        );
+    }
+
+    #[test]
+    fn a_template_with_a_repeated_key_or_bad_interval_is_refused() {
+        let mut t = template();
+        t.criteria
+            .push(criterion("local-induction", Stage::Consolidation, None));
+        let e = t.check().unwrap_err().to_string();
+        assert!(e.contains("criterion 7") && e.contains("used twice"), "{e}");
+        let mut t = template();
+        t.review_every_weeks = 0;
+        assert!(t.check().unwrap_err().to_string().contains("1 to 52"));
+        let mut t = template();
+        t.criteria[2].key = "Observed Practice".into();
+        assert!(t.check().unwrap_err().to_string().contains("criterion 3"));
+    }
+
+    #[test]
+    fn reviews_fall_due_every_interval_after_the_last_one_held() {
+        let enrolled = date("2026-01-05");
+        assert_eq!(next_review_due(enrolled, None, 12), date("2026-03-30"));
+        assert_eq!(
+            next_review_due(enrolled, Some(date("2026-03-20")), 12),
+            date("2026-06-12")
+        );
+    }
+
+    #[test]
+    fn the_latest_workload_flag_event_decides() {
+        assert!(!workload_flag_open(&[]));
+        assert!(workload_flag_open(&[(10, false), (20, true)]));
+        assert!(!workload_flag_open(&[(20, true), (30, false)]));
+        assert!(
+            workload_flag_open(&[(30, false), (30, true)]),
+            "a tie goes to the later entry"
+        );
+    }
+
+    #[test]
+    fn the_shipped_pathways_are_valid() {
+        let f = PathwayFile::parse(include_str!("../../../catalogue/pathways.toml")).unwrap();
+        let core = &f.pathways[0];
+        for stage in Stage::ALL {
+            assert!(
+                core.criteria
+                    .iter()
+                    .any(|c| c.stage == stage && c.applies == Applies::Core),
+                "{stage:?} has core criteria"
+            );
+        }
+        for v in ["theatre", "outpatient", "care", "administration"] {
+            assert!(core.variants().contains(&v.to_string()), "variant {v}");
+        }
     }
 }

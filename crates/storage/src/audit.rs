@@ -33,6 +33,23 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> Result<()> {
+    record_with(store.pool(), org_id, user_id, at, action, subject, detail).await
+}
+
+/// Appends an event through a connection or transaction, so that the event
+/// and the change it describes are written together or not at all.
+pub(crate) async fn record_with<'e, E>(
+    executor: E,
+    org_id: Option<i64>,
+    user_id: Option<i64>,
+    at: i64,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO audit_events (org_id, user_id, at, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -42,7 +59,7 @@ pub async fn record(
     .bind(action)
     .bind(subject)
     .bind(detail)
-    .execute(store.pool())
+    .execute(executor)
     .await?;
     Ok(())
 }

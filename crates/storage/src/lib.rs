@@ -7,6 +7,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod files;
+pub mod pathways;
 pub mod people;
 
 use sqlx::AnyPool;
@@ -39,6 +41,9 @@ pub enum StorageError {
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// Reading or writing a stored file failed.
+    #[error("file storage: {0}")]
+    Io(String),
     /// A migration failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -2,9 +2,16 @@
 //! `PATHWISE_TEST_POSTGRES_URL` is set (`.ci/run` always sets it). Each test
 //! gets a fresh database.
 
+use pathwise_domain::evidence::{EvidenceKind, EvidenceStatus};
+use pathwise_domain::pathway::{PathwayFile, is_signed_off};
 use pathwise_domain::{AppRole, Catalogue, Date, PathwayFamily, Role, StaffGroup};
+use pathwise_storage::pathways::{
+    EvidenceDecision, InboxScope, LearnerFilter, NewEnrolment, NewEvidence, NewReview, Withdrawal,
+};
 use pathwise_storage::people::NewPerson;
-use pathwise_storage::{Backend, StorageError, Store, accounts, audit, catalogue, people};
+use pathwise_storage::{
+    Backend, StorageError, Store, accounts, audit, catalogue, pathways, people,
+};
 
 const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
 
@@ -81,6 +88,9 @@ on_both!(
     accounts_sessions_and_tokens,
     failed_sign_ins_are_counted_and_cleared,
     audit_trail_is_append_only,
+    pathway_versions_enrolments_and_moves,
+    evidence_decisions_sign_offs_and_the_inbox,
+    reviews_and_workload_flags,
 );
 
 fn date(s: &str) -> Date {
@@ -548,4 +558,373 @@ async fn audit_trail_is_append_only(store: Store) {
         audit::list(&store, org, None, 10, 0).await.unwrap().len(),
         2
     );
+}
+
+const PATHWAYS: &str = include_str!("../../../catalogue/pathways.toml");
+
+/// An organisation with the core catalogue, a manager and two reports, and
+/// the shipped pathway published: (org, version id, manager, learners).
+async fn pathway_org(store: &Store) -> (i64, i64, i64, Vec<i64>) {
+    catalogue::replace_core(store, &Catalogue::parse(CORE).unwrap())
+        .await
+        .unwrap();
+    let (org, acute, _) = org_with_sites(store, "P1").await;
+    let person = |name: &str, role: &str, manager: Option<i64>| NewPerson {
+        site_id: acute,
+        name: name.into(),
+        role_code: role.into(),
+        role_started: date("2025-01-06"),
+        manager_id: manager,
+        interests: vec![],
+    };
+    let boss = people::insert_people(store, org, &[person("Mo Ward", "ward-manager", None)])
+        .await
+        .unwrap()[0];
+    let learners = people::insert_people(
+        store,
+        org,
+        &[
+            person("Ana Ash", "hcsw", Some(boss)),
+            person("Ben Birch", "hcsw", Some(boss)),
+        ],
+    )
+    .await
+    .unwrap();
+    let file = PathwayFile::parse(PATHWAYS).unwrap();
+    let v1 = pathways::publish(store, org, &file.pathways[0], None, "first version", 100)
+        .await
+        .unwrap();
+    (org, v1, boss, learners)
+}
+
+fn enrolment(person_id: i64, version_id: i64) -> NewEnrolment {
+    NewEnrolment {
+        person_id,
+        version_id,
+        variant: Some("care".into()),
+        aim: Some("senior-hcsw".into()),
+        enrolled_on: date("2026-01-05"),
+    }
+}
+
+async fn pathway_versions_enrolments_and_moves(store: Store) {
+    let (org, v1, _, learners) = pathway_org(&store).await;
+    let (latest_id, t1) = pathways::latest(&store, org, "support-worker")
+        .await
+        .unwrap();
+    assert_eq!((latest_id, t1.version), (v1, 1));
+    assert_eq!(
+        t1,
+        {
+            let mut shipped = PathwayFile::parse(PATHWAYS).unwrap().pathways.remove(0);
+            shipped.version = 1;
+            shipped
+        },
+        "criteria round-trip"
+    );
+    let mut changed = t1.criteria.clone();
+    changed.retain(|c| c.key != "data-handling");
+    let v2 = pathways::publish(
+        &store,
+        org,
+        &t1.publish(changed),
+        None,
+        "dropped data handling",
+        200,
+    )
+    .await
+    .unwrap();
+    let versions = pathways::versions(&store, org).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(versions[0].criteria + 1, versions[1].criteria);
+
+    // All or nothing: the second row repeats the first person.
+    let e = pathways::enrol(
+        &store,
+        org,
+        &[enrolment(learners[0], v1), enrolment(learners[0], v1)],
+        &["row 2".into(), "row 3".into()],
+        None,
+        300,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("row 3: Ana Ash is already enrolled"),
+        "{e}"
+    );
+    assert!(
+        pathways::enrolment_of(&store, learners[0])
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing written"
+    );
+    let ids = pathways::enrol(
+        &store,
+        org,
+        &[enrolment(learners[0], v1), enrolment(learners[1], v1)],
+        &[],
+        None,
+        300,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ids.len(), 2);
+    // Enrolled learners stay on version 1 after version 2 is published.
+    let ana = pathways::enrolment_of(&store, learners[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ana.version_id, v1);
+    assert!(
+        pathways::move_version(&store, org, ana.id, v2, " ", None, 400)
+            .await
+            .is_err(),
+        "a move needs a reason"
+    );
+    pathways::move_version(
+        &store,
+        org,
+        ana.id,
+        v2,
+        "new criteria agreed at review",
+        None,
+        400,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        pathways::enrolment_of(&store, learners[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .version_id,
+        v2
+    );
+    let moved = audit::list(&store, org, Some("enrolment.moved"), 10, 0)
+        .await
+        .unwrap();
+    assert!(
+        moved[0]
+            .detail
+            .contains("version 1 to version 2: new criteria agreed"),
+        "{moved:?}"
+    );
+    // Another organisation's version cannot be used.
+    let other = people::create_organisation(&store, "P2", "Other")
+        .await
+        .unwrap();
+    assert!(matches!(
+        pathways::template(&store, other, v1).await,
+        Err(StorageError::NotFound(_))
+    ));
+}
+
+async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
+    let (org, v1, boss, learners) = pathway_org(&store).await;
+    let ids = pathways::enrol(&store, org, &[enrolment(learners[0], v1)], &[], None, 300)
+        .await
+        .unwrap();
+    let evidence = NewEvidence {
+        enrolment_id: ids[0],
+        kind: EvidenceKind::Reflection,
+        title: "My first week".into(),
+        body: "What I learned on induction".into(),
+        activity: "Early shift, ward 7".into(),
+        file: None,
+        criteria: vec!["local-induction".into(), "role-orientation".into()],
+        added_by_user: None,
+        added_by_person: Some(learners[0]),
+        added_on: date("2026-01-09"),
+    };
+    let eid = pathways::add_evidence(&store, org, &evidence, 500)
+        .await
+        .unwrap();
+    let scope = InboxScope {
+        org_id: org,
+        whole_organisation: false,
+        reports_of: Some(boss),
+        site: None,
+        me: Some(boss),
+    };
+    assert_eq!(pathways::inbox_count(&store, scope).await.unwrap(), 1);
+    let mine = InboxScope {
+        me: Some(learners[0]),
+        reports_of: None,
+        whole_organisation: true,
+        ..scope
+    };
+    assert_eq!(
+        pathways::inbox_count(&store, mine).await.unwrap(),
+        0,
+        "never your own"
+    );
+    let listed = pathways::inbox(&store, scope, 10, 0).await.unwrap();
+    assert_eq!(
+        listed[0].criteria,
+        vec!["local-induction", "role-orientation"]
+    );
+    assert_eq!(listed[0].status, EvidenceStatus::Waiting);
+
+    let decision = EvidenceDecision {
+        evidence_id: eid,
+        accept: true,
+        feedback: String::new(),
+        by_user: None,
+        by_person: Some(boss),
+        on: date("2026-01-12"),
+    };
+    let signed = pathways::decide(&store, org, &decision, 600).await.unwrap();
+    assert_eq!(signed, vec!["local-induction", "role-orientation"]);
+    assert!(matches!(
+        pathways::decide(&store, org, &decision, 601).await,
+        Err(StorageError::Conflict(_))
+    ));
+    assert_eq!(pathways::inbox_count(&store, scope).await.unwrap(), 0);
+    let e = pathways::evidence(&store, eid).await.unwrap().unwrap();
+    assert_eq!(e.status, EvidenceStatus::Accepted);
+    assert_eq!(e.decisions[0].by_name.as_deref(), Some("Mo Ward"));
+
+    let (states, templates) = pathways::learner_states(
+        &store,
+        org,
+        LearnerFilter {
+            manager_id: Some(boss),
+            person_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(states.len(), 1);
+    assert!(is_signed_off("local-induction", &states[0].decisions));
+    assert!(templates.contains_key(&v1));
+
+    let withdrawal = Withdrawal {
+        enrolment_id: ids[0],
+        criterion: "local-induction".into(),
+        reason: "signed against the wrong learner".into(),
+        by_user: None,
+        by_person: Some(boss),
+        on: date("2026-01-13"),
+    };
+    pathways::withdraw_sign_off(&store, org, &withdrawal, 700)
+        .await
+        .unwrap();
+    let (states, _) = pathways::learner_states(&store, org, LearnerFilter::default())
+        .await
+        .unwrap();
+    assert!(!is_signed_off("local-induction", &states[0].decisions));
+    assert_eq!(states[0].decisions.len(), 3, "superseded, not edited");
+    let record = pathways::sign_offs(&store, ids[0]).await.unwrap();
+    assert_eq!(record[0].evidence_id, Some(eid));
+    assert_eq!(
+        record[2].reason.as_deref(),
+        Some("signed against the wrong learner")
+    );
+
+    for sql in [
+        "UPDATE sign_offs SET signed_off = 1",
+        "DELETE FROM sign_offs",
+        "UPDATE evidence_decisions SET outcome = 'returned'",
+        "DELETE FROM evidence_decisions",
+    ] {
+        assert!(store.execute_admin(sql).await.is_err(), "{sql} refused");
+    }
+    let actions: Vec<String> = audit::list(&store, org, None, 50, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    for a in [
+        "evidence.added",
+        "evidence.accepted",
+        "criterion.signed_off",
+        "criterion.sign_off_withdrawn",
+        "enrolment.created",
+        "pathway.published",
+    ] {
+        assert!(actions.contains(&a.to_string()), "{a} in {actions:?}");
+    }
+}
+
+async fn reviews_and_workload_flags(store: Store) {
+    let (org, v1, _, learners) = pathway_org(&store).await;
+    let ids = pathways::enrol(&store, org, &[enrolment(learners[1], v1)], &[], None, 300)
+        .await
+        .unwrap();
+    let review = NewReview {
+        enrolment_id: ids[0],
+        held_on: date("2026-03-30"),
+        progress: "Induction done".into(),
+        actions: "Book observed practice".into(),
+        workload_pressure: true,
+        rating: Some(6),
+        by_user: None,
+    };
+    assert!(matches!(
+        pathways::record_review(&store, org, &review, 800).await,
+        Err(StorageError::Invalid(m)) if m.contains("1 to 5")
+    ));
+    pathways::record_review(
+        &store,
+        org,
+        &NewReview {
+            rating: Some(4),
+            ..review.clone()
+        },
+        800,
+    )
+    .await
+    .unwrap();
+    pathways::raise_flag(&store, org, ids[0], "two long days back to back", None, 900)
+        .await
+        .unwrap();
+    assert!(
+        pathways::raise_flag(&store, org, ids[0], "", None, 901)
+            .await
+            .is_err()
+    );
+    pathways::record_review(
+        &store,
+        org,
+        &NewReview {
+            held_on: date("2026-06-22"),
+            workload_pressure: false,
+            rating: Some(5),
+            ..review
+        },
+        1000,
+    )
+    .await
+    .unwrap();
+    let (states, _) = pathways::learner_states(
+        &store,
+        org,
+        LearnerFilter {
+            manager_id: None,
+            person_id: Some(learners[1]),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(states[0].last_review, Some(date("2026-06-22")));
+    assert_eq!(
+        states[0]
+            .flag_events
+            .iter()
+            .map(|f| f.1)
+            .collect::<Vec<_>>(),
+        vec![true, true, false]
+    );
+    assert!(!pathwise_domain::pathway::workload_flag_open(
+        &states[0].flag_events
+    ));
+    let held = pathways::reviews(&store, ids[0]).await.unwrap();
+    assert_eq!(held.len(), 2);
+    assert_eq!(held[0].rating, Some(5), "newest first");
 }
