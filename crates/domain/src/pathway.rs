@@ -505,6 +505,107 @@ pub fn rag(
     Rag::Green
 }
 
+/// Where a learner stands on their pathway today: the criteria that apply to
+/// them, progress per stage, their current stage, status, next review and
+/// evidence completeness. Worked out the same way for every page and export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// The template narrowed to the criteria that apply to the learner.
+    pub template: PathwayTemplate,
+    /// Progress through each stage.
+    pub stages: Vec<StageProgress>,
+    /// The stage being worked on; `None` when every stage is complete.
+    pub current: Option<Stage>,
+    /// Red, amber or green with reasons.
+    pub rag: Rag,
+    /// When the next review is due.
+    pub next_review: Date,
+    /// Whether a workload-pressure flag is open.
+    pub workload_open: bool,
+    /// Required criteria signed off (the numerator of evidence completeness).
+    pub signed_off: usize,
+    /// Required criteria (its denominator).
+    pub required: usize,
+    /// Framework requirements met by signed-off criteria (`counts_as`).
+    pub requirements_met: Vec<String>,
+}
+
+/// Everything [`standing`] needs about one learner.
+#[derive(Debug, Clone, Copy)]
+pub struct LearnerRecord<'a> {
+    /// Who and where the learner is.
+    pub place: &'a LearnerPlace,
+    /// The enrolment date.
+    pub enrolled: Date,
+    /// Sign-off decisions in the order made.
+    pub decisions: &'a [Decision],
+    /// The latest review held.
+    pub last_review: Option<Date>,
+    /// Workload-flag events `(when, open)`.
+    pub flag_events: &'a [(i64, bool)],
+}
+
+/// Works out a learner's standing on `today`.
+pub fn standing(template: &PathwayTemplate, learner: LearnerRecord<'_>, today: Date) -> Standing {
+    let mine = template.for_learner(learner.place);
+    let stages = progress(&mine, learner.decisions);
+    let current = stages.iter().find(|s| !s.complete).map(|s| s.stage);
+    let workload_open = workload_flag_open(learner.flag_events);
+    let rag = rag(
+        &mine,
+        learner.enrolled,
+        today,
+        learner.decisions,
+        learner.last_review,
+        workload_open,
+    );
+    let requirements_met = mine
+        .criteria
+        .iter()
+        .filter(|c| is_signed_off(&c.key, learner.decisions))
+        .filter_map(|c| c.counts_as.clone())
+        .collect();
+    Standing {
+        next_review: next_review_due(
+            learner.enrolled,
+            learner.last_review,
+            mine.review_every_weeks,
+        ),
+        signed_off: stages.iter().map(|s| s.signed_off).sum(),
+        required: stages.iter().map(|s| s.required).sum(),
+        stages,
+        current,
+        rag,
+        workload_open,
+        requirements_met,
+        template: mine,
+    }
+}
+
+impl Rag {
+    /// "red", "amber" or "green".
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rag::Red(_) => "red",
+            Rag::Amber(_) => "amber",
+            Rag::Green => "green",
+        }
+    }
+
+    /// The reasons, empty when green.
+    pub fn reasons(&self) -> &[String] {
+        match self {
+            Rag::Red(r) | Rag::Amber(r) => r,
+            Rag::Green => &[],
+        }
+    }
+}
+
+/// The status rule in words, shown beside every status.
+pub const RAG_RULE: &str = "Red when a required criterion due by now is not signed off, or a review is overdue. \
+Amber when a workload-pressure flag is open (the learner or manager can raise one at any time; the next review sets or clears it). \
+Green otherwise.";
+
 /// One dated version of the Care Certificate standards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CareCertificateVersion {
@@ -810,5 +911,32 @@ mod tests {
         for v in ["theatre", "outpatient", "care", "administration"] {
             assert!(core.variants().contains(&v.to_string()), "variant {v}");
         }
+    }
+
+    #[test]
+    fn standing_gathers_stage_status_review_and_requirements_met() {
+        let mut t = template();
+        t.criteria[1].counts_as = Some("Care Certificate".into());
+        let place = LearnerPlace::default();
+        let d = vec![
+            signed("local-induction", 2, "2026-01-10"),
+            signed("care-certificate", 2, "2026-03-01"),
+        ];
+        let s = standing(
+            &t,
+            LearnerRecord {
+                place: &place,
+                enrolled: date("2026-01-05"),
+                decisions: &d,
+                last_review: Some(date("2026-03-20")),
+                flag_events: &[(5, true)],
+            },
+            date("2026-04-01"),
+        );
+        assert_eq!(s.current, Some(Stage::Consolidation));
+        assert_eq!((s.signed_off, s.required), (2, 5));
+        assert_eq!(s.rag.code(), "amber");
+        assert_eq!(s.next_review, date("2026-06-12"));
+        assert_eq!(s.requirements_met, vec!["Care Certificate".to_string()]);
     }
 }

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
 use pathwise_domain::{AppRole, Catalogue};
+use pathwise_storage::files::FileStore;
 use pathwise_storage::{Store, accounts, catalogue, people};
 use pathwise_web::{AppState, auth};
 use std::io::{BufRead, IsTerminal, Write};
@@ -54,6 +55,12 @@ struct ServeArgs {
     /// Folder of the NHS.UK frontend's built files (default: the npm-installed package).
     #[arg(long, env = "PATHWISE_ASSETS_DIR")]
     assets_dir: Option<PathBuf>,
+    /// Folder for uploaded evidence files, never served directly (default: DATA_DIR/uploads).
+    #[arg(long, env = "PATHWISE_UPLOADS_DIR")]
+    uploads_dir: Option<PathBuf>,
+    /// Largest evidence file accepted, in MB.
+    #[arg(long, default_value_t = 10, env = "PATHWISE_MAX_UPLOAD_MB", value_parser = clap::value_parser!(u64).range(1..=200))]
+    max_upload_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -310,7 +317,12 @@ async fn open(db: &DatabaseArgs, file_name: &str) -> Result<Store> {
     Ok(store)
 }
 
-async fn serve(store: Store, args: &ServeArgs, banner: impl FnOnce(&str)) -> Result<()> {
+async fn serve(
+    store: Store,
+    db: &DatabaseArgs,
+    args: &ServeArgs,
+    banner: impl FnOnce(&str),
+) -> Result<()> {
     let assets_dir = args
         .assets_dir
         .clone()
@@ -323,7 +335,14 @@ async fn serve(store: Store, args: &ServeArgs, banner: impl FnOnce(&str)) -> Res
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
     banner(&format!("http://{addr}/"));
-    let state = AppState::new(store, assets_dir, args.secure_cookies);
+    let uploads = match &args.uploads_dir {
+        Some(d) => d.clone(),
+        None => data_dir(db)?.join("uploads"),
+    };
+    std::fs::create_dir_all(&uploads)
+        .with_context(|| format!("creating the uploads folder {}", uploads.display()))?;
+    let state = AppState::new(store, assets_dir, args.secure_cookies)
+        .with_uploads(FileStore::new(uploads), args.max_upload_mb * 1024 * 1024);
     pathwise_web::serve(listener, state).await
 }
 
@@ -331,7 +350,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { db, serve: args } => {
             let store = open(&db, "pathwise.sqlite").await?;
-            serve(store, &args, |url| {
+            serve(store, &db, &args, |url| {
                 println!("Pathwise is running at {url}");
                 let _ = std::io::stdout().flush();
             })
@@ -371,7 +390,7 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{intro}");
                 return Ok(());
             }
-            serve(store, &args, |url| {
+            serve(store, &db, &args, |url| {
                 println!("{intro}\nPathwise demo is running at {url}  (press Ctrl-C to stop)");
                 let _ = std::io::stdout().flush();
             })

@@ -9,9 +9,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use pathwise_domain::{AppRole, Viewer};
+use pathwise_domain::{AppRole, AssessingScope, Viewer};
 use pathwise_storage::accounts::{self, Account};
 use pathwise_storage::audit;
+use pathwise_storage::pathways::{self, InboxScope};
 use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
@@ -101,6 +102,8 @@ pub struct CurrentUser {
     pub viewer: Viewer,
     /// The session's CSRF token (absent for API tokens, which need none).
     pub csrf: Option<String>,
+    /// Evidence waiting for this person's decision, for assessors on pages.
+    pub inbox: Option<i64>,
 }
 
 impl CurrentUser {
@@ -116,6 +119,27 @@ impl CurrentUser {
             _ => Err(Error::Csrf),
         }
     }
+}
+
+/// Whose evidence reaches a viewer's inbox, as the storage query needs it.
+pub fn inbox_scope(viewer: &Viewer) -> Option<InboxScope> {
+    let scope = viewer.assessing()?;
+    Some(match scope {
+        AssessingScope::WholeOrganisation => InboxScope {
+            org_id: viewer.org_id,
+            whole_organisation: true,
+            reports_of: None,
+            site: None,
+            me: viewer.person_id,
+        },
+        AssessingScope::Some { reports_of, site } => InboxScope {
+            org_id: viewer.org_id,
+            whole_organisation: false,
+            reports_of,
+            site,
+            me: viewer.person_id,
+        },
+    })
 }
 
 /// Seconds since the Unix epoch.
@@ -157,6 +181,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 account,
                 viewer,
                 csrf: None,
+                inbox: None,
             });
         }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
@@ -164,10 +189,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             .await?
             .ok_or(Error::Unauthenticated { api })?;
         let viewer = viewer_for(&account);
+        let inbox = match inbox_scope(&viewer) {
+            Some(scope) if !api => Some(pathways::inbox_count(&state.store, scope).await?),
+            _ => None,
+        };
         Ok(CurrentUser {
             account,
             viewer,
             csrf: Some(csrf),
+            inbox,
         })
     }
 }

@@ -7,9 +7,12 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod exports;
 pub mod framework_cache;
 pub mod next_options;
 pub mod pages;
+pub mod pathway_pages;
+pub mod pathway_views;
 pub mod views;
 pub mod wire;
 
@@ -19,6 +22,7 @@ use axum::middleware;
 use framework_cache::FrameworkCache;
 use pathwise_domain::Date;
 use pathwise_storage::Store;
+use pathwise_storage::files::FileStore;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
@@ -36,7 +40,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Each organisation's career framework, kept in memory.
     pub frameworks: Arc<FrameworkCache>,
+    /// Uploaded evidence files (outside every served folder).
+    pub files: FileStore,
+    /// The largest evidence file accepted, in bytes.
+    pub upload_limit: u64,
 }
+
+/// The default largest evidence file: 10 MB.
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 
 impl AppState {
     /// The state for a store, with an empty framework cache.
@@ -46,7 +57,16 @@ impl AppState {
             assets_dir,
             secure_cookies,
             frameworks: Arc::default(),
+            files: FileStore::new(std::env::temp_dir().join("pathwise-uploads")),
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
         }
+    }
+
+    /// Keeps uploaded files in `files`, refusing files over `limit` bytes.
+    pub fn with_uploads(mut self, files: FileStore, limit: u64) -> AppState {
+        self.files = files;
+        self.upload_limit = limit;
+        self
     }
 }
 
@@ -66,6 +86,7 @@ pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.assets_dir);
     Router::new()
         .merge(pages::router())
+        .merge(pathway_pages::router(state.upload_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             views::html_errors,

@@ -27,10 +27,17 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
         .ok_or(pathwise_storage::StorageError::NotFound("role"))?;
     let transitions = framework.transitions_from(person.site_id, &person.role_code);
     let months_in_role = person.role_started.whole_months_until(today);
+    // What is held: recorded qualifications, plus requirements met by
+    // criteria signed off on the person's pathway.
+    let mut held = people::held_items(store, person.id).await?;
+    for met in crate::pathway_pages::requirements_met(state, person).await? {
+        held.entry(met)
+            .or_insert_with(|| "signed off on your pathway".to_string());
+    }
     let profile = PersonProfile {
         role_code: person.role_code.clone(),
         months_in_role,
-        held: people::held_items(store, person.id).await?,
+        held,
         interests: person.interests.clone(),
         local_vacancies: people::site_vacancies(store, person.site_id).await?,
     };

@@ -5,6 +5,7 @@
 
 use crate::auth::{self, CurrentUser, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
 use crate::error::{Error, Result};
+use crate::exports::{Format, Table};
 use crate::next_options;
 use crate::views::*;
 use crate::wire::NextOptionsDoc;
@@ -35,7 +36,14 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(my_options))
         .route("/people/{id}", get(person_options))
         .route("/team", get(team))
-        .route("/team.csv", get(team_csv))
+        .route(
+            "/team.csv",
+            get(|s, u, q| team_export(s, u, q, Format::Csv)),
+        )
+        .route(
+            "/team.xlsx",
+            get(|s, u, q| team_export(s, u, q, Format::Xlsx)),
+        )
         .route("/catalogue", get(catalogue_list))
         .route("/catalogue/roles", post(add_role))
         .route("/catalogue/roles/{code}", get(role_detail).post(edit_role))
@@ -47,7 +55,14 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens", get(tokens).post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/audit", get(audit_page))
-        .route("/admin/audit.csv", get(audit_csv))
+        .route(
+            "/admin/audit.csv",
+            get(|s, u, q| audit_export(s, u, q, Format::Csv)),
+        )
+        .route(
+            "/admin/audit.xlsx",
+            get(|s, u, q| audit_export(s, u, q, Format::Xlsx)),
+        )
 }
 
 async fn home(user: Option<CurrentUser>) -> Redirect {
@@ -407,54 +422,23 @@ async fn team(
             "/team.csv?sort={sort}&dir={}",
             if q.dir == "desc" { "desc" } else { "asc" }
         ),
+        xlsx_href: format!(
+            "/team.xlsx?sort={sort}&dir={}",
+            if q.dir == "desc" { "desc" } else { "asc" }
+        ),
     })
 }
 
-fn csv_response(filename: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// Writes rows as CSV, protecting spreadsheet users from formula injection.
-fn to_csv(header_row: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header_row)
-        .map_err(|e| Error::Internal(e.into()))?;
-    for row in rows {
-        let safe: Vec<String> = row
-            .into_iter()
-            .map(|c| {
-                if c.starts_with(['=', '+', '-', '@']) {
-                    format!("'{c}")
-                } else {
-                    c
-                }
-            })
-            .collect();
-        w.write_record(&safe)
-            .map_err(|e| Error::Internal(e.into()))?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))
-}
-
-async fn team_csv(
+async fn team_export(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SortQuery>,
+    format: Format,
 ) -> Result<Response> {
     let rows = team_rows(&state, &user, &q).await?;
-    let body = to_csv(
-        &[
+    Table {
+        name: "team",
+        headers: vec![
             "person_id",
             "name",
             "role",
@@ -462,18 +446,21 @@ async fn team_csv(
             "top_next_option",
             "readiness_percent",
         ],
-        rows.into_iter().map(|r| {
-            vec![
-                r.id.to_string(),
-                r.name,
-                r.role,
-                r.band,
-                r.top_option.unwrap_or_default(),
-                r.readiness.map(|p| p.to_string()).unwrap_or_default(),
-            ]
-        }),
-    )?;
-    Ok(csv_response("team.csv", body))
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.id.into(),
+                    r.name.into(),
+                    r.role.into(),
+                    r.band.into(),
+                    r.top_option.into(),
+                    r.readiness.map(i64::from).into(),
+                ]
+            })
+            .collect(),
+    }
+    .respond(format)
 }
 
 // ---- career framework ------------------------------------------------------
@@ -1298,16 +1285,27 @@ async fn audit_page(
     })
 }
 
-async fn audit_csv(
+async fn audit_export(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
+    format: Format,
 ) -> Result<Response> {
     let rows = audit_rows(&state, &user, &q, 100_000, 0).await?;
-    let body = to_csv(
-        &["at_utc", "action", "subject", "detail"],
-        rows.into_iter()
-            .map(|r| vec![r.at, r.action, r.subject, r.detail]),
-    )?;
-    Ok(csv_response("audit.csv", body))
+    Table {
+        name: "audit",
+        headers: vec!["at_utc", "action", "subject", "detail"],
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.at.into(),
+                    r.action.into(),
+                    r.subject.into(),
+                    r.detail.into(),
+                ]
+            })
+            .collect(),
+    }
+    .respond(format)
 }

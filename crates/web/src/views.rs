@@ -33,6 +33,8 @@ pub struct Layout {
     pub csrf: String,
     /// Header navigation.
     pub nav: Vec<NavItem>,
+    /// Evidence waiting for the signed-in assessor.
+    pub inbox: Option<i64>,
 }
 
 impl Layout {
@@ -47,10 +49,18 @@ impl Layout {
             })
         };
         if user.account.person_id.is_some() && !user.has(AppRole::Analyst) {
+            add("/pathway", "My pathway");
             add("/me", "My next steps");
         }
         if user.has(AppRole::Manager) {
             add("/team", "My team");
+            add("/team/progress", "Team progress");
+        }
+        if user.inbox.is_some() {
+            add("/inbox", "Evidence to review");
+        }
+        if user.viewer.may_edit_framework() {
+            add("/admin/pathways", "Pathways");
         }
         add("/catalogue", "Career framework");
         if user.viewer.may_edit_framework() {
@@ -62,6 +72,7 @@ impl Layout {
             user_name: Some(user.account.display_name.clone()),
             csrf: user.csrf.clone().unwrap_or_default(),
             nav,
+            inbox: user.inbox,
         }
     }
 
@@ -159,6 +170,8 @@ pub struct TeamPage {
     pub columns: Vec<SortLink>,
     /// The CSV export link with the same order.
     pub csv_href: String,
+    /// The XLSX export link with the same order.
+    pub xlsx_href: String,
 }
 
 /// A role row in the framework list.

@@ -2,7 +2,9 @@
 //! demo trust, driven by a real HTTP client with a cookie jar.
 
 use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
-use pathwise_storage::{Store, people};
+use pathwise_domain::AppRole;
+use pathwise_storage::files::FileStore;
+use pathwise_storage::{Store, audit, pathways, people};
 use pathwise_web::{AppState, auth};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -11,9 +13,13 @@ use serde_json::Value;
 struct TestApp {
     base: String,
     store: Store,
+    files: FileStore,
     learner_id: i64,
     manager_id: i64,
 }
+
+/// The upload limit the test app runs with.
+const UPLOAD_LIMIT: u64 = 256 * 1024;
 
 async fn spawn_app() -> TestApp {
     let tag: u64 = rand::random();
@@ -31,11 +37,15 @@ async fn spawn_app() -> TestApp {
     let demo = pathwise_demo::build(&store, spec, &hash).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone(), pathwise_web::default_assets_dir(), false);
+    let files =
+        FileStore::new(std::env::temp_dir().join(format!("pathwise-http-{tag:016x}-uploads")));
+    let state = AppState::new(store.clone(), pathwise_web::default_assets_dir(), false)
+        .with_uploads(files.clone(), UPLOAD_LIMIT);
     tokio::spawn(pathwise_web::serve(listener, state));
     TestApp {
         base,
         store,
+        files,
         learner_id: demo.accounts[0].person_id.unwrap(),
         manager_id: demo.accounts[1].person_id.unwrap(),
     }
@@ -123,6 +133,50 @@ impl TestApp {
                 .unwrap(),
             "csrf",
         )
+    }
+}
+
+impl TestApp {
+    /// Adds an account and signs it in.
+    async fn account(
+        &self,
+        org_id: i64,
+        person_id: Option<i64>,
+        email: &str,
+        roles: &[AppRole],
+    ) -> reqwest::Client {
+        let hash = auth::hash_password("another-long-password").unwrap();
+        pathwise_storage::accounts::create(
+            &self.store,
+            &pathwise_storage::accounts::NewAccount {
+                org_id,
+                person_id,
+                email,
+                display_name: email,
+                password_hash: &hash,
+                roles,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let (c, res) = self.sign_in_as(email, "another-long-password").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign in as {email}");
+        c
+    }
+
+    /// An L&D admin of another organisation, signed in.
+    async fn other_organisation_admin(&self) -> reqwest::Client {
+        let org = people::create_organisation(&self.store, "OTHER", "Other trust")
+            .await
+            .unwrap();
+        self.account(
+            org,
+            None,
+            "admin@other.test",
+            &[AppRole::LdAdmin, AppRole::SystemAdmin],
+        )
+        .await
     }
 }
 
@@ -295,31 +349,7 @@ async fn a_learner_asking_for_another_record_gets_404_and_it_is_audited() {
 #[tokio::test]
 async fn another_organisations_admin_cannot_see_our_people() {
     let app = spawn_app().await;
-    let org = people::create_organisation(&app.store, "OTHER", "Other trust")
-        .await
-        .unwrap();
-    let hash = auth::hash_password("another-long-password").unwrap();
-    pathwise_storage::accounts::create(
-        &app.store,
-        &pathwise_storage::accounts::NewAccount {
-            org_id: org,
-            person_id: None,
-            email: "admin@other.test",
-            display_name: "Other admin",
-            password_hash: &hash,
-            roles: &[
-                pathwise_domain::AppRole::LdAdmin,
-                pathwise_domain::AppRole::SystemAdmin,
-            ],
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    let (c, res) = app
-        .sign_in_as("admin@other.test", "another-long-password")
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let c = app.other_organisation_admin().await;
     let (status, _) = json(
         &c,
         app.url(&format!("/api/v1/people/{}/next-options", app.learner_id)),
@@ -720,4 +750,714 @@ async fn an_ld_admin_changes_a_local_role_and_removes_a_local_route() {
         .unwrap();
     assert!(audit.contains("catalogue.transition_removed"));
     assert!(audit.contains("catalogue.role_changed"));
+}
+
+// ---- pathways ------------------------------------------------------------------
+
+impl TestApp {
+    async fn page(&self, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let res = c.get(self.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// Submits the evidence form as multipart; returns the response.
+    async fn submit_evidence(
+        &self,
+        c: &reqwest::Client,
+        person: i64,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        let csrf = self
+            .csrf_of(c, &format!("/people/{person}/evidence/new"))
+            .await;
+        let mut form = reqwest::multipart::Form::new().text("csrf", csrf);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        }
+        c.post(self.url(&format!("/people/{person}/evidence")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn evidence_ids(&self) -> Vec<i64> {
+        let en = pathways::enrolment_of(&self.store, self.learner_id)
+            .await
+            .unwrap()
+            .unwrap();
+        pathways::evidence_for(&self.store, en.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    }
+
+    /// Another member of the manager's team, with a learner account.
+    async fn colleague(&self) -> (i64, reqwest::Client) {
+        let org = people::person(&self.store, self.learner_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id;
+        let other = people::reports_of(&self.store, self.manager_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id != self.learner_id)
+            .unwrap();
+        let c = self
+            .account(
+                org,
+                Some(other.id),
+                "colleague@demo.pathwise.test",
+                &[AppRole::Learner],
+            )
+            .await;
+        (other.id, c)
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn evidence_accepted_by_the_manager_signs_off_the_criterion_and_opens_the_next_stage() {
+    let app = spawn_app().await;
+    let learner = app.signed_in("learner").await;
+    let res = learner.get(app.url("/pathway")).send().await.unwrap();
+    assert_eq!(
+        location(&res),
+        format!("/people/{}/pathway", app.learner_id)
+    );
+    let (status, html) = app
+        .page(&learner, &format!("/people/{}/pathway", app.learner_id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Stage 2: Role consolidation"),
+        "current stage heading"
+    );
+    assert!(
+        html.contains("data-rag=\"red\""),
+        "communication is overdue"
+    );
+
+    let res = app
+        .submit_evidence(
+            &learner,
+            app.learner_id,
+            &[
+                ("kind", "reflection"),
+                ("criteria", "communication"),
+                ("title", "Handover I led"),
+                ("activity", "Late shift, ward 7"),
+                (
+                    "body",
+                    "I led the evening handover and checked understanding.",
+                ),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = app.evidence_ids().await[0];
+
+    let manager = app.signed_in("manager").await;
+    let (_, inbox) = app.page(&manager, "/inbox").await;
+    assert!(inbox.contains("Handover I led"), "waiting in the inbox");
+    assert!(inbox.contains("id=\"inbox-count\""), "count in the header");
+    let csrf = app.csrf_of(&manager, &format!("/evidence/{id}")).await;
+    let res = app
+        .post(
+            &manager,
+            format!("/evidence/{id}/decision"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("outcome", "accept"),
+                ("feedback", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&manager, &format!("/evidence/{id}")).await;
+    assert!(html.contains("Accepted"), "{html}");
+
+    let (_, html) = app
+        .page(&learner, &format!("/people/{}/pathway", app.learner_id))
+        .await;
+    assert!(
+        html.contains("Stage 3: Higher responsibility</h1>"),
+        "stage 2 complete, stage 3 open"
+    );
+    assert!(html.contains("id=\"stage-2\" data-state=\"Complete\""));
+    let actions: Vec<String> = audit::list(&app.store, 1, None, 50, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    for a in [
+        "evidence.added",
+        "evidence.accepted",
+        "criterion.signed_off",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited");
+    }
+    // A second decision on the same evidence is refused.
+    let res = app
+        .post(
+            &manager,
+            format!("/evidence/{id}/decision"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("outcome", "return"),
+                ("feedback", "late"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_size_and_served_only_to_those_allowed() {
+    let app = spawn_app().await;
+    let learner = app.signed_in("learner").await;
+    let before = app.evidence_ids().await.len();
+    let fields = [
+        ("kind", "file"),
+        ("criteria", "communication"),
+        ("title", "Patient feedback"),
+    ];
+    let res = app
+        .submit_evidence(
+            &learner,
+            app.learner_id,
+            &fields,
+            Some(("notes.pdf", b"#!/bin/sh\nrm -rf /\n".to_vec())),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("must be a PDF, a PNG or JPEG image, or a Word document"),
+        "{html}"
+    );
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(UPLOAD_LIMIT as usize + 10, b'x');
+    let res = app
+        .submit_evidence(&learner, app.learner_id, &fields, Some(("scan.pdf", big)))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("must be smaller than 1 MB")
+    );
+    let mut huge = b"%PDF-1.4\n".to_vec();
+    huge.resize(UPLOAD_LIMIT as usize + 2 * 1024 * 1024, b'x');
+    let res = app
+        .submit_evidence(&learner, app.learner_id, &fields, Some(("huge.pdf", huge)))
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().await.unwrap().contains("must be smaller than"));
+    assert_eq!(app.files.count(), 0, "nothing stored");
+    assert_eq!(
+        app.evidence_ids().await.len(),
+        before,
+        "no evidence recorded"
+    );
+
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n".to_vec();
+    let res = app
+        .submit_evidence(
+            &learner,
+            app.learner_id,
+            &fields,
+            Some(("../feedback \"final\".pdf", pdf.clone())),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.files.count(), 1);
+    let id = app.evidence_ids().await[0];
+    let res = learner
+        .get(app.url(&format!("/evidence/{id}/file")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"feedback__final_.pdf\""
+    );
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    let manager = app.signed_in("manager").await;
+    let res = manager
+        .get(app.url(&format!("/evidence/{id}/file")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the line manager may see it");
+    let (_, colleague) = app.colleague().await;
+    for path in [format!("/evidence/{id}/file"), format!("/evidence/{id}")] {
+        let res = colleague.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_FOUND,
+            "{path}: a colleague may not"
+        );
+    }
+    let other = app.other_organisation_admin().await;
+    let res = other
+        .get(app.url(&format!("/evidence/{id}/file")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "nor another organisation"
+    );
+}
+
+#[tokio::test]
+async fn nobody_decides_on_evidence_they_recorded_or_that_is_about_them() {
+    let app = spawn_app().await;
+    let manager = app.signed_in("manager").await;
+    let res = app
+        .submit_evidence(
+            &manager,
+            app.learner_id,
+            &[
+                ("kind", "observation"),
+                ("criteria", "communication"),
+                ("title", "Observed handover"),
+                (
+                    "body",
+                    "Clear, checked understanding, escalated a NEWS2 of 5.",
+                ),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = app.evidence_ids().await[0];
+    let (_, html) = app.page(&manager, &format!("/evidence/{id}")).await;
+    assert!(
+        html.contains("id=\"decide-blocked\""),
+        "the observer is told to ask another assessor"
+    );
+    let csrf = app.csrf_of(&manager, "/inbox").await;
+    let res = app
+        .post(
+            &manager,
+            format!("/evidence/{id}/decision"),
+            &[("csrf", csrf.as_str()), ("outcome", "accept")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let learner = app.signed_in("learner").await;
+    let csrf = app.csrf_of(&learner, "/account/tokens").await;
+    let res = app
+        .post(
+            &learner,
+            format!("/evidence/{id}/decision"),
+            &[("csrf", csrf.as_str()), ("outcome", "accept")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a learner cannot sign off"
+    );
+    let res = learner.get(app.url("/inbox")).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a learner has no inbox"
+    );
+    // Returning without feedback is refused; the L&D lead may decide.
+    let admin = app.signed_in("admin").await;
+    let csrf = app.csrf_of(&admin, "/inbox").await;
+    let res = app
+        .post(
+            &admin,
+            format!("/evidence/{id}/decision"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("outcome", "return"),
+                ("feedback", " "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Give feedback"));
+    let res = app
+        .post(
+            &admin,
+            format!("/evidence/{id}/decision"),
+            &[("csrf", csrf.as_str()), ("outcome", "accept")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A mistaken sign-off is withdrawn with a reason, never edited.
+    let res = app
+        .post(
+            &admin,
+            format!("/people/{}/sign-offs/withdraw", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("criterion", "communication"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .post(
+            &admin,
+            format!("/people/{}/sign-offs/withdraw", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("criterion", "communication"),
+                ("reason", "observed on the wrong date"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app
+        .page(&learner, &format!("/people/{}/pathway", app.learner_id))
+        .await;
+    assert!(
+        html.contains("Stage 2: Role consolidation</h1>"),
+        "back in stage 2"
+    );
+}
+
+#[tokio::test]
+async fn reviews_and_workload_flags_reach_the_team_progress_page() {
+    let app = spawn_app().await;
+    let manager = app.signed_in("manager").await;
+    let page = format!("/people/{}/pathway", app.learner_id);
+    let csrf = app.csrf_of(&manager, &page).await;
+    let today = pathwise_web::today().to_string();
+    let res = app
+        .post(
+            &manager,
+            format!("/people/{}/reviews", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("held_on", today.as_str()),
+                ("progress", ""),
+                ("rating", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "progress is needed"
+    );
+    let res = app
+        .post(
+            &manager,
+            format!("/people/{}/reviews", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("held_on", today.as_str()),
+                ("progress", "Stage 2 nearly done"),
+                ("actions", "Observe a handover"),
+                ("workload_pressure", "yes"),
+                ("rating", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&manager, &page).await;
+    assert!(
+        html.contains("Stage 2 nearly done") && html.contains("Flag open"),
+        "review shown"
+    );
+    let (status, html) = app.page(&manager, "/team/progress").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("data-person=\"{}\"", app.learner_id)));
+    assert!(html.contains("How the status is worked out"));
+    let csv = manager
+        .get(app.url("/team/progress.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("person_id,name,site,role,pathway,stage"),
+        "{csv}"
+    );
+    assert!(csv.contains("Lena Brightwater"));
+    let xlsx = manager
+        .get(app.url("/team/progress.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+
+    let learner = app.signed_in("learner").await;
+    let csrf = app.csrf_of(&learner, &page).await;
+    let res = app
+        .post(
+            &learner,
+            format!("/people/{}/reviews", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("held_on", today.as_str()),
+                ("progress", "self-review"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a learner does not record reviews"
+    );
+    let res = app
+        .post(
+            &learner,
+            format!("/people/{}/workload-flag", app.learner_id),
+            &[("csrf", csrf.as_str()), ("note", "Nights all month")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "but may raise a flag");
+    let res = learner.get(app.url("/team/progress")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (colleague_id, _) = app.colleague().await;
+    let res = app
+        .post(
+            &learner,
+            format!("/people/{colleague_id}/workload-flag"),
+            &[("csrf", csrf.as_str()), ("note", "not mine")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor for someone else");
+}
+
+#[tokio::test]
+async fn admins_publish_versions_enrol_from_csv_all_or_nothing_and_move_learners() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let (status, html) = app.page(&admin, "/admin/pathways/support-worker").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&html, "csrf");
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/support-worker/criteria",
+            &[
+                ("csrf", csrf.as_str()),
+                ("stage", "consolidation"),
+                ("key", "Bad Key"),
+                ("title", ""),
+                ("applies_kind", "core"),
+                ("change_note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Enter a key of lower-case letters"), "{html}");
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/support-worker/criteria",
+            &[
+                ("csrf", csrf.as_str()),
+                ("stage", "consolidation"),
+                ("key", "infection-control-audit"),
+                ("title", "Hand hygiene audit"),
+                ("applies_kind", "variant"),
+                ("applies_value", "care"),
+                ("required", "yes"),
+                ("due_weeks", "20"),
+                ("change_note", "audit added for care teams"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/pathways/support-worker?done=2");
+    let (_, html) = app.page(&admin, "/admin/pathways").await;
+    assert!(html.contains("audit added for care teams"));
+    let versions = pathways::versions(&app.store, 1).await.unwrap();
+    let v2 = versions.iter().find(|v| v.version == 2).unwrap().id;
+    assert!(
+        versions.iter().find(|v| v.version == 1).unwrap().enrolled > 0,
+        "learners stay on version 1"
+    );
+
+    // Bulk enrolment: one bad row, nothing written.
+    let unenrolled: Vec<i64> = {
+        let mut out = Vec::new();
+        for p in people::reports_of(&app.store, app.manager_id)
+            .await
+            .unwrap()
+        {
+            if pathways::enrolment_of(&app.store, p.id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                out.push(p.id);
+            }
+        }
+        out
+    };
+    assert!(unenrolled.len() >= 2, "the demo leaves some unenrolled");
+    let upload = |text: String| {
+        let csrf = csrf.clone();
+        let admin = admin.clone();
+        let url = app.url("/admin/enrolments/upload");
+        async move {
+            let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+                "file",
+                reqwest::multipart::Part::bytes(text.into_bytes()).file_name("enrol.csv"),
+            );
+            admin.post(url).multipart(form).send().await.unwrap()
+        }
+    };
+    let bad = format!(
+        "person_id,pathway,variant,aim,enrolled_on\n{},support-worker,care,,2026-01-05\n{},support-worker,space,,2026-01-05\n",
+        unenrolled[0], unenrolled[1]
+    );
+    let res = upload(bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("row 3, column variant: &#39;space&#39; is not a variant")
+            || html.contains("row 3, column variant: 'space' is not a variant"),
+        "{html}"
+    );
+    assert!(
+        pathways::enrolment_of(&app.store, unenrolled[0])
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing enrolled"
+    );
+    let good = format!(
+        "person_id,pathway,variant,aim,enrolled_on\n{},support-worker,care,,2026-01-05\n{},support-worker,,senior-hcsw,\n",
+        unenrolled[0], unenrolled[1]
+    );
+    let res = upload(good).await;
+    assert_eq!(location(&res), "/admin/enrolments?done=2");
+    let en = pathways::enrolment_of(&app.store, unenrolled[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(en.version_id, v2, "new enrolments use the newest version");
+
+    // Move Lena to version 2, with a reason.
+    let lena = pathways::enrolment_of(&app.store, app.learner_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let res = app
+        .post(
+            &admin,
+            format!("/admin/enrolments/{}/move", lena.id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("version_id", v2.to_string().as_str()),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is needed"
+    );
+    let res = app
+        .post(
+            &admin,
+            format!("/admin/enrolments/{}/move", lena.id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("version_id", v2.to_string().as_str()),
+                ("reason", "care teams adopt the audit"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let moved = audit::list(&app.store, 1, Some("enrolment.moved"), 5, 0)
+        .await
+        .unwrap();
+    assert!(moved[0].detail.contains("care teams adopt the audit"));
+    let (_, html) = app
+        .page(&admin, "/admin/audit?action=enrolment.moved")
+        .await;
+    assert!(
+        html.contains("care teams adopt the audit"),
+        "the admin can filter the trail"
+    );
+
+    let (status, html) = app.page(&admin, "/admin/completeness").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"completeness-total\""));
+    let csv = admin
+        .get(app.url("/admin/completeness.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with(
+        "site,role,learners,criteria_accepted,criteria_required,completeness_percent"
+    ));
+    let (status, html) = app.page(&admin, "/admin/enrolments").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"progress-table\""));
+}
+
+#[tokio::test]
+async fn analysts_managers_and_other_organisations_cannot_reach_what_is_not_theirs() {
+    let app = spawn_app().await;
+    let analyst = app.signed_in("analyst").await;
+    let manager = app.signed_in("manager").await;
+    let other = app.other_organisation_admin().await;
+    let lena = format!("/people/{}/pathway", app.learner_id);
+    for (who, c, path) in [
+        ("analyst", &analyst, lena.as_str()),
+        ("analyst", &analyst, "/admin/pathways"),
+        ("analyst", &analyst, "/inbox"),
+        ("manager", &manager, "/admin/enrolments"),
+        ("manager", &manager, "/admin/completeness.csv"),
+        ("other organisation", &other, lena.as_str()),
+    ] {
+        let res = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who} {path}");
+    }
+    // The other organisation's admin sees an empty pathways page of their own.
+    let (status, html) = app.page(&other, "/admin/pathways").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Support worker progression pathway"));
+    let denied = audit::list(&app.store, 1, Some("access.denied"), 50, 0)
+        .await
+        .unwrap();
+    assert!(denied.len() >= 5, "refusals are audited");
 }
