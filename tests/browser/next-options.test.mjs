@@ -3,61 +3,19 @@
 // `scripts/test`) after `cargo build`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startDemo } from './harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = process.env.PATHWISE_BIN ?? join(root, 'target', 'debug', 'pathwise');
-const PASSWORD = 'pathwise-demo';
-let server, browser, baseUrl, dataDir;
+let demo, baseUrl;
+const signIn = (email, password) => demo.signIn(email, password);
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'pathwise-browser-'));
-  const env = { ...process.env };
-  delete env.PATHWISE_DATABASE_URL; // the demo runs on its own SQLite file
-  server = spawn(bin, ['demo', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env,
-  });
-  baseUrl = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start: ${out}`)), 120_000);
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/running at (http:\/\/\S+?)\/?\s/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with ${code}: ${out}`));
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  demo = await startDemo();
+  baseUrl = demo.baseUrl;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill('SIGINT');
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
-
-async function signIn(email, password = PASSWORD) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
 
 async function optionTitles(page) {
   return page.locator('section[data-option] h2').allTextContents();

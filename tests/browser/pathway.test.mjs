@@ -1,0 +1,107 @@
+// Browser tests for pathways: a learner submits evidence, the assessor
+// accepts it, the stage advances and the audit trail shows both steps; a
+// wrong-type or oversize upload gets a clear message and stores nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDemo } from './harness.mjs';
+
+let demo, baseUrl;
+
+before(async () => {
+  demo = await startDemo(['--max-upload-mb', '1']);
+  baseUrl = demo.baseUrl;
+});
+
+after(async () => {
+  await demo?.stop();
+});
+
+async function evidenceRows(page) {
+  return page.locator('#evidence-table tr[data-evidence]').count();
+}
+
+function storedFiles() {
+  const dir = join(demo.dataDir, 'uploads');
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(dir, d.name)))
+    .filter((f) => !f.startsWith('.')).length;
+}
+
+test('a learner submits evidence, the assessor accepts it, the stage advances and the audit trail shows both', async () => {
+  const learner = await demo.signIn('learner@demo.pathwise.test');
+  await learner.waitForURL(`${baseUrl}/me`);
+  await learner.getByRole('link', { name: 'My pathway' }).click();
+  assert.equal(await learner.locator('h1').textContent(), 'Stage 2: Role consolidation');
+  await learner.getByRole('link', { name: 'Add evidence' }).click();
+  await learner.getByLabel('Written reflection').check();
+  await learner.getByLabel('Stage 2: Communication with colleagues, patients and carers').check();
+  await learner.getByLabel('Title').fill('Handover I led on ward 7');
+  await learner.getByLabel('Shift or activity it came from (optional)').fill('Late shift, 12 November');
+  await learner.getByLabel('Your reflection, or what the file shows').fill('I led the evening handover using SBAR and checked the night team understood.');
+  await learner.getByRole('button', { name: 'Send to assessor' }).click();
+  await learner.locator('#notice').waitFor();
+  assert.match(await learner.locator('#evidence-table').textContent(), /Handover I led on ward 7/);
+  await learner.context().close();
+
+  const manager = await demo.signIn('manager@demo.pathwise.test');
+  await manager.waitForURL(`${baseUrl}/team`);
+  const count = Number(await manager.locator('#inbox-count').textContent());
+  assert.ok(count >= 1, 'the header counts waiting evidence');
+  await manager.getByRole('link', { name: /Evidence to review/ }).click();
+  assert.match(await manager.locator('h1').textContent(), /Evidence to review/);
+  await manager.getByRole('link', { name: 'Team progress' }).click();
+  await manager.locator('#progress-table').getByRole('link', { name: 'Lena Brightwater' }).click();
+  await manager.locator('#evidence-table').getByRole('link', { name: 'Handover I led on ward 7' }).click();
+  await manager.getByLabel('Accept and sign off').check();
+  await manager.getByRole('button', { name: 'Record decision' }).click();
+  assert.equal(await manager.locator('#evidence-status').textContent(), 'Accepted');
+  assert.equal(Number(await manager.locator('#inbox-count').textContent()), count - 1);
+  await manager.context().close();
+
+  const again = await demo.signIn('learner@demo.pathwise.test');
+  await again.goto(`${baseUrl}/pathway`);
+  assert.equal(await again.locator('h1').textContent(), 'Stage 3: Higher responsibility');
+  assert.equal(await again.locator('#stage-2').getAttribute('data-state'), 'Complete');
+  await again.context().close();
+
+  const admin = await demo.signIn('admin@demo.pathwise.test');
+  await admin.goto(`${baseUrl}/admin/audit`);
+  const trail = await admin.locator('table').textContent();
+  assert.match(trail, /evidence\.added[\s\S]*Handover I led on ward 7/);
+  assert.match(trail, /evidence\.accepted[\s\S]*Handover I led on ward 7/);
+  assert.match(trail, /criterion\.signed_off[\s\S]*'communication' signed off/);
+  await admin.context().close();
+});
+
+test('a wrong-type or oversize upload gets a clear message and stores nothing', async () => {
+  const learner = await demo.signIn('learner@demo.pathwise.test');
+  await learner.waitForURL(`${baseUrl}/me`);
+  await learner.goto(`${baseUrl}/pathway`);
+  const before = await evidenceRows(learner);
+  const filesBefore = storedFiles();
+  const attempts = [
+    { name: 'certificate.pdf', buffer: Buffer.from('MZ this is a program, not a PDF'), message: /must be a PDF, a PNG or JPEG image, or a Word document; 'certificate.pdf' is not/ },
+    { name: 'scan.pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1536 * 1024, 0x20)]), message: /must be smaller than 1 MB \(this one is 1\.5 MB\)/ },
+  ];
+  for (const a of attempts) {
+    await learner.goto(`${baseUrl}/pathway`);
+    await learner.getByRole('link', { name: 'Add evidence' }).click();
+    await learner.getByLabel('File', { exact: true }).check();
+    await learner.getByLabel('Stage 4: Applied for or started the apprenticeship, qualification or role').check();
+    await learner.getByLabel('Title').fill('Certificate');
+    await learner.setInputFiles('#file', { name: a.name, mimeType: 'application/pdf', buffer: a.buffer });
+    await learner.getByRole('button', { name: 'Send to assessor' }).click();
+    const summary = learner.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    assert.match(await summary.textContent(), a.message);
+    assert.match(await learner.locator('#file-error').textContent(), a.message);
+  }
+  await learner.goto(`${baseUrl}/pathway`);
+  assert.equal(await evidenceRows(learner), before, 'no evidence recorded');
+  assert.equal(storedFiles(), filesBefore, 'no file stored');
+  await learner.context().close();
+});
