@@ -190,6 +190,22 @@ fn yes() -> bool {
     true
 }
 
+impl Criterion {
+    /// The date it should be signed off by, for a learner enrolled on `enrolled`.
+    pub fn due_on(&self, enrolled: Date) -> Option<Date> {
+        self.due_weeks
+            .map(|w| Date::from_unix_days(enrolled.to_unix_days() + i64::from(w) * 7))
+    }
+
+    /// Whether it is required, due by `today` and not signed off: what makes
+    /// a learner red.
+    pub fn overdue(&self, enrolled: Date, today: Date, decisions: &[Decision]) -> bool {
+        self.required
+            && self.due_on(enrolled).is_some_and(|d| d <= today)
+            && !is_signed_off(&self.key, decisions)
+    }
+}
+
 /// A pathway template at one version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathwayTemplate {
@@ -477,13 +493,10 @@ pub fn rag(
     last_review: Option<Date>,
     workload_flag_open: bool,
 ) -> Rag {
-    let days = today.to_unix_days() - enrolled.to_unix_days();
     let mut red = Vec::new();
     for c in &template.criteria {
         if let Some(weeks) = c.due_weeks
-            && c.required
-            && days >= i64::from(weeks) * 7
-            && !is_signed_off(&c.key, decisions)
+            && c.overdue(enrolled, today, decisions)
         {
             red.push(format!(
                 "'{}' was due by week {weeks} and is not signed off",

@@ -584,6 +584,37 @@ pub async fn learner_states(
     Ok((states, templates))
 }
 
+/// The learner of a current enrolment of the organisation, read inside the
+/// transaction that changes it.
+async fn enrolled_person(
+    tx: &mut sqlx::AnyConnection,
+    org_id: i64,
+    enrolment_id: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
+    )
+    .bind(enrolment_id)
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StorageError::NotFound("enrolment"))?;
+    Ok(row.try_get("person_id")?)
+}
+
+/// An enrolment's sign-off decisions in the order made, read inside a transaction.
+async fn decisions_of(tx: &mut sqlx::AnyConnection, enrolment_id: i64) -> Result<Vec<Decision>> {
+    sqlx::query(
+        "SELECT criterion_key, signed_off, by_person, on_date, reason FROM sign_offs WHERE enrolment_id = $1 ORDER BY id",
+    )
+    .bind(enrolment_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(decision_from)
+    .collect()
+}
+
 fn decision_from(r: &AnyRow) -> Result<Decision> {
     Ok(Decision {
         criterion: r.try_get("criterion_key")?,
@@ -778,15 +809,7 @@ pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64)
         ));
     }
     let mut tx = store.pool().begin().await?;
-    let owner = sqlx::query(
-        "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
-    )
-    .bind(e.enrolment_id)
-    .bind(org_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StorageError::NotFound("enrolment"))?;
-    let person_id: i64 = owner.try_get("person_id")?;
+    let person_id = enrolled_person(&mut tx, org_id, e.enrolment_id).await?;
     let row = sqlx::query(
         "INSERT INTO evidence (org_id, enrolment_id, person_id, kind, title, body, activity, file_key, file_name, file_type, file_size, \
          added_by_user, added_by_person, added_on, created_at) \
@@ -955,15 +978,7 @@ pub async fn decide(
             .bind(d.evidence_id)
             .fetch_all(&mut *tx)
             .await?;
-        let existing = sqlx::query(
-            "SELECT criterion_key, signed_off, by_person, on_date, reason FROM sign_offs WHERE enrolment_id = $1 ORDER BY id",
-        )
-        .bind(enrolment_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(decision_from)
-        .collect::<Result<Vec<_>>>()?;
+        let existing = decisions_of(&mut tx, enrolment_id).await?;
         for r in &offered {
             let key: String = r.try_get("criterion_key")?;
             if pathwise_domain::pathway::is_signed_off(&key, &existing) {
@@ -1028,22 +1043,8 @@ pub async fn withdraw_sign_off(store: &Store, org_id: i64, w: &Withdrawal, now: 
         ));
     }
     let mut tx = store.pool().begin().await?;
-    let owner = sqlx::query("SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2")
-        .bind(enrolment_id)
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StorageError::NotFound("enrolment"))?;
-    let person_id: i64 = owner.try_get("person_id")?;
-    let existing = sqlx::query(
-        "SELECT criterion_key, signed_off, by_person, on_date, reason FROM sign_offs WHERE enrolment_id = $1 ORDER BY id",
-    )
-    .bind(enrolment_id)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(decision_from)
-    .collect::<Result<Vec<_>>>()?;
+    let person_id = enrolled_person(&mut tx, org_id, enrolment_id).await?;
+    let existing = decisions_of(&mut tx, enrolment_id).await?;
     if !pathwise_domain::pathway::is_signed_off(criterion, &existing) {
         return Err(StorageError::Invalid(format!(
             "'{criterion}' is not signed off, so there is nothing to withdraw"
@@ -1230,15 +1231,7 @@ pub async fn record_review(store: &Store, org_id: i64, r: &NewReview, now: i64) 
         ));
     }
     let mut tx = store.pool().begin().await?;
-    let owner = sqlx::query(
-        "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
-    )
-    .bind(r.enrolment_id)
-    .bind(org_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StorageError::NotFound("enrolment"))?;
-    let person_id: i64 = owner.try_get("person_id")?;
+    let person_id = enrolled_person(&mut tx, org_id, r.enrolment_id).await?;
     sqlx::query(
         "INSERT INTO reviews (enrolment_id, held_on, progress, actions, workload_pressure, rating, by_user, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -1318,15 +1311,7 @@ pub async fn raise_flag(
         ));
     }
     let mut tx = store.pool().begin().await?;
-    let owner = sqlx::query(
-        "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
-    )
-    .bind(enrolment_id)
-    .bind(org_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StorageError::NotFound("enrolment"))?;
-    let person_id: i64 = owner.try_get("person_id")?;
+    let person_id = enrolled_person(&mut tx, org_id, enrolment_id).await?;
     sqlx::query("INSERT INTO workload_flags (enrolment_id, open, note, by_user, at) VALUES ($1, 1, $2, $3, $4)")
         .bind(enrolment_id)
         .bind(note.trim())

@@ -18,6 +18,18 @@ const FALLBACK_HELPER_ROLE: &str = "ld-lead";
 
 /// The ranked next options for `person`, as of `today`.
 pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Result<NextOptionsDoc> {
+    let met = crate::pathway_pages::requirements_met(state, person).await?;
+    for_person_meeting(state, person, today, met).await
+}
+
+/// The same, when the framework requirements the person has met on their
+/// pathway are already known (the pathway page has just worked them out).
+pub async fn for_person_meeting(
+    state: &AppState,
+    person: &Person,
+    today: Date,
+    requirements_met: Vec<String>,
+) -> Result<NextOptionsDoc> {
     let store = &state.store;
     let framework = state.frameworks.get(store, person.org_id).await?;
     let roles = &framework.roles;
@@ -30,7 +42,7 @@ pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Resul
     // What is held: recorded qualifications, plus requirements met by
     // criteria signed off on the person's pathway.
     let mut held = people::held_items(store, person.id).await?;
-    for met in crate::pathway_pages::requirements_met(state, person).await? {
+    for met in requirements_met {
         held.entry(met)
             .or_insert_with(|| "signed off on your pathway".to_string());
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::exports::{Cell, Format, Table};
 use crate::pages::visible_person;
 use crate::pathway_views::*;
-use crate::views::{Choice, FieldError, Layout};
+use crate::views::{Choice, FieldError, Layout, capitalise};
 use crate::{AppState, next_options, today};
 use axum::Form;
 use axum::Router;
@@ -159,8 +159,11 @@ pub async fn standings(
     Ok(out)
 }
 
-/// The framework requirements a person has met on their pathway.
-pub async fn requirements_met(state: &AppState, person: &Person) -> Result<Vec<String>> {
+/// One person's current enrolment with its template and standing, if enrolled.
+pub async fn standing_of(
+    state: &AppState,
+    person: &Person,
+) -> Result<Option<(LearnerState, PathwayTemplate, Standing)>> {
     let found = standings(
         state,
         person.org_id,
@@ -170,14 +173,15 @@ pub async fn requirements_met(state: &AppState, person: &Person) -> Result<Vec<S
         },
     )
     .await?;
-    Ok(found
-        .into_iter()
-        .flat_map(|(_, _, s)| s.requirements_met)
-        .collect())
+    Ok(found.into_iter().next())
 }
 
-fn csrf_ok(user: &CurrentUser, submitted: &str) -> Result<()> {
-    user.check_csrf(submitted)
+/// The framework requirements a person has met on their pathway.
+pub async fn requirements_met(state: &AppState, person: &Person) -> Result<Vec<String>> {
+    Ok(standing_of(state, person)
+        .await?
+        .map(|(_, _, s)| s.requirements_met)
+        .unwrap_or_default())
 }
 
 fn see_other(to: &str) -> Response {
@@ -233,15 +237,7 @@ async fn pathway_page(
 ) -> Result<PathwayPage> {
     let person = visible_person(&state, &user, id).await?;
     let own = user.account.person_id == Some(id);
-    let found = standings(
-        &state,
-        person.org_id,
-        LearnerFilter {
-            manager_id: None,
-            person_id: Some(id),
-        },
-    )
-    .await?;
+    let found = standing_of(&state, &person).await?;
     let layout = Layout::for_user(
         if own {
             "Your pathway".to_string()
@@ -263,7 +259,7 @@ async fn pathway_page(
         today: today(),
         notice: notice_for(&q.done),
     };
-    let Some((learner, _, st)) = found.into_iter().next() else {
+    let Some((learner, _, st)) = found else {
         if user.viewer.may_manage(&owner(&person)) {
             for v in latest_versions(&state, person.org_id).await? {
                 let (vid, t) = v;
@@ -315,11 +311,7 @@ async fn pathway_page(
             .filter(|c| c.stage == stage)
             .map(|c| {
                 let signed = is_signed_off(&c.key, &learner.decisions);
-                let due = c.due_weeks.map(|w| {
-                    Date::from_unix_days(
-                        learner.enrolment.enrolled_on.to_unix_days() + i64::from(w) * 7,
-                    )
-                });
+                let due = c.due_on(learner.enrolment.enrolled_on);
                 let offered: Vec<&_> = evidence
                     .iter()
                     .filter(|e| e.criteria.contains(&c.key))
@@ -344,7 +336,7 @@ async fn pathway_page(
                     examples: c.examples.clone(),
                     required: c.required,
                     due,
-                    overdue: !signed && c.required && due.is_some_and(|d| d <= today),
+                    overdue: c.overdue(learner.enrolment.enrolled_on, today, &learner.decisions),
                     status: status.into(),
                     tag,
                     signed: last.map(|s| {
@@ -396,7 +388,8 @@ async fn pathway_page(
                 .into(),
         );
     }
-    let doc = next_options::for_person(&state, &person, today).await?;
+    let doc = next_options::for_person_meeting(&state, &person, today, st.requirements_met.clone())
+        .await?;
     let routes = doc
         .options
         .iter()
@@ -488,7 +481,7 @@ async fn enrol_one(
     Path(id): Path<i64>,
     Form(form): Form<EnrolForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     let person = visible_person(&state, &user, id).await?;
     if !user.viewer.may_manage(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("enrol:person:{id}")).await);
@@ -556,18 +549,7 @@ async fn learner_for_evidence(
     if !own && !user.viewer.may_assess(&owner(&person)) {
         return Err(auth::refuse(state, user, &format!("evidence:person:{id}")).await);
     }
-    let (l, _, s) = standings(
-        state,
-        person.org_id,
-        LearnerFilter {
-            manager_id: None,
-            person_id: Some(id),
-        },
-    )
-    .await?
-    .into_iter()
-    .next()
-    .ok_or_else(|| {
+    let (l, _, s) = standing_of(state, &person).await?.ok_or_else(|| {
         Error::BadRequest(format!(
             "{} is not enrolled on a pathway yet, so there is nothing to add evidence to",
             person.name
@@ -713,7 +695,7 @@ async fn add_evidence(
     // A form cut short by the size limit may not have reached its CSRF field;
     // nothing is stored then either, and the person is told why.
     if sub.too_big.is_none() {
-        csrf_ok(&user, &sub.csrf)?;
+        user.check_csrf(&sub.csrf)?;
     }
     let (person, l, s) = learner_for_evidence(&state, &user, id).await?;
     let own = user.account.person_id == Some(id);
@@ -870,15 +852,8 @@ fn decide_state(
     ) {
         Ok(()) => (true, None),
         Err(pathwise_domain::evidence::DecisionRefused::AlreadyDecided) => (false, None),
-        Err(r) => (false, Some(capitalised(&r.to_string()))),
+        Err(r) => (false, Some(capitalise(&r.to_string()))),
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 async fn evidence_view(
@@ -971,7 +946,7 @@ async fn decide(
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     let (e, person) = visible_evidence(&state, &user, id).await?;
     if !user.viewer.may_assess(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("decide:evidence:{id}")).await);
@@ -998,7 +973,7 @@ async fn decide(
     ) {
         let errors = vec![FieldError {
             field: if accept { "outcome" } else { "feedback" }.into(),
-            message: capitalised(&r.to_string()),
+            message: capitalise(&r.to_string()),
         }];
         let page = evidence_view(&state, &user, e, &person, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -1036,7 +1011,7 @@ async fn withdraw(
     Path(id): Path<i64>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     let person = visible_person(&state, &user, id).await?;
     if !user.viewer.may_assess(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("withdraw:person:{id}")).await);
@@ -1085,7 +1060,7 @@ async fn record_review(
     Path(id): Path<i64>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     let person = visible_person(&state, &user, id).await?;
     if !user.viewer.may_manage(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("review:person:{id}")).await);
@@ -1151,7 +1126,7 @@ async fn raise_flag(
     Path(id): Path<i64>,
     Form(form): Form<FlagForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     let person = visible_person(&state, &user, id).await?;
     let own = user.account.person_id == Some(id);
     if !own && !user.viewer.may_manage(&owner(&person)) {
@@ -1703,7 +1678,7 @@ async fn upload_enrolments(
             _ => {}
         }
     }
-    csrf_ok(&user, &csrf)?;
+    user.check_csrf(&csrf)?;
     require_admin(&state, &user, "admin/enrolments/upload").await?;
     let problems = |list: Vec<String>| {
         list.into_iter()
@@ -1767,7 +1742,7 @@ async fn move_enrolment(
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     require_admin(&state, &user, "admin/enrolments/move").await?;
     let to: i64 = form
         .version_id
@@ -1960,7 +1935,7 @@ async fn add_criterion(
     Path(code): Path<String>,
     Form(form): Form<CriterionForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     require_admin(&state, &user, &format!("admin/pathways/{code}")).await?;
     let (_, t) = pathways::latest(&state.store, user.account.org_id, &code).await?;
     let site_ids: Vec<i64> = people::sites(&state.store, user.account.org_id)
@@ -1981,7 +1956,7 @@ async fn add_criterion(
     {
         errors.push(FieldError {
             field: "key".into(),
-            message: capitalised(&e.to_string()),
+            message: capitalise(&e.to_string()),
         });
     }
     match next {
@@ -2025,7 +2000,7 @@ async fn remove_criterion(
     Path(code): Path<String>,
     Form(form): Form<RemoveCriterionForm>,
 ) -> Result<Response> {
-    csrf_ok(&user, &form.csrf)?;
+    user.check_csrf(&form.csrf)?;
     require_admin(&state, &user, &format!("admin/pathways/{code}")).await?;
     let (_, t) = pathways::latest(&state.store, user.account.org_id, &code).await?;
     let before = t.criteria.len();

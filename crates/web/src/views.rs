@@ -408,7 +408,8 @@ pub async fn html_errors(req: Request<Body>, next: Next) -> Response {
     (status, page).into_response()
 }
 
-fn capitalise(s: &str) -> String {
+/// The message with its first letter in capitals.
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
