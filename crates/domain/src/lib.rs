@@ -7,6 +7,7 @@ pub mod access;
 pub mod band;
 pub mod catalogue;
 pub mod dates;
+pub mod enrolment;
 pub mod evidence;
 pub mod framework;
 pub mod metrics;

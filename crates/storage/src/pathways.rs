@@ -7,6 +7,7 @@
 use crate::audit::record_with;
 use crate::{Result, StorageError, Store, conflict_on_unique};
 use pathwise_domain::Date;
+use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
 use pathwise_domain::evidence::{EvidenceKind, EvidenceStatus, FileType};
 use pathwise_domain::pathway::{Applies, Criterion, Decision, PathwayTemplate, Stage};
 use sqlx::any::AnyRow;
@@ -451,6 +452,159 @@ pub async fn move_version(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// An enrolment that has ended, for the learner's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndedEnrolment {
+    /// The enrolment.
+    pub enrolment: Enrolment,
+    /// The pathway's name and version.
+    pub pathway: String,
+    /// Its version number.
+    pub version: u32,
+    /// The last day on the pathway.
+    pub ended_on: Date,
+    /// Why it ended.
+    pub reason: EnrolmentEnd,
+    /// What happened.
+    pub note: String,
+}
+
+/// Ends a learner's active enrolment, with its audit event, in one
+/// transaction. The domain's `check_ending` has already approved `ending`.
+/// Evidence, sign-offs and reviews stay with the enrolment.
+pub async fn end_enrolment(
+    store: &Store,
+    org_id: i64,
+    enrolment_id: i64,
+    ending: &Ending,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut tx = store.pool().begin().await?;
+    let person: i64 = sqlx::query(
+        "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
+    )
+    .bind(enrolment_id)
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StorageError::NotFound("enrolment"))?
+    .try_get("person_id")?;
+    sqlx::query(
+        "UPDATE enrolments SET ended_on = $1, end_reason = $2, end_note = $3, ended_by = $4 WHERE id = $5",
+    )
+    .bind(ending.on.to_string())
+    .bind(ending.reason.code())
+    .bind(ending.note.trim())
+    .bind(by_user)
+    .bind(enrolment_id)
+    .execute(&mut *tx)
+    .await?;
+    let note = ending.note.trim();
+    record_with(
+        &mut *tx,
+        Some(org_id),
+        by_user,
+        now,
+        "enrolment.ended",
+        &format!("person:{person}"),
+        &format!(
+            "{} on {}{}",
+            ending.reason.label(),
+            ending.on,
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(": {note}")
+            }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reopens an ended enrolment (undoing an ending made in error), when the
+/// learner has no other active enrolment; audited.
+pub async fn reopen_enrolment(
+    store: &Store,
+    org_id: i64,
+    enrolment_id: i64,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut tx = store.pool().begin().await?;
+    let row = sqlx::query(
+        "SELECT person_id, ended_on, end_reason FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NOT NULL",
+    )
+    .bind(enrolment_id)
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StorageError::NotFound("ended enrolment"))?;
+    let person: i64 = row.try_get("person_id")?;
+    let ended_on: String = row.try_get("ended_on")?;
+    let active = sqlx::query("SELECT id FROM enrolments WHERE person_id = $1 AND ended_on IS NULL")
+        .bind(person)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if active.is_some() {
+        return Err(StorageError::Conflict(
+            "the learner is enrolled on a pathway now; end that enrolment before reopening this one".into(),
+        ));
+    }
+    sqlx::query(
+        "UPDATE enrolments SET ended_on = NULL, end_reason = NULL, end_note = NULL, ended_by = NULL WHERE id = $1",
+    )
+    .bind(enrolment_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| conflict_on_unique(e, "the learner is enrolled on a pathway now"))?;
+    record_with(
+        &mut *tx,
+        Some(org_id),
+        by_user,
+        now,
+        "enrolment.reopened",
+        &format!("person:{person}"),
+        &format!("enrolment ended on {ended_on} reopened"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A person's ended enrolments, latest first.
+pub async fn ended_enrolments(store: &Store, person_id: i64) -> Result<Vec<EndedEnrolment>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ENROLMENT_COLUMNS}, v.name, v.version, e.ended_on, e.end_reason, e.end_note \
+         FROM enrolments e JOIN pathway_versions v ON v.id = e.version_id \
+         WHERE e.person_id = $1 AND e.ended_on IS NOT NULL ORDER BY e.ended_on DESC, e.id DESC"
+    )))
+    .bind(person_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let code: Option<String> = r.try_get("end_reason")?;
+            Ok(EndedEnrolment {
+                enrolment: enrolment_from(r)?,
+                pathway: r.try_get("name")?,
+                version: u32::try_from(r.try_get::<i64, _>("version")?).unwrap_or(0),
+                ended_on: date(&r.try_get::<String, _>("ended_on")?)?,
+                // Endings from before reasons were recorded count as withdrawn.
+                reason: code
+                    .as_deref()
+                    .and_then(EnrolmentEnd::parse)
+                    .unwrap_or(EnrolmentEnd::Withdrawn),
+                note: r
+                    .try_get::<Option<String>, _>("end_note")?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 // ---- learners' state, in bulk -------------------------------------------------
@@ -1133,10 +1287,13 @@ pub struct InboxScope {
     pub site: Option<i64>,
     /// The assessor's own staff record.
     pub me: Option<i64>,
+    /// Only this learner's evidence (a filter on the inbox page).
+    pub learner: Option<i64>,
 }
 
 const INBOX_WHERE: &str = "x.org_id = $1 AND ($2 = 1 OR p.manager_id = $3 OR p.site_id = $4) \
      AND x.person_id <> $5 AND COALESCE(x.added_by_person, -1) <> $5 \
+     AND ($6 < 0 OR x.person_id = $6) \
      AND NOT EXISTS (SELECT 1 FROM evidence_decisions d WHERE d.evidence_id = x.id)";
 
 fn bind_inbox(
@@ -1148,6 +1305,7 @@ fn bind_inbox(
         .bind(s.reports_of.unwrap_or(-1))
         .bind(s.site.unwrap_or(-1))
         .bind(s.me.unwrap_or(-1))
+        .bind(s.learner.unwrap_or(-1))
 }
 
 /// How much evidence is waiting for this assessor.
@@ -1172,7 +1330,7 @@ pub async fn inbox(
 ) -> Result<Vec<Evidence>> {
     let rows = bind_inbox(
         sqlx::query(AssertSqlSafe(format!(
-            "{EVIDENCE_SELECT} WHERE {INBOX_WHERE} ORDER BY x.id LIMIT $6 OFFSET $7"
+            "{EVIDENCE_SELECT} WHERE {INBOX_WHERE} ORDER BY x.id LIMIT $7 OFFSET $8"
         ))),
         scope,
     )
@@ -1183,6 +1341,26 @@ pub async fn inbox(
     let mut list = rows.iter().map(evidence_from).collect::<Result<Vec<_>>>()?;
     complete_evidence(store, &mut list).await?;
     Ok(list)
+}
+
+/// The learners with evidence waiting for this assessor, by name, with how
+/// many pieces each (the inbox's filter).
+pub async fn inbox_learners(store: &Store, scope: InboxScope) -> Result<Vec<(i64, String, i64)>> {
+    let rows = bind_inbox(
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT p.id, p.name, COUNT(*) AS n FROM evidence x JOIN people p ON p.id = x.person_id \
+             WHERE {INBOX_WHERE} GROUP BY p.id, p.name ORDER BY p.name, p.id"
+        ))),
+        InboxScope {
+            learner: None,
+            ..scope
+        },
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("n")?)))
+        .collect()
 }
 
 // ---- reviews and workload flags ---------------------------------------------------------

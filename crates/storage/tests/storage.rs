@@ -2,6 +2,7 @@
 //! `PATHWISE_TEST_POSTGRES_URL` is set (`.ci/run` always sets it). Each test
 //! gets a fresh database.
 
+use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
 use pathwise_domain::evidence::{EvidenceKind, EvidenceStatus};
 use pathwise_domain::pathway::{PathwayFile, is_signed_off};
 use pathwise_domain::{AppRole, Catalogue, Date, PathwayFamily, Role, StaffGroup};
@@ -91,6 +92,7 @@ on_both!(
     pathway_versions_enrolments_and_moves,
     evidence_decisions_sign_offs_and_the_inbox,
     reviews_and_workload_flags,
+    enrolments_end_and_reopen,
 );
 
 fn date(s: &str) -> Date {
@@ -724,6 +726,94 @@ async fn pathway_versions_enrolments_and_moves(store: Store) {
     ));
 }
 
+async fn enrolments_end_and_reopen(store: Store) {
+    let (org, v1, _, learners) = pathway_org(&store).await;
+    let ids = pathways::enrol(&store, org, &[enrolment(learners[0], v1)], &[], None, 300)
+        .await
+        .unwrap();
+    let ending = Ending {
+        reason: EnrolmentEnd::Left,
+        on: date("2026-06-30"),
+        note: "Moved to another trust".into(),
+    };
+    pathways::end_enrolment(&store, org, ids[0], &ending, None, 400)
+        .await
+        .unwrap();
+    assert!(
+        pathways::enrolment_of(&store, learners[0])
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let ended = pathways::ended_enrolments(&store, learners[0])
+        .await
+        .unwrap();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].reason, EnrolmentEnd::Left);
+    assert_eq!(ended[0].ended_on, date("2026-06-30"));
+    assert_eq!(ended[0].note, "Moved to another trust");
+    assert_eq!(ended[0].version, 1);
+    // Ending twice finds nothing active; another organisation finds nothing at all.
+    assert!(matches!(
+        pathways::end_enrolment(&store, org, ids[0], &ending, None, 401).await,
+        Err(StorageError::NotFound(_))
+    ));
+    let audit_rows = audit::list(&store, org, Some("enrolment.ended"), 10, 0)
+        .await
+        .unwrap();
+    assert!(
+        audit_rows[0]
+            .detail
+            .contains("Left the organisation on 2026-06-30: Moved to another trust"),
+        "{audit_rows:?}"
+    );
+    // Enrolled again, the old enrolment cannot be reopened beside the new one.
+    let again = pathways::enrol(&store, org, &[enrolment(learners[0], v1)], &[], None, 500)
+        .await
+        .unwrap();
+    assert!(matches!(
+        pathways::reopen_enrolment(&store, org, ids[0], None, 501).await,
+        Err(StorageError::Conflict(_))
+    ));
+    let withdrawn = Ending {
+        reason: EnrolmentEnd::Withdrawn,
+        on: date("2026-07-01"),
+        note: "Enrolled by mistake".into(),
+    };
+    pathways::end_enrolment(&store, org, again[0], &withdrawn, None, 502)
+        .await
+        .unwrap();
+    assert_eq!(
+        pathways::ended_enrolments(&store, learners[0])
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    pathways::reopen_enrolment(&store, org, ids[0], None, 503)
+        .await
+        .unwrap();
+    let back = pathways::enrolment_of(&store, learners[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.id, ids[0]);
+    assert_eq!(
+        audit::list(&store, org, Some("enrolment.reopened"), 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let other = people::create_organisation(&store, "P3", "Other")
+        .await
+        .unwrap();
+    assert!(matches!(
+        pathways::end_enrolment(&store, other, ids[0], &ending, None, 600).await,
+        Err(StorageError::NotFound(_))
+    ));
+}
+
 async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
     let (org, v1, boss, learners) = pathway_org(&store).await;
     let ids = pathways::enrol(&store, org, &[enrolment(learners[0], v1)], &[], None, 300)
@@ -750,6 +840,7 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
         reports_of: Some(boss),
         site: None,
         me: Some(boss),
+        learner: None,
     };
     assert_eq!(pathways::inbox_count(&store, scope).await.unwrap(), 1);
     let mine = InboxScope {
@@ -769,6 +860,35 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
         vec!["local-induction", "role-orientation"]
     );
     assert_eq!(listed[0].status, EvidenceStatus::Waiting);
+    // The filter by learner, and the learners it offers.
+    let learners_waiting = pathways::inbox_learners(&store, scope).await.unwrap();
+    assert_eq!(learners_waiting.len(), 1);
+    assert_eq!(
+        (learners_waiting[0].0, learners_waiting[0].2),
+        (learners[0], 1)
+    );
+    let only = |p| InboxScope {
+        learner: Some(p),
+        ..scope
+    };
+    assert_eq!(
+        pathways::inbox_count(&store, only(learners[0]))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        pathways::inbox_count(&store, only(learners[1]))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        pathways::inbox(&store, only(learners[1]), 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let decision = EvidenceDecision {
         evidence_id: eid,

@@ -131,6 +131,7 @@ pub fn inbox_scope(viewer: &Viewer) -> Option<InboxScope> {
             reports_of: None,
             site: None,
             me: viewer.person_id,
+            learner: None,
         },
         AssessingScope::Some { reports_of, site } => InboxScope {
             org_id: viewer.org_id,
@@ -138,6 +139,7 @@ pub fn inbox_scope(viewer: &Viewer) -> Option<InboxScope> {
             reports_of,
             site,
             me: viewer.person_id,
+            learner: None,
         },
     })
 }

@@ -17,6 +17,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use pathwise_domain::enrolment::{Ending, EnrolmentEnd, check_ending};
 use pathwise_domain::evidence::{
     EvidenceKind, EvidenceStatus, check_evidence_decision, check_upload, safe_file_name, too_large,
 };
@@ -46,6 +47,11 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .route("/pathway", get(my_pathway))
         .route("/people/{id}/pathway", get(pathway_page))
         .route("/people/{id}/enrol", post(enrol_one))
+        .route("/people/{id}/enrolment/end", post(end_enrolment))
+        .route(
+            "/people/{id}/enrolments/{enrolment_id}/reopen",
+            post(reopen_enrolment),
+        )
         .route("/people/{id}/evidence/new", get(evidence_form))
         .route(
             "/people/{id}/evidence",
@@ -58,8 +64,14 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .route("/evidence/{id}/decision", post(decide))
         .route("/evidence/{id}/file", get(evidence_file))
         .route("/inbox", get(inbox_page))
-        .route("/inbox.csv", get(|s, u| inbox_export(s, u, Format::Csv)))
-        .route("/inbox.xlsx", get(|s, u| inbox_export(s, u, Format::Xlsx)))
+        .route(
+            "/inbox.csv",
+            get(|s, u, q| inbox_export(s, u, q, Format::Csv)),
+        )
+        .route(
+            "/inbox.xlsx",
+            get(|s, u, q| inbox_export(s, u, q, Format::Xlsx)),
+        )
         .route("/team/progress", get(team_progress))
         .route(
             "/team/progress.csv",
@@ -89,7 +101,7 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
             "/admin/enrolments/upload",
             post(upload_enrolments).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
         )
-        .route("/admin/enrolments/{id}/move", post(move_enrolment))
+        .route("/admin/enrolments/move", post(move_enrolment))
         .route("/admin/completeness", get(completeness_page))
         .route(
             "/admin/completeness.csv",
@@ -218,6 +230,8 @@ fn notice_for(done: &str) -> Option<String> {
             "flag" => "The workload-pressure flag has been raised. Your manager will see it on the team page.",
             "withdrawn" => "The sign-off has been withdrawn. The earlier decision stays in the record.",
             "enrolled" => "Enrolled. The first review is due in the interval the pathway sets.",
+            "ended" => "The enrolment has ended. Its evidence, sign-offs and reviews are kept below.",
+            "reopened" => "The enrolment is open again, with its evidence, sign-offs and reviews.",
             _ => return None,
         }
         .to_string(),
@@ -236,17 +250,103 @@ async fn pathway_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<PathwayPage> {
     let person = visible_person(&state, &user, id).await?;
+    pathway_view(&state, &user, &person, notice_for(&q.done)).await
+}
+
+/// The fields of each form on the pathway page: the name an error message
+/// starts with, and the id of the field it belongs to. An error naming no
+/// known field goes to the first.
+const REVIEW_FIELDS: &[(&str, &str)] = &[
+    ("held_on", "held_on"),
+    ("progress", "progress"),
+    ("rating", "rating"),
+];
+const FLAG_FIELDS: &[(&str, &str)] = &[("note", "flag_note")];
+const WITHDRAW_FIELDS: &[(&str, &str)] =
+    &[("reason", "withdraw_reason"), ("criterion", "criterion")];
+const ENROL_FIELDS: &[(&str, &str)] = &[
+    ("pathway", "version_id"),
+    ("variant", "variant"),
+    ("aim", "aim"),
+    ("enrolled_on", "enrolled_on"),
+];
+const END_FIELDS: &[(&str, &str)] = &[
+    ("reason", "end_reason"),
+    ("ended_on", "ended_on"),
+    ("note", "end_note"),
+];
+
+/// Passes a form's outcome through, except a refusal of what was typed: then
+/// the pathway page is shown again (422) with the message in the summary and
+/// at its field, and what was typed still in the form.
+async fn shown_again(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &Person,
+    outcome: Result<Response>,
+    fields: &[(&str, &str)],
+    typed: PathwayForms,
+) -> Result<Response> {
+    let message = match outcome {
+        Err(Error::BadRequest(m)) => m,
+        other => return other,
+    };
+    let mut page = pathway_view(state, user, person, None).await?;
+    page.errors = vec![at_field(&message, fields)];
+    page.typed = typed;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Places a "field: what to do" message at its field's id (`fields` pairs
+/// the name in messages with the id); a message naming no known field goes
+/// to the first.
+fn at_field(message: &str, fields: &[(&str, &str)]) -> FieldError {
+    let (field, text) = message
+        .split_once(": ")
+        .and_then(|(name, rest)| {
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, id)| (*id, rest))
+        })
+        .unwrap_or((fields[0].1, message));
+    FieldError {
+        field: field.into(),
+        message: capitalise(text),
+    }
+}
+
+async fn pathway_view(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &Person,
+    notice: Option<String>,
+) -> Result<PathwayPage> {
+    let id = person.id;
     let own = user.account.person_id == Some(id);
-    let found = standing_of(&state, &person).await?;
+    let found = standing_of(state, person).await?;
+    let may_manage = user.viewer.may_manage(&owner(person));
     let layout = Layout::for_user(
         if own {
             "Your pathway".to_string()
         } else {
             format!("Pathway for {}", person.name)
         },
-        &user,
+        user,
         if own { "/pathway" } else { "/team/progress" },
     );
+    let ended = pathways::ended_enrolments(&state.store, id)
+        .await?
+        .into_iter()
+        .map(|e| EndedView {
+            enrolment_id: e.enrolment.id,
+            pathway: format!("{} (version {})", e.pathway, e.version),
+            enrolled_on: e.enrolment.enrolled_on,
+            ended_on: e.ended_on,
+            reason: e.reason.label(),
+            note: e.note,
+        })
+        .collect();
     let mut page = PathwayPage {
         layout,
         person_id: id,
@@ -257,11 +357,23 @@ async fn pathway_page(
         variant_choices: Vec::new(),
         csrf: user.csrf.clone().unwrap_or_default(),
         today: today(),
-        notice: notice_for(&q.done),
+        notice,
+        errors: Vec::new(),
+        typed: PathwayForms::fresh(today()),
+        end_reasons: EnrolmentEnd::ALL
+            .into_iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: r.label().into(),
+                selected: false,
+            })
+            .collect(),
+        ended,
+        may_manage,
     };
     let Some((learner, _, st)) = found else {
-        if user.viewer.may_manage(&owner(&person)) {
-            for v in latest_versions(&state, person.org_id).await? {
+        if may_manage {
+            for v in latest_versions(state, person.org_id).await? {
                 let (vid, t) = v;
                 page.enrol_choices.push(Choice {
                     value: vid.to_string(),
@@ -388,8 +500,8 @@ async fn pathway_page(
                 .into(),
         );
     }
-    let doc = next_options::for_person_meeting(&state, &person, today, st.requirements_met.clone())
-        .await?;
+    let doc =
+        next_options::for_person_meeting(state, person, today, st.requirements_met.clone()).await?;
     let routes = doc
         .options
         .iter()
@@ -403,8 +515,8 @@ async fn pathway_page(
     let v = versions
         .iter()
         .find(|v| v.id == learner.enrolment.version_id);
-    let may_assess = user.viewer.may_assess(&owner(&person));
-    let may_review = user.viewer.may_manage(&owner(&person));
+    let may_assess = user.viewer.may_assess(&owner(person));
+    let may_review = may_manage;
     page.enrolled = Some(EnrolledView {
         enrolment_id: learner.enrolment.id,
         pathway: v.map_or("Pathway".into(), |v| {
@@ -486,6 +598,24 @@ async fn enrol_one(
     if !user.viewer.may_manage(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("enrol:person:{id}")).await);
     }
+    let outcome = enrol_person(&state, &user, &person, &form).await;
+    let typed = PathwayForms {
+        version_id: form.version_id,
+        variant: form.variant,
+        aim: form.aim,
+        enrolled_on: form.enrolled_on,
+        ..PathwayForms::fresh(today())
+    };
+    shown_again(&state, &user, &person, outcome, ENROL_FIELDS, typed).await
+}
+
+async fn enrol_person(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &Person,
+    form: &EnrolForm,
+) -> Result<Response> {
+    let id = person.id;
     let mut errors = Vec::new();
     let on = parse_date("enrolled_on", &form.enrolled_on, &mut errors);
     let version_id: i64 = form
@@ -493,7 +623,7 @@ async fn enrol_one(
         .parse()
         .map_err(|_| Error::BadRequest("pathway: choose a pathway".into()))?;
     if let Some(e) = errors.first() {
-        return Err(Error::BadRequest(e.message.clone()));
+        return Err(Error::BadRequest(format!("enrolled_on: {}", e.message)));
     }
     let on = on.unwrap_or_else(today);
     if on > today() {
@@ -535,6 +665,128 @@ async fn enrol_one(
     )
     .await?;
     Ok(see_other(&format!("/people/{id}/pathway?done=enrolled")))
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    end_reason: String,
+    #[serde(default)]
+    ended_on: String,
+    #[serde(default)]
+    end_note: String,
+}
+
+/// Ends the learner's enrolment: completed, left or withdrawn (line manager
+/// or L&D). Completion needs every required criterion signed off.
+async fn end_enrolment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<EndForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    let person = visible_person(&state, &user, id).await?;
+    if !user.viewer.may_manage(&owner(&person)) {
+        return Err(auth::refuse(&state, &user, &format!("end-enrolment:person:{id}")).await);
+    }
+    let outcome = end_for(&state, &user, &person, &form).await;
+    let typed = PathwayForms {
+        end_reason: form.end_reason,
+        ended_on: form.ended_on,
+        end_note: form.end_note,
+        ..PathwayForms::fresh(today())
+    };
+    shown_again(&state, &user, &person, outcome, END_FIELDS, typed).await
+}
+
+async fn end_for(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &Person,
+    form: &EndForm,
+) -> Result<Response> {
+    let (learner, _, st) = standing_of(state, person).await?.ok_or(Error::NotFound)?;
+    let reason = EnrolmentEnd::parse(&form.end_reason)
+        .ok_or_else(|| Error::BadRequest("reason: choose why the enrolment ends".into()))?;
+    let mut errors = Vec::new();
+    let on = parse_date("ended_on", &form.ended_on, &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(Error::BadRequest(format!("ended_on: {}", e.message)));
+    }
+    let ending = Ending {
+        reason,
+        on: on.unwrap_or_else(today),
+        note: form.end_note.trim().to_string(),
+    };
+    check_ending(
+        &ending,
+        learner.enrolment.enrolled_on,
+        today(),
+        st.required.saturating_sub(st.signed_off),
+    )
+    .map_err(|e| Error::BadRequest(e.to_string()))?;
+    pathways::end_enrolment(
+        &state.store,
+        person.org_id,
+        learner.enrolment.id,
+        &ending,
+        Some(user.account.id),
+        auth::now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/people/{}/pathway?done=ended",
+        person.id
+    )))
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Reopens an ended enrolment of this learner (undoing an ending made in error).
+async fn reopen_enrolment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, enrolment_id)): Path<(i64, i64)>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    let person = visible_person(&state, &user, id).await?;
+    if !user.viewer.may_manage(&owner(&person)) {
+        return Err(auth::refuse(&state, &user, &format!("reopen-enrolment:person:{id}")).await);
+    }
+    let theirs = pathways::ended_enrolments(&state.store, id)
+        .await?
+        .iter()
+        .any(|e| e.enrolment.id == enrolment_id);
+    if !theirs {
+        return Err(Error::NotFound);
+    }
+    let outcome = pathways::reopen_enrolment(
+        &state.store,
+        person.org_id,
+        enrolment_id,
+        Some(user.account.id),
+        auth::now(),
+    )
+    .await
+    .map(|()| see_other(&format!("/people/{id}/pathway?done=reopened")))
+    .map_err(Error::from);
+    shown_again(
+        &state,
+        &user,
+        &person,
+        outcome,
+        &[("reopen", "ended-enrolments")],
+        PathwayForms::fresh(today()),
+    )
+    .await
 }
 
 // ---- evidence ------------------------------------------------------------------
@@ -1019,21 +1271,28 @@ async fn withdraw(
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    pathways::withdraw_sign_off(
+    let outcome = pathways::withdraw_sign_off(
         &state.store,
         person.org_id,
         &Withdrawal {
             enrolment_id: en.id,
-            criterion: form.criterion,
-            reason: form.reason,
+            criterion: form.criterion.clone(),
+            reason: form.reason.clone(),
             by_user: Some(user.account.id),
             by_person: user.account.person_id,
             on: today(),
         },
         auth::now(),
     )
-    .await?;
-    Ok(see_other(&format!("/people/{id}/pathway?done=withdrawn")))
+    .await
+    .map(|_| see_other(&format!("/people/{id}/pathway?done=withdrawn")))
+    .map_err(Error::from);
+    let typed = PathwayForms {
+        withdraw_criterion: form.criterion,
+        withdraw_reason: form.reason,
+        ..PathwayForms::fresh(today())
+    };
+    shown_again(&state, &user, &person, outcome, WITHDRAW_FIELDS, typed).await
 }
 
 // ---- reviews and workload flags --------------------------------------------------
@@ -1065,6 +1324,25 @@ async fn record_review(
     if !user.viewer.may_manage(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("review:person:{id}")).await);
     }
+    let outcome = save_review(&state, &user, &person, &form).await;
+    let typed = PathwayForms {
+        held_on: form.held_on,
+        progress: form.progress,
+        actions: form.actions,
+        workload: form.workload_pressure,
+        rating: form.rating,
+        ..PathwayForms::fresh(today())
+    };
+    shown_again(&state, &user, &person, outcome, REVIEW_FIELDS, typed).await
+}
+
+async fn save_review(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &Person,
+    form: &ReviewForm,
+) -> Result<Response> {
+    let id = person.id;
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -1100,8 +1378,8 @@ async fn record_review(
         &NewReview {
             enrolment_id: en.id,
             held_on: held,
-            progress: form.progress,
-            actions: form.actions,
+            progress: form.progress.clone(),
+            actions: form.actions.clone(),
             workload_pressure: form.workload_pressure == "yes",
             rating,
             by_user: Some(user.account.id),
@@ -1135,7 +1413,7 @@ async fn raise_flag(
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    pathways::raise_flag(
+    let outcome = pathways::raise_flag(
         &state.store,
         person.org_id,
         en.id,
@@ -1143,8 +1421,14 @@ async fn raise_flag(
         Some(user.account.id),
         auth::now(),
     )
-    .await?;
-    Ok(see_other(&format!("/people/{id}/pathway?done=flag")))
+    .await
+    .map(|_| see_other(&format!("/people/{id}/pathway?done=flag")))
+    .map_err(Error::from);
+    let typed = PathwayForms {
+        flag_note: form.note,
+        ..PathwayForms::fresh(today())
+    };
+    shown_again(&state, &user, &person, outcome, FLAG_FIELDS, typed).await
 }
 
 // ---- the assessor's inbox -----------------------------------------------------------
@@ -1157,14 +1441,49 @@ struct PageQuery {
     rag: String,
 }
 
+#[derive(Deserialize, Default)]
+struct InboxQuery {
+    #[serde(default)]
+    page: Option<i64>,
+    /// A learner's staff record id; empty for everyone.
+    #[serde(default)]
+    learner: String,
+}
+
+impl InboxQuery {
+    fn learner(&self) -> Result<Option<i64>> {
+        let v = self.learner.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| Error::BadRequest(format!("learner: '{v}' is not a staff record number")))
+    }
+}
+
 async fn inbox_page(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<InboxQuery>,
 ) -> Result<InboxPage> {
-    let Some(scope) = auth::inbox_scope(&user.viewer) else {
+    let Some(mut scope) = auth::inbox_scope(&user.viewer) else {
         return Err(auth::refuse(&state, &user, "inbox").await);
     };
+    let learner = q.learner()?;
+    let waiting = pathways::inbox_learners(&state.store, scope).await?;
+    let learners = std::iter::once(Choice {
+        value: String::new(),
+        label: "Everyone".into(),
+        selected: learner.is_none(),
+    })
+    .chain(waiting.iter().map(|(id, name, n)| Choice {
+        value: id.to_string(),
+        label: format!("{name} ({n})"),
+        selected: learner == Some(*id),
+    }))
+    .collect();
+    scope.learner = learner;
     let page = q.page.unwrap_or(1).max(1);
     let total = pathways::inbox_count(&state.store, scope).await?;
     let items = pathways::inbox(
@@ -1174,24 +1493,31 @@ async fn inbox_page(
         (page - 1) * PAGE_SIZE as i64,
     )
     .await?;
+    let filter = learner.map(|l| format!("&learner={l}")).unwrap_or_default();
     Ok(InboxPage {
         layout: Layout::for_user("Evidence to review", &user, "/inbox"),
         items,
         total,
         page,
-        prev_href: (page > 1).then(|| format!("/inbox?page={}", page - 1)),
-        next_href: (page * (PAGE_SIZE as i64) < total).then(|| format!("/inbox?page={}", page + 1)),
+        prev_href: (page > 1).then(|| format!("/inbox?page={}{filter}", page - 1)),
+        next_href: (page * (PAGE_SIZE as i64) < total)
+            .then(|| format!("/inbox?page={}{filter}", page + 1)),
+        learners,
+        learner,
+        export_query: learner.map(|l| format!("?learner={l}")).unwrap_or_default(),
     })
 }
 
 async fn inbox_export(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<InboxQuery>,
     format: Format,
 ) -> Result<Response> {
-    let Some(scope) = auth::inbox_scope(&user.viewer) else {
+    let Some(mut scope) = auth::inbox_scope(&user.viewer) else {
         return Err(auth::refuse(&state, &user, "inbox").await);
     };
+    scope.learner = q.learner()?;
     let items = pathways::inbox(&state.store, scope, 100_000, 0).await?;
     Table {
         name: "evidence-to-review",
@@ -1246,6 +1572,7 @@ async fn progress_rows(
             };
             let row = ProgressRow {
                 person_id: l.enrolment.person_id,
+                enrolment_id: l.enrolment.id,
                 name: l.name.clone(),
                 site: l.site_name.clone(),
                 role: framework
@@ -1294,6 +1621,7 @@ fn progress_table(name: &'static str, rows: Vec<ProgressRow>) -> Table {
         name,
         headers: vec![
             "person_id",
+            "enrolment_id",
             "name",
             "site",
             "role",
@@ -1312,6 +1640,7 @@ fn progress_table(name: &'static str, rows: Vec<ProgressRow>) -> Table {
             .map(|r| {
                 vec![
                     r.person_id.into(),
+                    r.enrolment_id.into(),
                     r.name.into(),
                     r.site.into(),
                     r.role.into(),
@@ -1476,6 +1805,8 @@ async fn enrolments_view(
             csrf: user.csrf.clone().unwrap_or_default(),
             versions,
             notice,
+            move_enrolment: String::new(),
+            move_reason: String::new(),
         }),
         errors,
     ))
@@ -1731,19 +2062,55 @@ struct MoveForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
+    enrolment: String,
+    #[serde(default)]
     version_id: String,
     #[serde(default)]
     reason: String,
 }
 
+const MOVE_FIELDS: &[(&str, &str)] = &[
+    ("enrolment", "enrolment"),
+    ("version", "move-version"),
+    ("reason", "move-reason"),
+];
+
 async fn move_enrolment(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response> {
     user.check_csrf(&form.csrf)?;
     require_admin(&state, &user, "admin/enrolments/move").await?;
+    let outcome = move_one(&state, &user, &form).await;
+    let message = match outcome {
+        Err(Error::BadRequest(m)) => m,
+        other => return other,
+    };
+    let mut page = enrolments_view(
+        &state,
+        &user,
+        &PageQuery::default(),
+        vec![at_field(&message, MOVE_FIELDS)],
+        None,
+    )
+    .await?;
+    if let Some(a) = page.admin.as_mut() {
+        a.move_enrolment = form.enrolment;
+        a.move_reason = form.reason;
+        for v in &mut a.versions {
+            v.selected = v.value == form.version_id;
+        }
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn move_one(state: &AppState, user: &CurrentUser, form: &MoveForm) -> Result<Response> {
+    let id: i64 = form.enrolment.trim().parse().map_err(|_| {
+        Error::BadRequest(
+            "enrolment: enter the enrolment number shown on the learner's pathway page".into(),
+        )
+    })?;
     let to: i64 = form
         .version_id
         .parse()
@@ -1757,7 +2124,13 @@ async fn move_enrolment(
         Some(user.account.id),
         auth::now(),
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        pathwise_storage::StorageError::NotFound(_) => Error::BadRequest(format!(
+            "enrolment: no current enrolment has the number {id}"
+        )),
+        other => other.into(),
+    })?;
     Ok(see_other("/admin/enrolments?done=moved"))
 }
 

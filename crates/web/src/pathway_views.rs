@@ -2,7 +2,7 @@
 //! inbox, team progress and the L&D admin's pathways, enrolments and
 //! evidence completeness.
 
-use crate::views::{Choice, FieldError, Layout, error_for};
+use crate::views::{Choice, FieldError, Layout, field_errors};
 use askama::Template;
 use askama_web::WebTemplate;
 use pathwise_domain::Date;
@@ -88,6 +88,81 @@ pub struct PathwayPage {
     pub today: Date,
     /// A message after a change, e.g. "Evidence sent to your assessor".
     pub notice: Option<String>,
+    /// Errors from the form just sent, shown in the summary and at the field.
+    pub errors: Vec<FieldError>,
+    /// What was typed into the forms, shown again beside an error.
+    pub typed: PathwayForms,
+    /// Reasons offered for ending an enrolment.
+    pub end_reasons: Vec<Choice>,
+    /// Earlier enrolments that have ended, latest first.
+    pub ended: Vec<EndedView>,
+    /// Whether the viewer may enrol, end and reopen (line manager or L&D).
+    pub may_manage: bool,
+}
+
+/// What was typed into the pathway page's forms. Dates start as today.
+#[derive(Debug, Clone, Default)]
+pub struct PathwayForms {
+    /// Review: date held.
+    pub held_on: String,
+    /// Review: progress discussed.
+    pub progress: String,
+    /// Review: actions agreed.
+    pub actions: String,
+    /// Review: `yes` or `no`; empty for the current flag.
+    pub workload: String,
+    /// Review: rating 1-5.
+    pub rating: String,
+    /// Workload flag: what causes the pressure.
+    pub flag_note: String,
+    /// Withdrawal: the criterion.
+    pub withdraw_criterion: String,
+    /// Withdrawal: why.
+    pub withdraw_reason: String,
+    /// Enrolment: the version chosen.
+    pub version_id: String,
+    /// Enrolment: the variant.
+    pub variant: String,
+    /// Enrolment: the role aimed at.
+    pub aim: String,
+    /// Enrolment: its date.
+    pub enrolled_on: String,
+    /// Ending: the reason code.
+    pub end_reason: String,
+    /// Ending: the last day.
+    pub ended_on: String,
+    /// Ending: what happened.
+    pub end_note: String,
+}
+
+impl PathwayForms {
+    /// Empty forms with today's date in the date fields.
+    pub fn fresh(today: Date) -> PathwayForms {
+        let t = today.to_string();
+        PathwayForms {
+            held_on: t.clone(),
+            enrolled_on: t.clone(),
+            ended_on: t,
+            ..PathwayForms::default()
+        }
+    }
+}
+
+/// An ended enrolment in the learner's history.
+#[derive(Debug, Clone)]
+pub struct EndedView {
+    /// The enrolment.
+    pub enrolment_id: i64,
+    /// Pathway name and version.
+    pub pathway: String,
+    /// Enrolled on.
+    pub enrolled_on: Date,
+    /// Ended on.
+    pub ended_on: Date,
+    /// Why, in words.
+    pub reason: &'static str,
+    /// What happened.
+    pub note: String,
 }
 
 /// Everything about an enrolled learner's pathway.
@@ -201,6 +276,12 @@ pub struct InboxPage {
     pub prev_href: Option<String>,
     /// Link to the next page.
     pub next_href: Option<String>,
+    /// Learners with evidence waiting, for the filter ("" = everyone).
+    pub learners: Vec<Choice>,
+    /// The learner chosen, if any.
+    pub learner: Option<i64>,
+    /// The export links' query (`?learner=N` or empty).
+    pub export_query: String,
 }
 
 /// One learner in a progress table.
@@ -208,6 +289,8 @@ pub struct InboxPage {
 pub struct ProgressRow {
     /// Staff record.
     pub person_id: i64,
+    /// The enrolment's number (for moves).
+    pub enrolment_id: i64,
     /// Name.
     pub name: String,
     /// Site.
@@ -281,6 +364,10 @@ pub struct EnrolmentAdmin {
     pub versions: Vec<Choice>,
     /// A message after a change.
     pub notice: Option<String>,
+    /// The move form's enrolment number, as typed.
+    pub move_enrolment: String,
+    /// The move form's reason, as typed.
+    pub move_reason: String,
 }
 
 /// The L&D admin's pathway templates and versions.
@@ -413,15 +500,10 @@ pub fn percent(p: &Option<f64>) -> String {
     p.map_or("-".into(), |p| format!("{p:.1}%"))
 }
 
-macro_rules! field_errors {
-    ($($page:ty),*) => {$(
-        impl $page {
-            /// The error for one field, for the template.
-            pub fn err(&self, field: &str) -> Option<&str> {
-                error_for(&self.errors, field)
-            }
-        }
-    )*};
-}
-
-field_errors!(EvidenceFormPage, EvidencePage, PathwayTemplatePage);
+field_errors!(
+    EvidenceFormPage,
+    EvidencePage,
+    PathwayTemplatePage,
+    PathwayPage,
+    ProgressPage
+);

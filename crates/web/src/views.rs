@@ -417,12 +417,14 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
+/// Gives pages with an `errors` list `err(field)` and `has_error(field)`
+/// for their templates.
 macro_rules! field_errors {
     ($($page:ty),*) => {$(
         impl $page {
             /// The error message for a field, if any.
             pub fn err(&self, field: &str) -> Option<&str> {
-                error_for(&self.errors, field)
+                $crate::views::error_for(&self.errors, field)
             }
 
             /// Whether a field has an error.
@@ -432,5 +434,7 @@ macro_rules! field_errors {
         }
     )*};
 }
+
+pub(crate) use field_errors;
 
 field_errors!(SignInPage, CataloguePage, TokensPage, RolePage);

@@ -879,6 +879,34 @@ async fn evidence_accepted_by_the_manager_signs_off_the_criterion_and_opens_the_
     let (_, inbox) = app.page(&manager, "/inbox").await;
     assert!(inbox.contains("Handover I led"), "waiting in the inbox");
     assert!(inbox.contains("id=\"inbox-count\""), "count in the header");
+    assert!(inbox.contains("id=\"inbox-filter\""), "a filter by learner");
+    // Filtered to this learner: only theirs, and the exports follow the filter.
+    let (_, only) = app
+        .page(&manager, &format!("/inbox?learner={}", app.learner_id))
+        .await;
+    assert!(
+        only.contains("Handover I led") && only.contains("1 waiting"),
+        "{only}"
+    );
+    let (colleague_id, _) = app.colleague().await;
+    let (_, other) = app
+        .page(&manager, &format!("/inbox?learner={colleague_id}"))
+        .await;
+    assert!(
+        !other.contains("Handover I led"),
+        "another learner's filter"
+    );
+    let csv = manager
+        .get(app.url(&format!("/inbox.csv?learner={}", app.learner_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    let (status, _) = app.page(&manager, "/inbox?learner=someone").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let csrf = app.csrf_of(&manager, &format!("/evidence/{id}")).await;
     let res = app
         .post(
@@ -1172,6 +1200,15 @@ async fn reviews_and_workload_flags_reach_the_team_progress_page() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "progress is needed"
     );
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#progress\"") && html.contains("Say what progress was discussed"),
+        "the error is in the summary, linked to its field: {html}"
+    );
+    assert!(
+        html.contains("value=\"4\" checked"),
+        "the rating chosen is kept"
+    );
     let res = app
         .post(
             &manager,
@@ -1205,7 +1242,7 @@ async fn reviews_and_workload_flags_reach_the_team_progress_page() {
         .await
         .unwrap();
     assert!(
-        csv.starts_with("person_id,name,site,role,pathway,stage"),
+        csv.starts_with("person_id,enrolment_id,name,site,role,pathway,stage"),
         "{csv}"
     );
     assert!(csv.contains("Lena Brightwater"));
@@ -1375,12 +1412,14 @@ async fn admins_publish_versions_enrol_from_csv_all_or_nothing_and_move_learners
         .await
         .unwrap()
         .unwrap();
+    let lena_number = lena.id.to_string();
     let res = app
         .post(
             &admin,
-            format!("/admin/enrolments/{}/move", lena.id),
+            "/admin/enrolments/move",
             &[
                 ("csrf", csrf.as_str()),
+                ("enrolment", lena_number.as_str()),
                 ("version_id", v2.to_string().as_str()),
                 ("reason", ""),
             ],
@@ -1391,12 +1430,42 @@ async fn admins_publish_versions_enrol_from_csv_all_or_nothing_and_move_learners
         StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is needed"
     );
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#move-reason\"") && html.contains("nhsuk-error-message"),
+        "the error is shown at the reason field: {html}"
+    );
+    assert!(
+        html.contains(&format!("value=\"{lena_number}\"")),
+        "the enrolment number typed is kept"
+    );
     let res = app
         .post(
             &admin,
-            format!("/admin/enrolments/{}/move", lena.id),
+            "/admin/enrolments/move",
             &[
                 ("csrf", csrf.as_str()),
+                ("enrolment", "999999"),
+                ("version_id", v2.to_string().as_str()),
+                ("reason", "care teams adopt the audit"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("No current enrolment has the number 999999"),
+        "an unknown enrolment number is named"
+    );
+    let res = app
+        .post(
+            &admin,
+            "/admin/enrolments/move",
+            &[
+                ("csrf", csrf.as_str()),
+                ("enrolment", lena_number.as_str()),
                 ("version_id", v2.to_string().as_str()),
                 ("reason", "care teams adopt the audit"),
             ],
@@ -1460,4 +1529,155 @@ async fn analysts_managers_and_other_organisations_cannot_reach_what_is_not_thei
         .await
         .unwrap();
     assert!(denied.len() >= 5, "refusals are audited");
+}
+
+#[tokio::test]
+async fn a_manager_ends_an_enrolment_with_a_reason_and_can_reopen_it() {
+    let app = spawn_app().await;
+    let page = format!("/people/{}/pathway", app.learner_id);
+    let end = format!("/people/{}/enrolment/end", app.learner_id);
+    let today = pathwise_web::today().to_string();
+
+    // The learner cannot end their own enrolment.
+    let learner = app.signed_in("learner").await;
+    let csrf = app.csrf_of(&learner, &page).await;
+    let res = app
+        .post(
+            &learner,
+            &end,
+            &[
+                ("csrf", csrf.as_str()),
+                ("end_reason", "withdrawn"),
+                ("ended_on", today.as_str()),
+                ("end_note", "Changed my mind"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let manager = app.signed_in("manager").await;
+    let csrf = app.csrf_of(&manager, &page).await;
+    let (_, html) = app.page(&manager, &page).await;
+    assert!(
+        html.contains("id=\"end-form\""),
+        "the manager sees the form"
+    );
+    // Lena still has criteria open, so she has not completed.
+    let res = app
+        .post(
+            &manager,
+            &end,
+            &[
+                ("csrf", csrf.as_str()),
+                ("end_reason", "completed"),
+                ("ended_on", today.as_str()),
+                ("end_note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#end_reason\"")
+            && html.contains("required criteria are not signed off yet"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"end-details\" open"),
+        "the form is open at the error"
+    );
+    let res = app
+        .post(
+            &manager,
+            &end,
+            &[
+                ("csrf", csrf.as_str()),
+                ("end_reason", "left"),
+                ("ended_on", today.as_str()),
+                ("end_note", " "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#end_note\""));
+    assert!(
+        pathways::enrolment_of(&app.store, app.learner_id)
+            .await
+            .unwrap()
+            .is_some(),
+        "nothing ended on a refusal"
+    );
+    let res = app
+        .post(
+            &manager,
+            &end,
+            &[
+                ("csrf", csrf.as_str()),
+                ("end_reason", "left"),
+                ("ended_on", today.as_str()),
+                ("end_note", "Moved to a trust nearer home"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        pathways::enrolment_of(&app.store, app.learner_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, html) = app.page(&manager, &page).await;
+    assert!(html.contains("Not on a pathway yet"));
+    assert!(
+        html.contains("Left the organisation: Moved to a trust nearer home"),
+        "{html}"
+    );
+    let ended = pathways::ended_enrolments(&app.store, app.learner_id)
+        .await
+        .unwrap();
+    let audit_rows = audit::list(&app.store, 1, Some("enrolment.ended"), 5, 0)
+        .await
+        .unwrap();
+    assert_eq!(audit_rows.len(), 1);
+
+    // Another organisation's admin and a colleague cannot reopen it.
+    let reopen = format!(
+        "/people/{}/enrolments/{}/reopen",
+        app.learner_id, ended[0].enrolment.id
+    );
+    let other = app.other_organisation_admin().await;
+    let csrf_other = app.csrf_of(&other, "/admin/audit").await;
+    let res = app
+        .post(&other, &reopen, &[("csrf", csrf_other.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (_, colleague) = app.colleague().await;
+    let csrf_colleague = app.csrf_of(&colleague, "/me").await;
+    let res = app
+        .post(&colleague, &reopen, &[("csrf", csrf_colleague.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // The manager reopens it: the same enrolment, with its sign-offs.
+    let res = app
+        .post(&manager, &reopen, &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = pathways::enrolment_of(&app.store, app.learner_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.id, ended[0].enrolment.id);
+    let (_, html) = app.page(&manager, &page).await;
+    assert!(
+        html.contains("Stage 2: Role consolidation"),
+        "progress kept"
+    );
+    assert_eq!(
+        audit::list(&app.store, 1, Some("enrolment.reopened"), 5, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
