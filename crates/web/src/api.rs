@@ -144,8 +144,17 @@ impl Modify for Security {
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Pathwise API", description = "Career options, requirements and who helps, for NHS support workers."),
-    paths(my_next_options, person_next_options, roles, healthz),
+    info(title = "Pathwise API", description = "Career options, requirements and who helps, and progression pathways, for NHS support workers."),
+    paths(
+        my_next_options,
+        person_next_options,
+        roles,
+        crate::pathway_api::my_pathway,
+        crate::pathway_api::person_pathway,
+        crate::pathway_api::inbox,
+        crate::pathway_api::team_progress,
+        healthz
+    ),
     modifiers(&Security)
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod framework_cache;
 pub mod next_options;
 pub mod pages;
+pub mod pathway_api;
 pub mod pathway_pages;
 pub mod pathway_views;
 pub mod views;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             views::html_errors,
         ))
         .merge(api::router())
+        .merge(pathway_api::router())
         .nest_service("/assets/nhsuk", assets)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -1550,7 +1550,7 @@ async fn inbox_export(
 
 // ---- progress: the manager's team and the admin's enrolments --------------------------
 
-async fn progress_rows(
+pub(crate) async fn progress_rows(
     state: &AppState,
     org_id: i64,
     filter: LearnerFilter,
@@ -1670,7 +1670,7 @@ fn reviews_due(rows: &[ProgressRow]) -> Vec<ProgressRow> {
     due
 }
 
-fn manager_of(user: &CurrentUser) -> Option<i64> {
+pub(crate) fn manager_of(user: &CurrentUser) -> Option<i64> {
     user.account
         .person_id
         .filter(|_| user.has(AppRole::Manager))

@@ -632,6 +632,106 @@ async fn the_openapi_document_describes_the_next_options_endpoints() {
     assert!(doc["paths"]["/api/v1/me/next-options"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/people/{id}/next-options"]["get"].is_object());
     assert!(doc["components"]["schemas"]["NextOptionsDoc"].is_object());
+    for path in [
+        "/api/v1/me/pathway",
+        "/api/v1/people/{id}/pathway",
+        "/api/v1/inbox",
+        "/api/v1/team/progress",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} described");
+    }
+    assert!(doc["components"]["schemas"]["PathwayDoc"].is_object());
+    assert!(doc["components"]["schemas"]["InboxDoc"].is_object());
+}
+
+#[tokio::test]
+async fn the_api_answers_pathways_inbox_and_team_progress_under_the_same_rules() {
+    let app = spawn_app().await;
+    let learner = app.signed_in("learner").await;
+    let (status, doc) = json(&learner, app.url("/api/v1/me/pathway")).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert_eq!(doc["person_id"], app.learner_id);
+    assert_eq!(doc["current_stage"], 2);
+    assert_eq!(doc["status"], "red", "communication is overdue");
+    assert_eq!(doc["stages"].as_array().unwrap().len(), 4);
+    let communication = doc["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "communication")
+        .unwrap();
+    assert_eq!(communication["signed_off"], false);
+    assert_eq!(communication["overdue"], true);
+    // The same answer as the page's standing: the numbers agree.
+    let (_, html) = app
+        .page(&learner, &format!("/people/{}/pathway", app.learner_id))
+        .await;
+    let stage2 = &doc["stages"][1];
+    assert!(html.contains(&format!(
+        "{} of {} required criteria signed off",
+        stage2["signed_off"], stage2["required"]
+    )));
+    // A learner has no inbox and no team; a colleague's pathway is not theirs.
+    let (status, _) = json(&learner, app.url("/api/v1/inbox")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = json(&learner, app.url("/api/v1/team/progress")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (colleague_id, colleague) = app.colleague().await;
+    let (status, _) = json(
+        &colleague,
+        app.url(&format!("/api/v1/people/{}/pathway", app.learner_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let manager = app.signed_in("manager").await;
+    let (status, doc) = json(
+        &manager,
+        app.url(&format!("/api/v1/people/{}/pathway", app.learner_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["person_id"], app.learner_id);
+    let (status, inbox) = json(&manager, app.url("/api/v1/inbox?limit=5")).await;
+    assert_eq!(status, StatusCode::OK);
+    let total = inbox["total"].as_i64().unwrap();
+    assert!(inbox["items"].as_array().unwrap().len() <= 5);
+    let (_, page) = app.page(&manager, "/inbox").await;
+    assert!(
+        page.contains(&format!("{total} waiting")),
+        "the page agrees"
+    );
+    let (_, filtered) = json(
+        &manager,
+        app.url(&format!("/api/v1/inbox?learner={colleague_id}")),
+    )
+    .await;
+    assert!(
+        filtered["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["person_id"] == colleague_id)
+    );
+    let (status, _) = json(&manager, app.url("/api/v1/inbox?limit=0")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, team) = json(&manager, app.url("/api/v1/team/progress")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        team.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["person_id"] == app.learner_id && r["status"] == "red")
+    );
+
+    // Another organisation sees nothing of ours.
+    let other = app.other_organisation_admin().await;
+    let (status, _) = json(
+        &other,
+        app.url(&format!("/api/v1/people/{}/pathway", app.learner_id)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
