@@ -81,7 +81,9 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
             "/team/progress.xlsx",
             get(|s, u| team_progress_export(s, u, Format::Xlsx)),
         )
-        .route("/admin/pathways", get(pathways_admin))
+        .route("/admin/pathways", get(pathways_admin).post(new_pathway))
+        .route("/admin/pathways/{code}/settings", post(change_settings))
+        .route("/admin/pathways/{code}/criteria/edit", get(edit_criterion))
         .route("/admin/pathways/{code}", get(template_page))
         .route("/admin/pathways/{code}/criteria", post(add_criterion))
         .route(
@@ -2136,15 +2138,241 @@ async fn move_one(state: &AppState, user: &CurrentUser, form: &MoveForm) -> Resu
 
 // ---- templates and versions ------------------------------------------------------------
 
+async fn pathways_view(
+    state: &AppState,
+    user: &CurrentUser,
+    form: NewPathwayForm,
+    errors: Vec<FieldError>,
+) -> Result<PathwaysAdminPage> {
+    require_admin(state, user, "admin/pathways").await?;
+    let versions = pathways::versions(&state.store, user.account.org_id).await?;
+    let mut start_from: Vec<Choice> = vec![Choice {
+        value: String::new(),
+        label: "No criteria: add them one by one".into(),
+        selected: form.from.is_empty(),
+    }];
+    for v in &versions {
+        if !start_from.iter().any(|c| c.value == v.code) {
+            start_from.push(Choice {
+                value: v.code.clone(),
+                label: format!("A copy of {}", v.name),
+                selected: form.from == v.code,
+            });
+        }
+    }
+    Ok(PathwaysAdminPage {
+        layout: Layout::for_user("Pathways", user, "/admin/pathways"),
+        versions,
+        start_from,
+        form,
+        errors,
+        csrf: user.csrf.clone().unwrap_or_default(),
+    })
+}
+
 async fn pathways_admin(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<PathwaysAdminPage> {
-    require_admin(&state, &user, "admin/pathways").await?;
-    Ok(PathwaysAdminPage {
-        layout: Layout::for_user("Pathways", &user, "/admin/pathways"),
-        versions: pathways::versions(&state.store, user.account.org_id).await?,
-    })
+    let form = NewPathwayForm {
+        review_every_weeks: "12".into(),
+        ..NewPathwayForm::default()
+    };
+    pathways_view(&state, &user, form, Vec::new()).await
+}
+
+/// Reads "weeks between reviews", 1-52.
+fn review_weeks(value: &str, errors: &mut Vec<FieldError>) -> u32 {
+    match value.trim().parse::<u32>() {
+        Ok(w) if (1..=52).contains(&w) => w,
+        _ => {
+            errors.push(FieldError {
+                field: "review_every_weeks".into(),
+                message: "Enter the weeks between reviews as a whole number from 1 to 52".into(),
+            });
+            12
+        }
+    }
+}
+
+/// Publishes version 1 of a new pathway, empty or with a copy of another
+/// pathway's newest criteria.
+async fn new_pathway(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<NewPathwayForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    require_admin(&state, &user, "admin/pathways/new").await?;
+    let org = user.account.org_id;
+    let mut errors = Vec::new();
+    let code = form.code.trim().to_string();
+    if !valid_key(&code) {
+        errors.push(FieldError {
+            field: "code".into(),
+            message: "Enter a code of lower-case letters, digits and hyphens, like theatre-support"
+                .into(),
+        });
+    } else if pathways::latest(&state.store, org, &code).await.is_ok() {
+        errors.push(FieldError {
+            field: "code".into(),
+            message: format!("A pathway with the code '{code}' exists; choose another code"),
+        });
+    }
+    if form.name.trim().is_empty() {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: "Enter the pathway's name".into(),
+        });
+    }
+    let weeks = review_weeks(&form.review_every_weeks, &mut errors);
+    let criteria = if form.from.is_empty() {
+        Vec::new()
+    } else {
+        match pathways::latest(&state.store, org, &form.from).await {
+            Ok((_, t)) => t.criteria,
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "from".into(),
+                    message: "Choose a pathway to copy, or none".into(),
+                });
+                Vec::new()
+            }
+        }
+    };
+    if !errors.is_empty() {
+        let page = pathways_view(&state, &user, form, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let template = PathwayTemplate {
+        code: code.clone(),
+        name: form.name.trim().into(),
+        version: 1,
+        criteria,
+        review_every_weeks: weeks,
+    };
+    let note = if form.from.is_empty() {
+        "new pathway".to_string()
+    } else {
+        format!("new pathway, starting from a copy of '{}'", form.from)
+    };
+    pathways::publish(
+        &state.store,
+        org,
+        &template,
+        Some(user.account.id),
+        &note,
+        auth::now(),
+    )
+    .await?;
+    Ok(see_other(&format!("/admin/pathways/{code}?done=1")))
+}
+
+/// Publishes the next version with a new name or review interval.
+async fn change_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    require_admin(&state, &user, &format!("admin/pathways/{code}")).await?;
+    let (_, t) = pathways::latest(&state.store, user.account.org_id, &code).await?;
+    let mut errors = Vec::new();
+    if form.name.trim().is_empty() {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: "Enter the pathway's name".into(),
+        });
+    }
+    let weeks = review_weeks(&form.review_every_weeks, &mut errors);
+    if errors.is_empty() && form.name.trim() == t.name && weeks == t.review_every_weeks {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: "Nothing has changed: change the name or the weeks between reviews".into(),
+        });
+    }
+    if form.settings_note.trim().is_empty() {
+        errors.push(FieldError {
+            field: "settings_note".into(),
+            message: "Say what changed, for the version history".into(),
+        });
+    }
+    if !errors.is_empty() {
+        let mut page =
+            template_view(&state, &user, &code, fresh_criterion_form(), errors, None).await?;
+        page.settings = form;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let next = PathwayTemplate {
+        name: form.name.trim().into(),
+        review_every_weeks: weeks,
+        ..t.publish(t.criteria.clone())
+    };
+    pathways::publish(
+        &state.store,
+        user.account.org_id,
+        &next,
+        Some(user.account.id),
+        &form.settings_note,
+        auth::now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/admin/pathways/{code}?done={}",
+        next.version
+    )))
+}
+
+fn fresh_criterion_form() -> CriterionForm {
+    CriterionForm {
+        required: "yes".into(),
+        applies_kind: "core".into(),
+        ..CriterionForm::default()
+    }
+}
+
+#[derive(Deserialize)]
+struct EditQuery {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    applies: String,
+}
+
+/// The criterion form filled with one criterion, to change it.
+async fn edit_criterion(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<EditQuery>,
+) -> Result<PathwayTemplatePage> {
+    require_admin(&state, &user, &format!("admin/pathways/{code}")).await?;
+    let (_, t) = pathways::latest(&state.store, user.account.org_id, &code).await?;
+    let c = t
+        .criteria
+        .iter()
+        .find(|c| c.key == q.key && c.applies.code() == q.applies)
+        .ok_or(Error::NotFound)?;
+    let (kind, value) = match &c.applies {
+        Applies::Core => ("core", String::new()),
+        Applies::Variant(v) => ("variant", v.clone()),
+        Applies::Site(s) => ("site", s.to_string()),
+        Applies::Aim(r) => ("aim", r.clone()),
+    };
+    let form = CriterionForm {
+        key: c.key.clone(),
+        title: c.title.clone(),
+        stage: c.stage.code().into(),
+        applies_kind: kind.into(),
+        applies_value: value,
+        required: if c.required { "yes" } else { "" }.into(),
+        due_weeks: c.due_weeks.map(|w| w.to_string()).unwrap_or_default(),
+        examples: c.examples.clone(),
+        replaces: format!("{}|{}", c.key, c.applies.code()),
+        ..CriterionForm::default()
+    };
+    template_view(&state, &user, &code, form, Vec::new(), None).await
 }
 
 async fn template_view(
@@ -2208,6 +2436,11 @@ async fn template_view(
         errors,
         form,
         notice,
+        settings: SettingsForm {
+            name: t.name.clone(),
+            review_every_weeks: t.review_every_weeks.to_string(),
+            ..SettingsForm::default()
+        },
     })
 }
 
@@ -2223,12 +2456,15 @@ async fn template_page(
             q.done
         )
     });
-    let form = CriterionForm {
-        required: "yes".into(),
-        applies_kind: "core".into(),
-        ..CriterionForm::default()
-    };
-    template_view(&state, &user, &code, form, Vec::new(), notice).await
+    template_view(
+        &state,
+        &user,
+        &code,
+        fresh_criterion_form(),
+        Vec::new(),
+        notice,
+    )
+    .await
 }
 
 fn criterion_from_form(
@@ -2317,12 +2553,36 @@ async fn add_criterion(
         .map(|s| s.id)
         .collect();
     let mut errors = Vec::new();
-    let c = criterion_from_form(&form, &site_ids, &mut errors);
-    let next = c.map(|c| {
-        let mut criteria = t.criteria.clone();
-        criteria.push(c);
-        t.publish(criteria)
-    });
+    let mut c = criterion_from_form(&form, &site_ids, &mut errors);
+    let mut criteria = t.criteria.clone();
+    if !form.replaces.is_empty() {
+        // Changing a criterion: it keeps its place; its counts_as link stays.
+        match criteria
+            .iter()
+            .position(|x| format!("{}|{}", x.key, x.applies.code()) == form.replaces)
+        {
+            Some(i) => {
+                let old = criteria.remove(i);
+                if let Some(new) = c.as_mut() {
+                    new.counts_as = old.counts_as.clone();
+                    if *new == old {
+                        errors.push(FieldError {
+                            field: "title".into(),
+                            message: "Nothing has changed in this criterion".into(),
+                        });
+                    }
+                    criteria.insert(i, new.clone());
+                }
+            }
+            None => errors.push(FieldError {
+                field: "key".into(),
+                message: "The criterion being changed is no longer in the newest version".into(),
+            }),
+        }
+    } else if let Some(new) = &c {
+        criteria.push(new.clone());
+    }
+    let next = c.map(|_| t.publish(criteria));
     if let Some(n) = &next
         && errors.is_empty()
         && let Err(e) = n.check()

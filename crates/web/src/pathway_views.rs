@@ -378,6 +378,51 @@ pub struct PathwaysAdminPage {
     pub layout: Layout,
     /// Every version, newest first within each pathway.
     pub versions: Vec<VersionInfo>,
+    /// Pathways a new one can start from (their newest criteria are copied).
+    pub start_from: Vec<Choice>,
+    /// The new-pathway form as typed.
+    pub form: NewPathwayForm,
+    /// Its errors.
+    pub errors: Vec<FieldError>,
+    /// CSRF token.
+    pub csrf: String,
+}
+
+/// The new-pathway form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewPathwayForm {
+    /// CSRF.
+    #[serde(default)]
+    pub csrf: String,
+    /// Code, e.g. `theatre-support`.
+    #[serde(default)]
+    pub code: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Weeks between reviews.
+    #[serde(default)]
+    pub review_every_weeks: String,
+    /// The pathway whose newest criteria are copied; empty to start from none.
+    #[serde(default)]
+    pub from: String,
+}
+
+/// The pathway settings form (name and review interval).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SettingsForm {
+    /// CSRF.
+    #[serde(default)]
+    pub csrf: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Weeks between reviews.
+    #[serde(default)]
+    pub review_every_weeks: String,
+    /// What changed, for the version history.
+    #[serde(default)]
+    pub settings_note: String,
 }
 
 /// A criterion row in the template editor.
@@ -429,6 +474,8 @@ pub struct PathwayTemplatePage {
     pub form: CriterionForm,
     /// A message after publishing.
     pub notice: Option<String>,
+    /// The settings form as typed.
+    pub settings: SettingsForm,
 }
 
 /// The add-criterion form's values.
@@ -464,6 +511,9 @@ pub struct CriterionForm {
     /// What changed, for the version history.
     #[serde(default)]
     pub change_note: String,
+    /// `key|applies` of the criterion this form changes; empty to add one.
+    #[serde(default)]
+    pub replaces: String,
 }
 
 /// One row of evidence completeness.
@@ -504,6 +554,7 @@ field_errors!(
     EvidenceFormPage,
     EvidencePage,
     PathwayTemplatePage,
+    PathwaysAdminPage,
     PathwayPage,
     ProgressPage
 );

@@ -1781,3 +1781,153 @@ async fn a_manager_ends_an_enrolment_with_a_reason_and_can_reopen_it() {
         1
     );
 }
+
+#[tokio::test]
+async fn an_ld_admin_starts_a_pathway_changes_a_criterion_and_the_review_interval() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let csrf = app.csrf_of(&admin, "/admin/pathways").await;
+    let new = |code: &'static str, weeks: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("code", code.to_string()),
+            ("name", "Theatre support pathway".to_string()),
+            ("review_every_weeks", weeks.to_string()),
+            ("from", "support-worker".to_string()),
+        ]
+    };
+    // A code in use and an interval out of range are named at their fields.
+    let res = app
+        .post(&admin, "/admin/pathways", &new("support-worker", "60"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("href=\"#code\"") && html.contains("exists; choose another code"));
+    assert!(html.contains("href=\"#review_every_weeks\""));
+    let res = app
+        .post(&admin, "/admin/pathways", &new("theatre-support", "8"))
+        .await;
+    assert_eq!(location(&res), "/admin/pathways/theatre-support?done=1");
+    let (_, base) = pathways::latest(&app.store, 1, "support-worker")
+        .await
+        .unwrap();
+    let (_, copy) = pathways::latest(&app.store, 1, "theatre-support")
+        .await
+        .unwrap();
+    assert_eq!((copy.version, copy.review_every_weeks), (1, 8));
+    assert_eq!(
+        copy.criteria, base.criteria,
+        "a copy of the newest criteria"
+    );
+
+    // Change a criterion's title and due week: it keeps its place.
+    let (status, html) = app
+        .page(
+            &admin,
+            "/admin/pathways/theatre-support/criteria/edit?key=communication&applies=core",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Change the criterion 'communication'"));
+    let position = copy
+        .criteria
+        .iter()
+        .position(|c| c.key == "communication")
+        .unwrap();
+    let c = &copy.criteria[position];
+    let form = |title: &str, note: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("replaces", "communication|core".to_string()),
+            ("key", "communication".to_string()),
+            ("title", title.to_string()),
+            ("stage", c.stage.code().to_string()),
+            ("applies_kind", "core".to_string()),
+            ("applies_value", String::new()),
+            ("required", "yes".to_string()),
+            ("due_weeks", "20".to_string()),
+            ("examples", c.examples.clone()),
+            ("change_note", note.to_string()),
+        ]
+    };
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/theatre-support/criteria",
+            &form("Communicates in theatre teams", ""),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a note is needed"
+    );
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/theatre-support/criteria",
+            &form("Communicates in theatre teams", "clearer wording"),
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/pathways/theatre-support?done=2");
+    let (_, v2) = pathways::latest(&app.store, 1, "theatre-support")
+        .await
+        .unwrap();
+    assert_eq!(v2.criteria.len(), copy.criteria.len());
+    assert_eq!(v2.criteria[position].title, "Communicates in theatre teams");
+    assert_eq!(v2.criteria[position].due_weeks, Some(20));
+
+    // The review interval and name publish version 3.
+    let settings = |weeks: &str, note: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Theatre support pathway".to_string()),
+            ("review_every_weeks", weeks.to_string()),
+            ("settings_note", note.to_string()),
+        ]
+    };
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/theatre-support/settings",
+            &settings("0", "more often"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("href=\"#review_every_weeks\"")
+    );
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/theatre-support/settings",
+            &settings("6", "reviews every six weeks in theatres"),
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/pathways/theatre-support?done=3");
+    let (_, v3) = pathways::latest(&app.store, 1, "theatre-support")
+        .await
+        .unwrap();
+    assert_eq!((v3.version, v3.review_every_weeks), (3, 6));
+    assert_eq!(v3.criteria, v2.criteria);
+
+    // A manager can do none of this.
+    let manager = app.signed_in("manager").await;
+    let csrf_m = app.csrf_of(&manager, "/team").await;
+    let res = app
+        .post(
+            &manager,
+            "/admin/pathways/theatre-support/settings",
+            &[
+                ("csrf", csrf_m.as_str()),
+                ("name", "Mine"),
+                ("review_every_weeks", "4"),
+                ("settings_note", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
