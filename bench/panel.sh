@@ -6,8 +6,13 @@
 #
 #   bench/panel.sh [SIZES]      (default "5000 1400000": staff in post)
 #
-# DuckDB (pip install duckdb) computes M1, M2 and M6 from the same files with
-# the SQL in tests/independent/metrics_duckdb.py; Polars is not in it yet.
+# Peers on the same Parquet files, in the same run:
+#   duckdb   DuckDB SQL for M1, M2 and M6 (tests/independent/metrics_duckdb.py)
+#   polars   Polars lazy DataFrame code for M1, M2 and M6
+#            (tests/independent/metrics_polars.py); its figures must equal DuckDB's
+#   decode-4   `pathwise panel decode` of the 4 columns M1, M2 and M6 need
+#   decode-11  `pathwise panel decode` of the 11 columns `analyze` reads
+# Needs: pip install duckdb polars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${1:-5000 1400000}"
@@ -22,7 +27,8 @@ field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
   echo "# pathwise panel generate / analyze, $(date -u +%F), $(nproc) cores"
   echo
   echo "Steps: gen = pathwise panel generate; analyze = pathwise analyze (all tables, M1-M7);"
-  echo "duckdb = DuckDB SQL for M1, M2 and M6 only, from the same Parquet files."
+  echo "duckdb, polars = M1, M2 and M6 only, from the same Parquet files;"
+  echo "decode-4 / decode-11 = pathwise panel decode of the 4 columns M1, M2 and M6 need / the 11 analyze reads."
   echo
   echo "| staff in post | rows | step | wall | CPU (user+sys) | peak memory |"
   echo "|---|---|---|---|---|---|"
@@ -33,11 +39,25 @@ for N in $SIZES; do
   /usr/bin/time -v "$BIN" panel generate --persons "$N" --out "$DIR/panel" --partitions 8 \
     > "$OUT/gen-$N.txt" 2> "$OUT/gen-$N.time"
   ROWS=$(grep -o 'Wrote [0-9]* rows' "$OUT/gen-$N.txt" | awk '{print $2}')
+  /usr/bin/time -v "$BIN" panel decode "$DIR/panel" --columns person_id,month,staff_group,org_code \
+    > "$OUT/decode-4-$N.txt" 2> "$OUT/decode-4-$N.time"
+  /usr/bin/time -v "$BIN" panel decode "$DIR/panel" \
+    > "$OUT/decode-11-$N.txt" 2> "$OUT/decode-11-$N.time"
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
     > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
   /usr/bin/time -v python3 tests/independent/metrics_duckdb.py "$DIR/panel" \
     > "$OUT/duckdb-$N.txt" 2> "$OUT/duckdb-$N.time"
-  for step in gen analyze duckdb; do
+  /usr/bin/time -v python3 tests/independent/metrics_polars.py "$DIR/panel" \
+    > "$OUT/polars-$N.txt" 2> "$OUT/polars-$N.time"
+  # The peers must agree with each other (and analyze with DuckDB, see scripts/test).
+  python3 - "$OUT/duckdb-$N.txt" "$OUT/polars-$N.txt" <<'PY'
+import json, sys
+d, p = (json.load(open(f)) for f in sys.argv[1:3])
+same = d["m1"] == p["m1"] and d["m2"] == p["m2"] and all(abs(d["m6"][k] - p["m6"][k]) < 1e-9 for k in d["m6"])
+if not same:
+    sys.exit("DuckDB and Polars disagree on M1, M2 or M6")
+PY
+  for step in gen decode-4 decode-11 analyze duckdb polars; do
     T="$OUT/$step-$N.time"
     CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
     MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")

@@ -11,6 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use pathwise_domain::Date;
 use pathwise_domain::metrics::{EthnicityGroup, RoleClass};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -121,7 +122,9 @@ trait CountMap<K, const N: usize> {
     fn slot(&mut self, k: K) -> &mut [u64; N];
 }
 
-impl<K: std::hash::Hash + Eq, const N: usize> CountMap<K, N> for HashMap<K, [u64; N]> {
+impl<K: std::hash::Hash + Eq, const N: usize, S: std::hash::BuildHasher> CountMap<K, N>
+    for HashMap<K, [u64; N], S>
+{
     fn slot(&mut self, k: K) -> &mut [u64; N] {
         self.entry(k).or_insert([0; N])
     }
@@ -159,20 +162,80 @@ impl Partial {
     }
 }
 
-/// Aggregates keyed by a file's codes, turned into text once per file.
+/// M3 counts for one kind of scope, held densely: per scope code, a row
+/// of `[white, bme, unknown]` per (band code, year of the snapshot). Every
+/// snapshot row adds to three of these, so they are indexed, not hashed.
+#[derive(Debug, Default)]
+struct BandGrid {
+    years: usize,
+    cells: Vec<Vec<[u64; 3]>>,
+}
+
+impl BandGrid {
+    fn add(&mut self, years: usize, scope: u16, band: u16, year: usize, group: usize) {
+        self.years = years;
+        let s = usize::from(scope);
+        if s >= self.cells.len() {
+            self.cells.resize_with(s + 1, Vec::new);
+        }
+        let row = &mut self.cells[s];
+        let i = usize::from(band) * years + year;
+        if i >= row.len() {
+            row.resize(i + 1, [0; 3]);
+        }
+        row[i][group] += 1;
+    }
+
+    fn merge(&mut self, other: BandGrid) {
+        if other.cells.is_empty() {
+            return;
+        }
+        self.years = other.years;
+        if self.cells.len() < other.cells.len() {
+            self.cells.resize_with(other.cells.len(), Vec::new);
+        }
+        for (mine, theirs) in self.cells.iter_mut().zip(other.cells) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), [0; 3]);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                for g in 0..3 {
+                    m[g] += t[g];
+                }
+            }
+        }
+    }
+
+    /// Every non-empty cell: (scope code, band code, year index, counts).
+    fn cells(&self) -> impl Iterator<Item = (u16, u16, usize, [u64; 3])> + '_ {
+        let years = self.years.max(1);
+        self.cells.iter().enumerate().flat_map(move |(s, row)| {
+            row.iter()
+                .enumerate()
+                .filter(|(_, v)| v.iter().any(|&x| x > 0))
+                .map(move |(i, v)| (s as u16, (i / years) as u16, i % years, *v))
+        })
+    }
+}
+
+/// Aggregates keyed by a file's codes, turned into text once per file. The
+/// keys are small integers, so a fast non-cryptographic hash serves.
 #[derive(Debug, Default)]
 struct CodePartial {
-    transitions: HashMap<(i32, u8, [u16; 2]), [u64; 3]>,
+    transitions: FxHashMap<(i32, u8, [u16; 2]), [u64; 3]>,
     new_nurses: BTreeMap<i32, [u64; 2]>,
-    bands: HashMap<(i32, u8, u16, u16), [u64; 3]>,
-    spells: HashMap<(u8, i32, u32), [u64; 2]>,
+    /// M3 by scope kind: 0 England (scope code 0), 1 region, 2 organisation.
+    bands: [BandGrid; 3],
+    spells: FxHashMap<(u8, i32, u32), [u64; 2]>,
 }
 
 impl CodePartial {
     fn merge(mut self, other: CodePartial) -> CodePartial {
         add_counts(&mut self.transitions, other.transitions);
         add_counts(&mut self.new_nurses, other.new_nurses);
-        add_counts(&mut self.bands, other.bands);
+        for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
+            mine.merge(theirs);
+        }
         add_counts(&mut self.spells, other.spells);
         self
     }
@@ -189,7 +252,12 @@ impl CodePartial {
             out.transitions.insert((year, b as usize, group), v);
         }
         out.new_nurses = self.new_nurses;
-        for ((year, kind, scope, band), v) in self.bands {
+        let y0 = *spec.years().start();
+        let cells = self.bands.iter().enumerate().flat_map(|(kind, grid)| {
+            grid.cells()
+                .map(move |(scope, band, yi, v)| (y0 + yi as i32, kind as u8, scope, band, v))
+        });
+        for (year, kind, scope, band, v) in cells {
             let scope = match kind {
                 0 => "England".to_string(),
                 1 => d.text(Attr::Region, scope).to_string(),
@@ -316,9 +384,8 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
             EthnicityGroup::Bme => 1,
             EthnicityGroup::Unknown => 2,
         };
-        let y = y0 + yi as i32;
-        for (kind, scope) in [(0u8, 0u16), (1, region[r]), (2, org[r])] {
-            out.bands.entry((y, kind, scope, band[r])).or_default()[g] += 1;
+        for (kind, scope) in [(0usize, 0u16), (1, region[r]), (2, org[r])] {
+            out.bands[kind].add(n_years, scope, band[r], yi, g);
         }
     }
     // M6: the first CSW spell at each organisation.
@@ -368,21 +435,35 @@ pub fn analyze_person_rows(
     acc.into_text(spec, dicts)
 }
 
-fn analyze_file(path: &Path, spec: &AnalysisSpec) -> Result<Partial, PanelError> {
+/// Aggregates one file. With at least as many files as threads, the files
+/// give the parallelism and each file adds into one accumulator; with fewer,
+/// each batch of persons is also split across threads.
+fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial, PanelError> {
     let mut acc = CodePartial::default();
+    let mut lk: Option<(usize, Lookups)> = None;
     let dicts = stream_file(path, |people, dicts| {
-        let lk = Lookups::new(dicts);
-        let part = people
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut p = CodePartial::default();
-                for rows in chunk {
-                    person(rows, spec, &lk, &mut p);
-                }
-                p
-            })
-            .reduce(CodePartial::default, CodePartial::merge);
-        acc = std::mem::take(&mut acc).merge(part);
+        // The lookups follow the dictionaries, which only grow.
+        let size = dicts.size();
+        if lk.as_ref().is_none_or(|(n, _)| *n != size) {
+            lk = Some((size, Lookups::new(dicts)));
+        }
+        let Some((_, lk)) = lk.as_ref() else { return };
+        if split {
+            let part = people
+                .par_chunks(1024)
+                .fold(CodePartial::default, |mut p, chunk| {
+                    for rows in chunk {
+                        person(rows, spec, lk, &mut p);
+                    }
+                    p
+                })
+                .reduce(CodePartial::default, CodePartial::merge);
+            acc = std::mem::take(&mut acc).merge(part);
+        } else {
+            for rows in people {
+                person(rows, spec, lk, &mut acc);
+            }
+        }
     })?;
     Ok(acc.into_text(spec, &dicts))
 }
@@ -445,8 +526,9 @@ pub fn panel_bounds(files: &[PathBuf]) -> Result<(i32, i32), PanelError> {
 
 /// Analyses every file of a panel in parallel and adds up the partials.
 pub fn analyze_files(files: &[PathBuf], spec: &AnalysisSpec) -> Result<Partial, PanelError> {
+    let split = files.len() < rayon::current_num_threads();
     files
         .par_iter()
-        .map(|f| analyze_file(f, spec))
+        .map(|f| analyze_file(f, spec, split))
         .try_reduce(Partial::default, |a, b| Ok(a.merge(b)))
 }

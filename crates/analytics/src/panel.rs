@@ -165,6 +165,34 @@ impl Dictionaries {
     pub fn text(&self, attr: Attr, code: u16) -> &str {
         &self.values[attr.index()][code as usize]
     }
+
+    /// How many texts all attributes hold (grows when a text is new).
+    pub fn size(&self) -> usize {
+        self.values.iter().map(Vec::len).sum()
+    }
+}
+
+/// Month indexes of day numbers, looked up rather than worked out per row:
+/// every day from 1970 to 2079 in a table, others computed.
+struct MonthOfDay(Vec<i32>);
+
+impl MonthOfDay {
+    const DAYS: i32 = 40_178;
+
+    fn new() -> MonthOfDay {
+        MonthOfDay(
+            (0..Self::DAYS)
+                .map(|d| month_index(Date::from_unix_days(i64::from(d))))
+                .collect(),
+        )
+    }
+
+    fn get(&self, day: i32) -> i32 {
+        match self.0.get(usize::try_from(day).unwrap_or(usize::MAX)) {
+            Some(&m) => m,
+            None => month_index(Date::from_unix_days(i64::from(day))),
+        }
+    }
 }
 
 /// A buffer of decoded rows from one file.
@@ -189,10 +217,15 @@ impl Buffer {
     }
 }
 
+/// The codes of the last dictionary seen per attribute: batches of one
+/// column chunk share their dictionary, so its texts are looked up once.
+type DictionaryCodes = [Option<(ArrayRef, Vec<u16>)>; 9];
+
 fn string_codes(
     array: &ArrayRef,
     attr: usize,
     dicts: &mut Dictionaries,
+    seen: &mut DictionaryCodes,
     out: &mut Vec<u16>,
 ) -> Result<(), String> {
     match array.data_type() {
@@ -200,25 +233,33 @@ fn string_codes(
             let dict = array
                 .as_dictionary_opt::<Int32Type>()
                 .ok_or("expected dictionary keys of Int32")?;
-            let values: &StringArray = dict.values().as_string();
-            let codes: Vec<u16> = (0..values.len())
-                .map(|i| {
-                    dicts.intern(
-                        attr,
-                        if values.is_null(i) {
-                            ""
-                        } else {
-                            values.value(i)
-                        },
-                    )
-                })
-                .collect();
-            let blank = dicts.intern(attr, "");
-            out.extend(
-                dict.keys()
-                    .iter()
-                    .map(|k| k.map_or(blank, |k| codes[k as usize])),
-            );
+            let fresh = seen[attr]
+                .as_ref()
+                .is_none_or(|(v, _)| !std::sync::Arc::ptr_eq(v, dict.values()));
+            if fresh {
+                let values: &StringArray = dict.values().as_string();
+                let codes: Vec<u16> = (0..values.len())
+                    .map(|i| {
+                        dicts.intern(
+                            attr,
+                            if values.is_null(i) {
+                                ""
+                            } else {
+                                values.value(i)
+                            },
+                        )
+                    })
+                    .collect();
+                seen[attr] = Some((dict.values().clone(), codes));
+            }
+            let codes = seen[attr].as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            let keys = dict.keys();
+            if keys.null_count() == 0 {
+                out.extend(keys.values().iter().map(|&k| codes[k as usize]));
+            } else {
+                let blank = dicts.intern(attr, "");
+                out.extend(keys.iter().map(|k| k.map_or(blank, |k| codes[k as usize])));
+            }
             Ok(())
         }
         DataType::Utf8 => {
@@ -253,8 +294,7 @@ pub fn stream_file(
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| read_err(e.to_string()))?;
     let schema = builder.schema().clone();
-    let mut wanted = vec!["person_id", "month"];
-    wanted.extend(Attr::ALL.iter().map(|a| a.column()));
+    let wanted = analyzed_columns();
     let mut roots = Vec::new();
     for name in &wanted {
         let i = schema
@@ -270,8 +310,8 @@ pub fn stream_file(
         .map_err(|e| read_err(e.to_string()))?;
     let mut dicts = Dictionaries::default();
     let mut buf = Buffer::default();
-    let mut last_day = i32::MIN;
-    let mut last_month = 0;
+    let month_of = MonthOfDay::new();
+    let mut seen: DictionaryCodes = Default::default();
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
         let col = |name: &str| {
@@ -301,17 +341,18 @@ pub fn stream_file(
                 )
             })?;
         buf.persons.extend(persons.values().iter().copied());
-        for &day in months.values().iter() {
-            if day != last_day {
-                last_day = day;
-                last_month = month_index(Date::from_unix_days(i64::from(day)));
-            }
-            buf.months.push(last_month);
-        }
+        buf.months
+            .extend(months.values().iter().map(|&day| month_of.get(day)));
         for a in Attr::ALL {
             let array = col(a.column())?;
-            string_codes(&array, a.index(), &mut dicts, &mut buf.attrs[a.index()])
-                .map_err(|m| col_err(a.column(), m))?;
+            string_codes(
+                &array,
+                a.index(),
+                &mut dicts,
+                &mut seen,
+                &mut buf.attrs[a.index()],
+            )
+            .map_err(|m| col_err(a.column(), m))?;
         }
         // Everyone but the last person in the buffer is complete.
         let last = *buf.persons.last().unwrap_or(&0);
@@ -377,4 +418,54 @@ fn emit(
     }
     on_people(&people, dicts);
     Ok(())
+}
+
+/// The columns `analyze` reads: person, month and every attribute.
+pub fn analyzed_columns() -> Vec<&'static str> {
+    let mut v = vec!["person_id", "month"];
+    v.extend(Attr::ALL.iter().map(|a| a.column()));
+    v
+}
+
+/// Decodes the named columns of every file into Arrow arrays and does
+/// nothing else: the baseline a full analysis is measured against. Files in
+/// parallel, batches as `analyze` reads them. Returns the rows decoded.
+pub fn decode_files(files: &[PathBuf], columns: &[&str]) -> Result<u64, PanelError> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|path| {
+            let err = |m: String| PanelError::Read {
+                path: path.clone(),
+                message: m,
+            };
+            let file = File::open(path).map_err(|e| err(e.to_string()))?;
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+            let mut roots = Vec::new();
+            for c in columns {
+                roots.push(
+                    builder
+                        .schema()
+                        .index_of(c)
+                        .map_err(|_| PanelError::Column {
+                            path: path.clone(),
+                            column: c.to_string(),
+                            message: "missing from the file".into(),
+                        })?,
+                );
+            }
+            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+            let reader = builder
+                .with_projection(mask)
+                .with_batch_size(64 * 1024)
+                .build()
+                .map_err(|e| err(e.to_string()))?;
+            let mut rows = 0u64;
+            for batch in reader {
+                rows += batch.map_err(|e| err(e.to_string()))?.num_rows() as u64;
+            }
+            Ok(rows)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
 }

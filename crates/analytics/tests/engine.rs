@@ -543,3 +543,22 @@ fn the_report_workbook_and_charts_are_written_and_say_whether_control_is_on() {
     assert_eq!(&xlsx[..2], b"PK", "an xlsx is a zip");
     assert!(xlsx.len() > 5_000);
 }
+
+#[test]
+fn the_bare_decode_reads_every_row_of_the_columns_asked_for() {
+    let dir = generated(500, 3);
+    let files = panel_files(&dir).unwrap();
+    let rows = all_rows(&dir).len() as u64;
+    let columns = pathwise_analytics::panel::analyzed_columns();
+    assert_eq!(columns.len(), 11);
+    assert_eq!(
+        pathwise_analytics::panel::decode_files(&files, &columns).unwrap(),
+        rows
+    );
+    assert_eq!(
+        pathwise_analytics::panel::decode_files(&files, &["person_id", "org_code"]).unwrap(),
+        rows
+    );
+    let err = pathwise_analytics::panel::decode_files(&files, &["grade"]).unwrap_err();
+    assert!(err.to_string().contains("column 'grade'"), "{err}");
+}

@@ -176,6 +176,15 @@ enum PanelCommand {
         #[arg(long, value_enum, default_value_t = PanelFormat::Parquet)]
         format: PanelFormat,
     },
+    /// Decode a Parquet panel's columns and do nothing else: the baseline
+    /// that `analyze` is benchmarked against (bench/panel.sh).
+    Decode {
+        /// A Parquet file or a folder of them.
+        panel: PathBuf,
+        /// Columns to decode, comma-separated (default: those `analyze` reads).
+        #[arg(long, value_delimiter = ',')]
+        columns: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -526,6 +535,26 @@ async fn run(cli: Cli) -> Result<()> {
                 "Wrote {} rows ({persons} staff in post each month) in {partitions} file(s), and recruitment.csv, to {} in {:.1}s.",
                 rows.0,
                 rows.1.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Panel {
+            command: PanelCommand::Decode { panel, columns },
+        } => {
+            let started = std::time::Instant::now();
+            let files = pathwise_analytics::panel_files(&panel)?;
+            let columns: Vec<&str> = if columns.is_empty() {
+                pathwise_analytics::panel::analyzed_columns()
+            } else {
+                columns.iter().map(|c| c.trim()).collect()
+            };
+            let rows = pathwise_analytics::panel::decode_files(&files, &columns)?;
+            println!(
+                "Decoded {rows} rows of {} column(s) ({}) from {} file(s) in {:.1}s.",
+                columns.len(),
+                columns.join(", "),
+                files.len(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
