@@ -206,6 +206,9 @@ impl Criterion {
     }
 }
 
+/// The weeks allowed between reviews of a pathway.
+pub const REVIEW_WEEKS: std::ops::RangeInclusive<u32> = 1..=52;
+
 /// A pathway template at one version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathwayTemplate {
@@ -244,7 +247,7 @@ impl PathwayTemplate {
         if self.name.trim().is_empty() {
             return bad("give the pathway a name".into());
         }
-        if !(1..=52).contains(&self.review_every_weeks) {
+        if !REVIEW_WEEKS.contains(&self.review_every_weeks) {
             return bad(format!(
                 "reviews every {} weeks: give a number from 1 to 52",
                 self.review_every_weeks

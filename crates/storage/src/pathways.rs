@@ -526,26 +526,27 @@ pub async fn end_enrolment(
     Ok(())
 }
 
-/// Reopens an ended enrolment (undoing an ending made in error), when the
-/// learner has no other active enrolment; audited.
+/// Reopens one of a person's ended enrolments (undoing an ending made in
+/// error), when they have no other active enrolment; audited.
 pub async fn reopen_enrolment(
     store: &Store,
     org_id: i64,
+    person: i64,
     enrolment_id: i64,
     by_user: Option<i64>,
     now: i64,
 ) -> Result<()> {
     let mut tx = store.pool().begin().await?;
-    let row = sqlx::query(
-        "SELECT person_id, ended_on, end_reason FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NOT NULL",
+    let ended_on: String = sqlx::query(
+        "SELECT ended_on FROM enrolments WHERE id = $1 AND org_id = $2 AND person_id = $3 AND ended_on IS NOT NULL",
     )
     .bind(enrolment_id)
     .bind(org_id)
+    .bind(person)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(StorageError::NotFound("ended enrolment"))?;
-    let person: i64 = row.try_get("person_id")?;
-    let ended_on: String = row.try_get("ended_on")?;
+    .ok_or(StorageError::NotFound("ended enrolment"))?
+    .try_get("ended_on")?;
     let active = sqlx::query("SELECT id FROM enrolments WHERE person_id = $1 AND ended_on IS NULL")
         .bind(person)
         .fetch_optional(&mut *tx)

@@ -772,7 +772,7 @@ async fn enrolments_end_and_reopen(store: Store) {
         .await
         .unwrap();
     assert!(matches!(
-        pathways::reopen_enrolment(&store, org, ids[0], None, 501).await,
+        pathways::reopen_enrolment(&store, org, learners[0], ids[0], None, 501).await,
         Err(StorageError::Conflict(_))
     ));
     let withdrawn = Ending {
@@ -790,7 +790,7 @@ async fn enrolments_end_and_reopen(store: Store) {
             .len(),
         2
     );
-    pathways::reopen_enrolment(&store, org, ids[0], None, 503)
+    pathways::reopen_enrolment(&store, org, learners[0], ids[0], None, 503)
         .await
         .unwrap();
     let back = pathways::enrolment_of(&store, learners[0])

@@ -23,7 +23,7 @@ use pathwise_domain::evidence::{
 };
 use pathwise_domain::pathway::{
     Applies, CareCertificate, Criterion, LearnerPlace, LearnerRecord, PathwayTemplate, RAG_RULE,
-    Stage, Standing, is_signed_off, standing, valid_key,
+    REVIEW_WEEKS, Stage, Standing, is_signed_off, standing, valid_key,
 };
 use pathwise_domain::{AppRole, Date, RecordOwner};
 use pathwise_storage::pathways::{
@@ -763,16 +763,10 @@ async fn reopen_enrolment(
     if !user.viewer.may_manage(&owner(&person)) {
         return Err(auth::refuse(&state, &user, &format!("reopen-enrolment:person:{id}")).await);
     }
-    let theirs = pathways::ended_enrolments(&state.store, id)
-        .await?
-        .iter()
-        .any(|e| e.enrolment.id == enrolment_id);
-    if !theirs {
-        return Err(Error::NotFound);
-    }
     let outcome = pathways::reopen_enrolment(
         &state.store,
         person.org_id,
+        id,
         enrolment_id,
         Some(user.account.id),
         auth::now(),
@@ -2184,7 +2178,7 @@ async fn pathways_admin(
 /// Reads "weeks between reviews", 1-52.
 fn review_weeks(value: &str, errors: &mut Vec<FieldError>) -> u32 {
     match value.trim().parse::<u32>() {
-        Ok(w) if (1..=52).contains(&w) => w,
+        Ok(w) if REVIEW_WEEKS.contains(&w) => w,
         _ => {
             errors.push(FieldError {
                 field: "review_every_weeks".into(),
