@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times `pathwise panel generate` and `pathwise analyze` (M1-M7 tables) on
+# Times `pathwise panel generate` and `pathwise analyze` (all tables, and M1, M2
+# and M6 alone) on
 # synthetic panels: about 1 million rows (5,000 in post) and about 280 million
 # rows (the default 1.4 million in post), release build, with /usr/bin/time -v
 # for wall time, CPU time and peak memory. Writes bench/out/panel.md.
@@ -10,6 +11,9 @@
 #   duckdb   DuckDB SQL for M1, M2 and M6 (tests/independent/metrics_duckdb.py)
 #   polars   Polars lazy DataFrame code for M1, M2 and M6
 #            (tests/independent/metrics_polars.py); its figures must equal DuckDB's
+#   analyze-3  `pathwise analyze --tables m1,m2,m6 --by all`: the same three
+#              national figures as the peers, reading the 4 columns they need;
+#              its tables must equal DuckDB's figures
 #   decode-4   `pathwise panel decode` of the 4 columns M1, M2 and M6 need
 #   decode-11  `pathwise panel decode` of the 11 columns `analyze` reads
 # Needs: pip install duckdb polars.
@@ -27,6 +31,7 @@ field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
   echo "# pathwise panel generate / analyze, $(date -u +%F), $(nproc) cores"
   echo
   echo "Steps: gen = pathwise panel generate; analyze = pathwise analyze (all tables, M1-M7);"
+  echo "analyze-3 = pathwise analyze --tables m1,m2,m6 --by all (national M1, M2, M6);"
   echo "duckdb, polars = M1, M2 and M6 only, from the same Parquet files;"
   echo "decode-4 / decode-11 = pathwise panel decode of the 4 columns M1, M2 and M6 need / the 11 analyze reads."
   echo
@@ -45,19 +50,27 @@ for N in $SIZES; do
     > "$OUT/decode-11-$N.txt" 2> "$OUT/decode-11-$N.time"
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
     > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
+  /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables-3" --tables m1,m2,m6 --by all \
+    > "$OUT/analyze-3-$N.txt" 2> "$OUT/analyze-3-$N.time"
   /usr/bin/time -v python3 tests/independent/metrics_duckdb.py "$DIR/panel" \
     > "$OUT/duckdb-$N.txt" 2> "$OUT/duckdb-$N.time"
   /usr/bin/time -v python3 tests/independent/metrics_polars.py "$DIR/panel" \
     > "$OUT/polars-$N.txt" 2> "$OUT/polars-$N.time"
-  # The peers must agree with each other (and analyze with DuckDB, see scripts/test).
-  python3 - "$OUT/duckdb-$N.txt" "$OUT/polars-$N.txt" <<'PY'
+  # The peers must agree with each other, and analyze-3's tables with DuckDB
+  # (the full analyze is checked against DuckDB in scripts/test).
+  python3 - "$OUT/duckdb-$N.txt" "$OUT/polars-$N.txt" "$DIR/tables-3" <<'PY'
 import json, sys
+sys.path.insert(0, "tests/independent")
+from metrics_duckdb import check
 d, p = (json.load(open(f)) for f in sys.argv[1:3])
 same = d["m1"] == p["m1"] and d["m2"] == p["m2"] and all(abs(d["m6"][k] - p["m6"][k]) < 1e-9 for k in d["m6"])
 if not same:
     sys.exit("DuckDB and Polars disagree on M1, M2 or M6")
+problems = check(d, sys.argv[3])
+if problems:
+    sys.exit("analyze --tables m1,m2,m6 differs from DuckDB: " + "; ".join(problems))
 PY
-  for step in gen decode-4 decode-11 analyze duckdb polars; do
+  for step in gen decode-4 analyze-3 decode-11 analyze duckdb polars; do
     T="$OUT/$step-$N.time"
     CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
     MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")

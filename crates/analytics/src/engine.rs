@@ -8,6 +8,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::ParquetMetaData;
+use parquet::file::statistics::Statistics;
 use pathwise_domain::Date;
 use pathwise_domain::metrics::{EthnicityGroup, RoleClass};
 use rayon::prelude::*;
@@ -57,14 +59,88 @@ impl Breakdown {
     }
 }
 
+/// Which tables to compute. Each reads only the columns it needs, so asking
+/// for fewer tables reads less of the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measures {
+    /// M1 (`transitions.csv`) and M4 on it (`relative_likelihood.csv`).
+    pub transitions: bool,
+    /// M2 (`new_nurse_share.csv`).
+    pub new_nurses: bool,
+    /// M3 (`band_representation.csv`).
+    pub bands: bool,
+    /// M6 (`retention.csv`).
+    pub retention: bool,
+}
+
+impl Measures {
+    /// Every table.
+    pub const ALL: Measures = Measures {
+        transitions: true,
+        new_nurses: true,
+        bands: true,
+        retention: true,
+    };
+
+    /// The table names accepted by [`Measures::parse`], with their metric.
+    pub const NAMES: [(&'static str, &'static str); 4] = [
+        ("transitions", "m1"),
+        ("new_nurse_share", "m2"),
+        ("band_representation", "m3"),
+        ("retention", "m6"),
+    ];
+
+    /// Reads table names or metric numbers (`transitions`, `m1`, ...); an
+    /// empty list means every table.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Measures, String> {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| n.as_ref().trim())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return Ok(Measures::ALL);
+        }
+        let mut m = Measures {
+            transitions: false,
+            new_nurses: false,
+            bands: false,
+            retention: false,
+        };
+        for n in names {
+            let n = n.to_ascii_lowercase();
+            match Self::NAMES.iter().position(|(t, k)| *t == n || *k == n) {
+                Some(0) => m.transitions = true,
+                Some(1) => m.new_nurses = true,
+                Some(2) => m.bands = true,
+                Some(3) => m.retention = true,
+                _ => {
+                    return Err(format!(
+                        "'{n}' is not a table; expected {}",
+                        Self::NAMES
+                            .iter()
+                            .map(|(t, k)| format!("{t} ({k})"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(m)
+    }
+}
+
 /// What to compute.
 #[derive(Debug, Clone)]
 pub struct AnalysisSpec {
+    /// The tables asked for.
+    pub measures: Measures,
     /// Snapshot month of each year, 1-12 (September by default).
     pub snapshot_month: u32,
     /// M2 look-back in years.
     pub lookback: u32,
-    /// M1 breakdowns, `all` first.
+    /// M1 breakdowns, `all` first. M6 is also broken down by `region` and
+    /// `org_code` when they are here.
     pub breakdowns: Vec<Breakdown>,
     /// First month in the panel (month index).
     pub first_month: i32,
@@ -89,6 +165,57 @@ impl AnalysisSpec {
             v.push(Breakdown(vec![a]));
         }
         v
+    }
+
+    /// Reads `--by`: breakdowns by name, `default` for the default set;
+    /// the national total (`all`) always comes first.
+    pub fn breakdowns_named<S: AsRef<str>>(names: &[S]) -> Result<Vec<Breakdown>, String> {
+        let mut out = vec![Breakdown(vec![])];
+        for name in names
+            .iter()
+            .map(|n| n.as_ref().trim())
+            .filter(|n| !n.is_empty())
+        {
+            let more = if name == "default" {
+                Self::default_breakdowns()
+            } else {
+                vec![Breakdown::parse(name)?]
+            };
+            for b in more {
+                if !out.contains(&b) {
+                    out.push(b);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn breaks_down_by(&self, attr: Attr) -> bool {
+        self.breakdowns.iter().any(|b| b.0 == [attr])
+    }
+
+    /// The attribute columns the asked-for tables read (besides person and month).
+    pub fn attrs_read(&self) -> Vec<Attr> {
+        let m = &self.measures;
+        let mut attrs = Vec::new();
+        if m.transitions || m.new_nurses || m.retention {
+            attrs.push(Attr::StaffGroup);
+        }
+        if m.transitions {
+            attrs.extend(self.breakdowns.iter().flat_map(|b| b.0.iter().copied()));
+        }
+        if m.bands {
+            attrs.extend([Attr::Ethnicity, Attr::AfcBand, Attr::Region, Attr::OrgCode]);
+        }
+        if m.retention {
+            attrs.push(Attr::OrgCode);
+            if self.breaks_down_by(Attr::Region) {
+                attrs.push(Attr::Region);
+            }
+        }
+        attrs.sort();
+        attrs.dedup();
+        attrs
     }
 
     fn snapshot(&self, year: i32) -> i32 {
@@ -227,6 +354,8 @@ struct CodePartial {
     /// M3 by scope kind: 0 England (scope code 0), 1 region, 2 organisation.
     bands: [BandGrid; 3],
     spells: FxHashMap<(u8, i32, u32), [u64; 2]>,
+    /// Scratch: one person's row at each snapshot (not a count).
+    snapshot_rows: Vec<Option<usize>>,
 }
 
 impl CodePartial {
@@ -291,16 +420,30 @@ impl CodePartial {
 
 /// Codes' meanings needed per row, rebuilt as a file's dictionaries grow.
 struct Lookups {
+    /// Bit g set when staff-group code g (below 64) is support work: tested
+    /// on every row by M6, so kept in a register rather than a table.
+    csw_bits: u64,
+    m6_by_region: bool,
+    m6_by_org: bool,
     class: Vec<RoleClass>,
     nurse: Vec<bool>,
     ethnicity: Vec<EthnicityGroup>,
 }
 
 impl Lookups {
-    fn new(d: &Dictionaries) -> Lookups {
+    fn new(d: &Dictionaries, spec: &AnalysisSpec) -> Lookups {
         let groups = &d.values[Attr::StaffGroup.index()];
+        let class: Vec<RoleClass> = groups.iter().map(|g| RoleClass::of_name(g)).collect();
         Lookups {
-            class: groups.iter().map(|g| RoleClass::of_name(g)).collect(),
+            csw_bits: class
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, c)| **c == RoleClass::Csw)
+                .fold(0, |bits, (g, _)| bits | 1 << g),
+            m6_by_region: spec.breaks_down_by(Attr::Region),
+            m6_by_org: spec.breaks_down_by(Attr::OrgCode),
+            class,
             nurse: groups
                 .iter()
                 .map(|g| g == "Nurses & health visitors")
@@ -313,26 +456,80 @@ impl Lookups {
     }
 }
 
-/// Adds one person's contribution. Public for the naive reference in tests.
+impl Lookups {
+    fn is_csw(&self, group: u16) -> bool {
+        if group < 64 {
+            self.csw_bits >> group & 1 == 1
+        } else {
+            self.class[usize::from(group)] == RoleClass::Csw
+        }
+    }
+
+    /// The first row from `from` on in support work. While every code is
+    /// below 64, whole blocks of rows are tested at once without a branch.
+    fn next_csw(&self, groups: &[u16], from: usize) -> Option<usize> {
+        const BLOCK: usize = 16;
+        let mut i = from;
+        if self.class.len() <= 64 {
+            while i + BLOCK <= groups.len() {
+                let hit = groups[i..i + BLOCK]
+                    .iter()
+                    .fold(0u64, |acc, &g| acc | (self.csw_bits >> (g & 63) & 1));
+                if hit != 0 {
+                    break;
+                }
+                i += BLOCK;
+            }
+        }
+        groups
+            .get(i..)?
+            .iter()
+            .position(|&g| self.is_csw(g))
+            .map(|k| i + k)
+    }
+}
+
+/// Adds one person's contribution to the tables asked for.
 fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodePartial) {
     let years = spec.years();
     let (y0, y1) = (*years.start(), *years.end());
     if y1 < y0 {
         return;
     }
-    // Row at each year's snapshot.
+    let m = spec.measures;
+    // Row at each year's snapshot, in a buffer kept between persons.
     let n_years = (y1 - y0 + 1) as usize;
-    let mut snap: Vec<Option<usize>> = vec![None; n_years];
-    for (i, &m) in p.months.iter().enumerate() {
-        let y = m.div_euclid(12);
-        if m == spec.snapshot(y) && (y0..=y1).contains(&y) {
-            snap[(y - y0) as usize] = Some(i);
+    let mut snap = std::mem::take(&mut out.snapshot_rows);
+    snap.clear();
+    snap.resize(n_years, None);
+    // The years this person is in the panel at all: only they can hold a
+    // snapshot row, so the per-year loops below visit only them.
+    let (ya, yb) = match (p.months.first(), p.months.last()) {
+        (Some(f), Some(l)) => (y0.max(f.div_euclid(12)), y1.min(l.div_euclid(12))),
+        _ => (1, 0),
+    };
+    if (m.transitions || m.new_nurses || m.bands) && ya <= yb {
+        // Months are unique and ascending, so a month `s` can only sit at
+        // or before index `s - first`; each gap moves it one row earlier.
+        let (first, last) = (p.months[0], p.months[p.months.len() - 1]);
+        for y in ya..=yb {
+            let s = spec.snapshot(y);
+            if s < first || s > last {
+                continue;
+            }
+            let mut i = ((s - first) as usize).min(p.months.len() - 1);
+            while p.months[i] > s {
+                i -= 1;
+            }
+            if p.months[i] == s {
+                snap[(y - y0) as usize] = Some(i);
+            }
         }
     }
     let sg = p.attrs[Attr::StaffGroup.index()];
     let class = |row: usize| lk.class[sg[row] as usize];
     // M1.
-    for y in y0..y1 {
+    for y in (ya..=yb.min(y1 - 1)).filter(|_| m.transitions) {
         let Some(r) = snap[(y - y0) as usize] else {
             continue;
         };
@@ -355,7 +552,7 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     }
     // M2: reported from the first panel year plus the look-back.
     let lookback = spec.lookback as i32;
-    for y in (y0 + lookback).max(y0 + 1)..=y1 {
+    for y in ((y0 + lookback).max(y0 + 1).max(ya)..=yb).filter(|_| m.new_nurses) {
         let Some(r) = snap[(y - y0) as usize] else {
             continue;
         };
@@ -377,7 +574,7 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     let band = p.attrs[Attr::AfcBand.index()];
     let region = p.attrs[Attr::Region.index()];
     let org = p.attrs[Attr::OrgCode.index()];
-    for (yi, r) in snap.iter().enumerate() {
+    for (yi, r) in snap.iter().enumerate().filter(|_| m.bands) {
         let Some(r) = *r else { continue };
         let g = match lk.ethnicity[eth[r] as usize] {
             EthnicityGroup::White => 0,
@@ -388,34 +585,39 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
             out.bands[kind].add(n_years, scope, band[r], yi, g);
         }
     }
-    // M6: the first CSW spell at each organisation.
+    out.snapshot_rows = snap;
+    if !m.retention {
+        return;
+    }
+    // M6: the first CSW spell at each organisation. A spell runs while the
+    // months follow on at the same organisation, so the scan jumps past it.
+    let (months, len) = (p.months, p.months.len());
     let mut seen_orgs: Vec<u16> = Vec::new();
-    for i in 0..p.months.len() {
+    let mut next = lk.next_csw(sg, 0);
+    while let Some(i) = next {
         let o = org[i];
-        if class(i) != RoleClass::Csw || seen_orgs.contains(&o) {
+        let mut j = i;
+        while j + 1 < len && months[j + 1] == months[j] + 1 && org[j + 1] == o {
+            j += 1;
+        }
+        next = lk.next_csw(sg, j + 1);
+        if seen_orgs.contains(&o) {
             continue;
         }
         seen_orgs.push(o);
-        let m = p.months[i];
-        let was_there_before = i > 0 && p.months[i - 1] == m - 1 && org[i - 1] == o;
-        if m <= spec.first_month || was_there_before {
-            continue;
-        }
-        let mut d = 1u32;
-        let mut j = i;
-        while j + 1 < p.months.len() && p.months[j + 1] == p.months[j] + 1 && org[j + 1] == o {
-            j += 1;
-            d += 1;
-        }
-        let event = p.months[j] < spec.last_month;
-        let start_year = m.div_euclid(12);
-        for (kind, group) in [
-            (0u8, 0i32),
-            (1, i32::from(region[i])),
-            (2, i32::from(o)),
-            (3, start_year),
-        ] {
-            out.spells.entry((kind, group, d)).or_default()[usize::from(!event)] += 1;
+        let m = months[i];
+        let was_there_before = i > 0 && months[i - 1] == m - 1 && org[i - 1] == o;
+        if m > spec.first_month && !was_there_before {
+            let d = (j - i + 1) as u32;
+            let event = months[j] < spec.last_month;
+            let start_year = m.div_euclid(12);
+            let region = region.get(i).map_or(-1, |&r| i32::from(r));
+            for (kind, group) in [(0u8, 0i32), (1, region), (2, i32::from(o)), (3, start_year)] {
+                if (kind == 1 && !lk.m6_by_region) || (kind == 2 && !lk.m6_by_org) {
+                    continue;
+                }
+                out.spells.entry((kind, group, d)).or_default()[usize::from(!event)] += 1;
+            }
         }
     }
 }
@@ -427,7 +629,7 @@ pub fn analyze_person_rows(
     spec: &AnalysisSpec,
     dicts: &Dictionaries,
 ) -> Partial {
-    let lk = Lookups::new(dicts);
+    let lk = Lookups::new(dicts, spec);
     let mut acc = CodePartial::default();
     for p in people {
         person(p, spec, &lk, &mut acc);
@@ -441,11 +643,11 @@ pub fn analyze_person_rows(
 fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial, PanelError> {
     let mut acc = CodePartial::default();
     let mut lk: Option<(usize, Lookups)> = None;
-    let dicts = stream_file(path, |people, dicts| {
+    let dicts = stream_file(path, &spec.attrs_read(), |people, dicts| {
         // The lookups follow the dictionaries, which only grow.
         let size = dicts.size();
         if lk.as_ref().is_none_or(|(n, _)| *n != size) {
-            lk = Some((size, Lookups::new(dicts)));
+            lk = Some((size, Lookups::new(dicts, spec)));
         }
         let Some((_, lk)) = lk.as_ref() else { return };
         if split {
@@ -468,7 +670,24 @@ fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial
     Ok(acc.into_text(spec, &dicts))
 }
 
-/// First and last month in the panel (month indexes), reading only `month`.
+/// The smallest and largest day of the `month` column from the row groups'
+/// statistics, when every row group has them (writers normally do).
+fn month_statistics(meta: &ParquetMetaData, column: usize) -> Option<(i32, i32)> {
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for rg in meta.row_groups() {
+        match rg.column(column).statistics()? {
+            Statistics::Int32(s) => {
+                lo = lo.min(*s.min_opt()?);
+                hi = hi.max(*s.max_opt()?);
+            }
+            _ => return None,
+        }
+    }
+    Some((lo, hi))
+}
+
+/// First and last month in the panel (month indexes): from the files'
+/// statistics, or by reading only `month` where they are missing.
 pub fn panel_bounds(files: &[PathBuf]) -> Result<(i32, i32), PanelError> {
     let bounds = files
         .par_iter()
@@ -488,6 +707,9 @@ pub fn panel_bounds(files: &[PathBuf]) -> Result<(i32, i32), PanelError> {
                     column: "month".into(),
                     message: "missing from the file".into(),
                 })?;
+            if let Some(bounds) = month_statistics(builder.metadata(), i) {
+                return Ok(bounds);
+            }
             let mask = ProjectionMask::roots(builder.parquet_schema(), [i]);
             let reader = builder
                 .with_projection(mask)

@@ -211,7 +211,7 @@ impl Buffer {
     fn drain_front(&mut self, n: usize) {
         self.persons.drain(..n);
         self.months.drain(..n);
-        for a in &mut self.attrs {
+        for a in self.attrs.iter_mut().filter(|a| !a.is_empty()) {
             a.drain(..n);
         }
     }
@@ -274,11 +274,14 @@ fn string_codes(
     }
 }
 
-/// Streams one Parquet file person by person. `on_people` is called with a
-/// batch of complete persons (their rows are contiguous and in month order)
-/// and the file's dictionaries; memory stays at about one row group.
+/// Streams one Parquet file person by person, reading `person_id`, `month`
+/// and the attribute columns `attrs` (the others are left empty in
+/// [`PersonRows`]). `on_people` is called with a batch of complete persons
+/// (their rows are contiguous and in month order) and the file's
+/// dictionaries; memory stays at about one row group.
 pub fn stream_file(
     path: &Path,
+    attrs: &[Attr],
     mut on_people: impl FnMut(&[PersonRows<'_>], &Dictionaries),
 ) -> Result<Dictionaries, PanelError> {
     let read_err = |m: String| PanelError::Read {
@@ -294,7 +297,8 @@ pub fn stream_file(
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| read_err(e.to_string()))?;
     let schema = builder.schema().clone();
-    let wanted = analyzed_columns();
+    let mut wanted = vec!["person_id", "month"];
+    wanted.extend(attrs.iter().map(|a| a.column()));
     let mut roots = Vec::new();
     for name in &wanted {
         let i = schema
@@ -312,6 +316,7 @@ pub fn stream_file(
     let mut buf = Buffer::default();
     let month_of = MonthOfDay::new();
     let mut seen: DictionaryCodes = Default::default();
+    let mut previous = None;
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
         let col = |name: &str| {
@@ -343,7 +348,7 @@ pub fn stream_file(
         buf.persons.extend(persons.values().iter().copied());
         buf.months
             .extend(months.values().iter().map(|&day| month_of.get(day)));
-        for a in Attr::ALL {
+        for &a in attrs {
             let array = col(a.column())?;
             string_codes(
                 &array,
@@ -362,13 +367,13 @@ pub fn stream_file(
             .rposition(|&p| p != last)
             .map_or(0, |i| i + 1);
         if complete > 0 {
-            emit(path, &buf, complete, &dicts, &mut on_people)?;
+            emit(path, &buf, complete, &mut previous, &dicts, &mut on_people)?;
             buf.drain_front(complete);
         }
     }
     if buf.len() > 0 {
         let n = buf.len();
-        emit(path, &buf, n, &dicts, &mut on_people)?;
+        emit(path, &buf, n, &mut previous, &dicts, &mut on_people)?;
     }
     Ok(dicts)
 }
@@ -377,44 +382,64 @@ fn emit(
     path: &Path,
     buf: &Buffer,
     n: usize,
+    previous: &mut Option<i64>,
     dicts: &Dictionaries,
     on_people: &mut impl FnMut(&[PersonRows<'_>], &Dictionaries),
 ) -> Result<(), PanelError> {
+    let order = |message: String| PanelError::Order {
+        path: path.to_path_buf(),
+        message,
+    };
+    let (persons, months) = (&buf.persons[..n], &buf.months[..n]);
+    // The batch must also follow on from the last person handed over.
+    let behind = (*previous)
+        .zip(persons.first())
+        .filter(|(before, first)| *first < before);
+    if let Some((before, first)) = behind {
+        return Err(order(format!(
+            "person {first} comes after person {before}: rows must be sorted by person_id"
+        )));
+    }
+    *previous = persons.last().copied().or(*previous);
     let mut people = Vec::new();
+    let mut push = |start: usize, end: usize| {
+        let attrs = std::array::from_fn(|a| buf.attrs[a].get(start..end).unwrap_or(&[]));
+        people.push(PersonRows {
+            months: &months[start..end],
+            attrs,
+        });
+    };
+    // One pass: a new person starts where the id changes; within a person
+    // the months must rise.
     let mut start = 0;
-    for i in 1..=n {
-        if i == n || buf.persons[i] != buf.persons[start] {
-            let months = &buf.months[start..i];
-            if let Some(w) = months.windows(2).position(|w| w[0] >= w[1]) {
-                let m = months[w + 1];
-                return Err(PanelError::Order {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "person {} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
-                        buf.persons[start],
-                        if months[w] == m {
-                            "two rows"
-                        } else {
-                            "rows out of order"
-                        },
-                        m.div_euclid(12),
-                        m.rem_euclid(12) + 1
-                    ),
-                });
+    for i in 1..n {
+        if persons[i] != persons[i - 1] {
+            if persons[i] < persons[i - 1] {
+                return Err(order(format!(
+                    "person {} comes after person {}: rows must be sorted by person_id",
+                    persons[i],
+                    persons[i - 1]
+                )));
             }
-            if i < n && buf.persons[i] < buf.persons[start] {
-                return Err(PanelError::Order {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "person {} comes after person {}: rows must be sorted by person_id",
-                        buf.persons[i], buf.persons[start]
-                    ),
-                });
-            }
-            let attrs = std::array::from_fn(|a| &buf.attrs[a][start..i]);
-            people.push(PersonRows { months, attrs });
+            push(start, i);
             start = i;
+        } else if months[i] <= months[i - 1] {
+            let m = months[i];
+            return Err(order(format!(
+                "person {} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
+                persons[i],
+                if months[i - 1] == m {
+                    "two rows"
+                } else {
+                    "rows out of order"
+                },
+                m.div_euclid(12),
+                m.rem_euclid(12) + 1
+            )));
         }
+    }
+    if n > 0 {
+        push(start, n);
     }
     on_people(&people, dicts);
     Ok(())

@@ -59,7 +59,9 @@ fn count(n: u64, controlled: bool) -> String {
 }
 
 impl Tables {
-    /// Builds every table from the merged aggregates.
+    /// Builds the tables asked for in `spec.measures` from the merged
+    /// aggregates (`relative_likelihood` comes with `transitions`, or alone
+    /// for WRES indicator 2 when a recruitment extract is given).
     pub fn build(
         p: &Partial,
         spec: &AnalysisSpec,
@@ -333,9 +335,20 @@ impl Tables {
                 ]);
             }
         }
+        let m = spec.measures;
+        let asked = [
+            (transitions, m.transitions),
+            (rl, m.transitions || recruitment.is_some()),
+            (nn, m.new_nurses),
+            (bands, m.bands),
+            (retention, m.retention),
+        ];
         Tables {
             disclosure_control,
-            tables: vec![transitions, rl, nn, bands, retention],
+            tables: asked
+                .into_iter()
+                .filter_map(|(t, wanted)| wanted.then_some(t))
+                .collect(),
         }
     }
 

@@ -108,6 +108,7 @@ fn analyze(dir: &Path, control: bool) -> Tables {
     let files = panel_files(dir).unwrap();
     let (first, last) = panel_bounds(&files).unwrap();
     let spec = AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
         snapshot_month: 9,
         lookback: 2,
         breakdowns: AnalysisSpec::default_breakdowns(),
@@ -308,6 +309,7 @@ fn a_repeated_person_month_is_refused_with_the_person_and_month() {
     );
     let files = panel_files(&dir).unwrap();
     let spec = AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
         snapshot_month: 9,
         lookback: 4,
         breakdowns: AnalysisSpec::default_breakdowns(),
@@ -321,6 +323,40 @@ fn a_repeated_person_month_is_refused_with_the_person_and_month() {
             .contains("person 7 has two rows for month 2015-09"),
         "{err}"
     );
+}
+
+#[test]
+fn rows_out_of_person_or_month_order_are_refused_with_the_person() {
+    let spec = AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
+        snapshot_month: 9,
+        lookback: 4,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: 0,
+        last_month: 1_000_000,
+    };
+    let cases: [(&[Row<'_>], &str); 2] = [
+        (
+            &[
+                (8, "2015-09", "A1", "London", CSW, "White"),
+                (7, "2015-09", "A1", "London", CSW, "White"),
+            ],
+            "person 7 comes after person 8: rows must be sorted by person_id",
+        ),
+        (
+            &[
+                (7, "2015-10", "A1", "London", CSW, "White"),
+                (7, "2015-09", "A1", "London", CSW, "White"),
+            ],
+            "person 7 has rows out of order for month 2015-09",
+        ),
+    ];
+    for (rows, message) in cases {
+        let dir = temp_dir("order");
+        write_panel(&dir.join("panel.parquet"), rows);
+        let err = analyze_files(&panel_files(&dir).unwrap(), &spec).unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+    }
 }
 
 fn generated(persons: u64, partitions: usize) -> PathBuf {
@@ -352,8 +388,38 @@ fn a_csv_panel_imported_gives_the_same_tables_as_the_parquet_one() {
     };
     generate(&spec, &csv_dir, &|_| {}).unwrap();
     let imported = temp_dir("imported");
-    pathwise_analytics::import::import_csv(&csv_dir.join("part-00000.csv"), &imported).unwrap();
-    assert_eq!(analyze(&imported, true), analyze(&generated(800, 2), true));
+    let csv = csv_dir.join("part-00000.csv");
+    pathwise_analytics::import::import_csv(&csv, &imported).unwrap();
+    let expected = analyze(&generated(800, 2), true);
+    assert_eq!(analyze(&imported, true), expected);
+    // Split into three files by person while importing: the same tables,
+    // each person in one file, and the progress reported to the end.
+    use pathwise_analytics::import::{ImportOptions, ImportProgress, import_csv_with};
+    let split = temp_dir("imported-3").join("new");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let summary = import_csv_with(
+        &csv,
+        &split,
+        ImportOptions {
+            partitions: Some(3),
+        },
+        &|p| seen.lock().unwrap().push(p),
+    )
+    .unwrap();
+    assert_eq!(summary.files.len(), 3);
+    assert_eq!(panel_files(&split).unwrap(), summary.files);
+    assert_eq!(analyze(&split, true), expected);
+    let size = std::fs::metadata(&csv).unwrap().len();
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.contains(&ImportProgress::Reading(size, size)));
+    assert!(seen.contains(&ImportProgress::Writing(3, 3)));
+    let mut owners = std::collections::HashMap::new();
+    for (file, rows) in summary.files.iter().map(|f| (f.clone(), all_rows(f))) {
+        for (person, ..) in rows {
+            assert_eq!(owners.entry(person).or_insert(file.clone()), &file);
+        }
+    }
+    assert_eq!(owners.len() as u64, summary.persons);
 }
 
 #[test]
@@ -561,4 +627,139 @@ fn the_bare_decode_reads_every_row_of_the_columns_asked_for() {
     );
     let err = pathwise_analytics::panel::decode_files(&files, &["grade"]).unwrap_err();
     assert!(err.to_string().contains("column 'grade'"), "{err}");
+}
+
+/// Copies a panel keeping only the named columns, without column statistics.
+fn narrowed(dir: &Path, columns: &[&str]) -> PathBuf {
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let out = temp_dir("narrow");
+    for path in panel_files(dir).unwrap() {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+        let roots: Vec<usize> = columns
+            .iter()
+            .map(|c| builder.schema().index_of(c).unwrap())
+            .collect();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let reader = builder.with_projection(mask).build().unwrap();
+        let file = std::fs::File::create(out.join(path.file_name().unwrap())).unwrap();
+        let mut writer = None;
+        for batch in reader {
+            let batch = batch.unwrap();
+            writer
+                .get_or_insert_with(|| {
+                    let props = parquet::file::properties::WriterProperties::builder()
+                        .set_statistics_enabled(parquet::file::properties::EnabledStatistics::None)
+                        .build();
+                    ArrowWriter::try_new(file.try_clone().unwrap(), batch.schema(), Some(props))
+                        .unwrap()
+                })
+                .write(&batch)
+                .unwrap();
+        }
+        writer.unwrap().close().unwrap();
+    }
+    out
+}
+
+#[test]
+fn m1_m2_and_m6_alone_read_four_columns_and_match_the_full_analysis() {
+    use pathwise_analytics::{Attr, Measures};
+    let dir = generated(1500, 3);
+    let files = panel_files(&dir).unwrap();
+    let (first, last) = panel_bounds(&files).unwrap();
+    let full_spec = AnalysisSpec {
+        measures: Measures::ALL,
+        snapshot_month: 9,
+        lookback: 2,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: first,
+        last_month: last,
+    };
+    let full = Tables::build(
+        &analyze_files(&files, &full_spec).unwrap(),
+        &full_spec,
+        false,
+        None,
+    );
+    let spec = AnalysisSpec {
+        measures: Measures::parse(&["m1", "new_nurse_share", "M6"]).unwrap(),
+        breakdowns: AnalysisSpec::breakdowns_named(&["all"]).unwrap(),
+        ..full_spec.clone()
+    };
+    assert_eq!(spec.attrs_read(), [Attr::OrgCode, Attr::StaffGroup]);
+    // A panel holding only person_id, month, staff_group and org_code is enough.
+    let narrow = narrowed(&dir, &["person_id", "month", "staff_group", "org_code"]);
+    let narrow_files = panel_files(&narrow).unwrap();
+    // Without statistics the bounds are read from the month column: the same.
+    assert_eq!(panel_bounds(&narrow_files).unwrap(), (first, last));
+    let some = Tables::build(
+        &analyze_files(&narrow_files, &spec).unwrap(),
+        &spec,
+        false,
+        None,
+    );
+    let names: Vec<&str> = some.tables.iter().map(|t| t.name).collect();
+    assert_eq!(
+        names,
+        [
+            "transitions",
+            "relative_likelihood",
+            "new_nurse_share",
+            "retention"
+        ]
+    );
+    let only = |t: &Tables, name: &str, keep: &dyn Fn(&Vec<String>) -> bool| {
+        t.get(name)
+            .unwrap()
+            .rows
+            .iter()
+            .filter(|r| keep(r))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let national = |r: &Vec<String>| r[1] == "all";
+    assert!(!only(&some, "transitions", &|_| true).is_empty());
+    assert_eq!(
+        only(&some, "transitions", &|_| true),
+        only(&full, "transitions", &national)
+    );
+    assert_eq!(
+        some.get("new_nurse_share"),
+        full.get("new_nurse_share"),
+        "M2 is the same"
+    );
+    let whole = |r: &Vec<String>| r[0] == "all" || r[0] == "start_year";
+    assert_eq!(
+        only(&some, "retention", &|_| true),
+        only(&full, "retention", &whole)
+    );
+    assert!(only(&some, "relative_likelihood", &|_| true).is_empty());
+    // The full analysis needs the columns the narrow panel lacks, and says which.
+    let err = analyze_files(&narrow_files, &full_spec).unwrap_err();
+    assert!(err.to_string().contains("column 'region'"), "{err}");
+}
+
+#[test]
+fn tables_and_breakdowns_are_named_or_refused_clearly() {
+    use pathwise_analytics::Measures;
+    assert_eq!(
+        Measures::parse::<&str>(&[]).unwrap(),
+        Measures::ALL,
+        "none named means all"
+    );
+    let err = Measures::parse(&["m1", "m9"]).unwrap_err();
+    assert!(
+        err.contains("'m9' is not a table") && err.contains("retention (m6)"),
+        "{err}"
+    );
+    let b = AnalysisSpec::breakdowns_named(&["default", "region+ethnicity", "region"]).unwrap();
+    assert_eq!(b[0].name(), "all");
+    assert_eq!(b.len(), AnalysisSpec::default_breakdowns().len() + 1);
+    assert_eq!(b.last().unwrap().name(), "region+ethnicity");
+    let only = AnalysisSpec::breakdowns_named(&["all"]).unwrap();
+    assert_eq!(only.len(), 1);
+    let err = AnalysisSpec::breakdowns_named(&["grade"]).unwrap_err();
+    assert!(err.contains("'grade' is not a panel column"), "{err}");
 }

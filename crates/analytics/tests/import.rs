@@ -50,6 +50,7 @@ fn a_good_extract_is_written_sorted_by_person_and_month() {
     // The engine reads it (it refuses files out of person/month order).
     let (first, last) = pathwise_analytics::engine::panel_bounds(&files).unwrap();
     let spec = pathwise_analytics::AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
         snapshot_month: 9,
         lookback: 4,
         breakdowns: pathwise_analytics::AnalysisSpec::default_breakdowns(),
@@ -185,4 +186,53 @@ fn wres_indicator_two_comes_from_the_recruitment_extract() {
     )
     .unwrap();
     assert!((1.5..1.7).contains(&rl.rl), "{}", rl.rl);
+}
+
+#[test]
+fn split_imports_report_the_lowest_repeated_person_month_and_leave_nothing() {
+    use pathwise_analytics::import::{ImportOptions, import_csv_with};
+    let mut rows = good();
+    // Person 2 repeats 2015-10 and person 1 repeats 2015-09; they fall in
+    // different partitions, and person 1 is reported, as with one file.
+    rows.push(rows[3].clone());
+    rows.push(rows[2].clone());
+    let input = csv_file(&rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let parent = temp("out");
+    let out = parent.join("panel");
+    let err = import_csv_with(
+        &input,
+        &out,
+        ImportOptions {
+            partitions: Some(2),
+        },
+        &|_| {},
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "person 1 has two rows for month 2015-09 (lines 4 and 7)"
+    );
+    assert!(!out.exists(), "the folder the import made is gone");
+    assert_eq!(std::fs::read_dir(&parent).unwrap().count(), 0);
+    // A bad value after many good rows leaves an existing folder as it was.
+    let existing = temp("existing");
+    std::fs::write(existing.join("notes.txt"), "kept").unwrap();
+    let mut rows = good();
+    rows.push(rows[0].replace("2015-09", "2016-09").replace("Female", ""));
+    let input = csv_file(&rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = import_csv_with(
+        &input,
+        &existing,
+        ImportOptions {
+            partitions: Some(4),
+        },
+        &|_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "line 6, column sex: is empty");
+    let left: Vec<_> = std::fs::read_dir(&existing)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["notes.txt"]);
 }

@@ -110,28 +110,39 @@ enum Command {
         command: PanelCommand,
     },
     /// Compute progression and equity tables (M1-M7) from a Parquet panel.
-    Analyze {
-        /// A panel: one Parquet file or a folder of them (split by person).
-        panel: PathBuf,
-        /// Folder for the tables.
-        #[arg(long)]
-        out: PathBuf,
-        /// Month of each year's snapshot (1-12).
-        #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..=12))]
-        snapshot_month: u32,
-        /// Years to look back for support work before a new nurse (M2).
-        #[arg(long, default_value_t = 4)]
-        lookback: u32,
-        /// Show small counts and unrounded figures (only for your own organisation's data).
-        #[arg(long)]
-        no_disclosure_control: bool,
-        /// Extra M1 breakdowns, comma-separated, e.g. region+ethnicity,trust_type+sex.
-        #[arg(long, value_delimiter = ',')]
-        by: Vec<String>,
-        /// Recruitment extract (post_id, ethnicity, shortlisted, appointed) for WRES indicator 2.
-        #[arg(long)]
-        recruitment: Option<PathBuf>,
-    },
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// A panel: one Parquet file or a folder of them (split by person).
+    panel: PathBuf,
+    /// Folder for the tables.
+    #[arg(long)]
+    out: PathBuf,
+    /// Month of each year's snapshot (1-12).
+    #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..=12))]
+    snapshot_month: u32,
+    /// Years to look back for support work before a new nurse (M2).
+    #[arg(long, default_value_t = 4)]
+    lookback: u32,
+    /// Show small counts and unrounded figures (only for your own organisation's data).
+    #[arg(long)]
+    no_disclosure_control: bool,
+    /// M1 breakdowns, comma-separated: columns or pairs (region+ethnicity);
+    /// `default` is region, trust_type, org_code, staff_group and each
+    /// protected characteristic; `all` alone gives the national total only.
+    /// M6 is also broken down by region and org_code when they are listed.
+    #[arg(long, value_delimiter = ',', default_value = "default")]
+    by: Vec<String>,
+    /// Tables to compute, comma-separated: transitions (m1, with
+    /// relative_likelihood), new_nurse_share (m2), band_representation (m3),
+    /// retention (m6). Fewer tables read fewer columns. Default: all.
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Recruitment extract (post_id, ethnicity, shortlisted, appointed) for WRES indicator 2.
+    #[arg(long)]
+    recruitment: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -143,14 +154,20 @@ enum PanelFormat {
 #[derive(Subcommand)]
 enum PanelCommand {
     /// Convert a CSV panel extract to Parquet, checking every row; writes
-    /// nothing unless every row is good.
+    /// nothing unless every row is good. Streams the CSV once and splits it
+    /// by person into files sorted by person and month, so memory stays
+    /// bounded however large the extract.
     Import {
         /// The CSV extract (header: the panel columns of docs/METRICS.md).
         #[arg(long = "in")]
         input: PathBuf,
-        /// Output folder (new or empty).
+        /// Output folder (new, or without Parquet files).
         #[arg(long)]
         out: PathBuf,
+        /// Number of Parquet files, persons split by id (default: one per
+        /// 256 MB of CSV, which keeps memory to a few hundred MB).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        partitions: Option<u64>,
     },
     /// Write a synthetic ESR-style panel, deterministic for a seed.
     Generate {
@@ -238,25 +255,22 @@ fn parse_month(field: &str, s: &str) -> Result<pathwise_domain::Date> {
     .with_context(|| format!("{field}: '{s}' is not a month; expected YYYY-MM"))
 }
 
-fn run_analyze(
-    panel: &std::path::Path,
-    out: &std::path::Path,
-    snapshot_month: u32,
-    lookback: u32,
-    control: bool,
-    by: &[String],
-    recruitment: Option<&std::path::Path>,
-) -> Result<()> {
-    use pathwise_analytics::{AnalysisSpec, Breakdown, Tables, analyze_files, panel_files};
-    let mut breakdowns = AnalysisSpec::default_breakdowns();
-    for b in by.iter().filter(|b| !b.trim().is_empty()) {
-        let b = Breakdown::parse(b).map_err(|e| anyhow::anyhow!("--by: {e}"))?;
-        if !breakdowns.contains(&b) {
-            breakdowns.push(b);
-        }
-    }
+fn run_analyze(args: &AnalyzeArgs) -> Result<()> {
+    let (panel, out, snapshot_month, lookback) = (
+        args.panel.as_path(),
+        args.out.as_path(),
+        args.snapshot_month,
+        args.lookback,
+    );
+    let control = !args.no_disclosure_control;
+    use pathwise_analytics::{AnalysisSpec, Measures, Tables, analyze_files, panel_files};
+    let breakdowns =
+        AnalysisSpec::breakdowns_named(&args.by).map_err(|e| anyhow::anyhow!("--by: {e}"))?;
+    let measures = Measures::parse(&args.tables).map_err(|e| anyhow::anyhow!("--tables: {e}"))?;
     let files = panel_files(panel)?;
-    let recruitment = recruitment
+    let recruitment = args
+        .recruitment
+        .as_deref()
         .map(pathwise_analytics::recruitment::read)
         .transpose()
         .map_err(|e| anyhow::anyhow!("recruitment: {e}"))?;
@@ -266,6 +280,7 @@ fn run_analyze(
     let started = std::time::Instant::now();
     let (first_month, last_month) = pathwise_analytics::engine::panel_bounds(&files)?;
     let spec = AnalysisSpec {
+        measures,
         snapshot_month,
         lookback,
         breakdowns,
@@ -289,7 +304,7 @@ fn run_analyze(
         .map_err(|e| anyhow::anyhow!(e))?;
     bar.finish_and_clear();
     println!(
-        "Wrote {} tables (CSV and tables.xlsx), 4 charts and report.html to {} in {:.1}s (disclosure control {}).",
+        "Wrote {} tables (CSV and tables.xlsx), charts and report.html to {} in {:.1}s (disclosure control {}).",
         tables.tables.len(),
         out.display(),
         started.elapsed().as_secs_f64(),
@@ -560,46 +575,57 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Panel {
-            command: PanelCommand::Import { input, out },
+            command:
+                PanelCommand::Import {
+                    input,
+                    out,
+                    partitions,
+                },
         } => {
+            use pathwise_analytics::import::{ImportOptions, ImportProgress, import_csv_with};
             let started = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} {bar:40} {percent}% (about {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let options = ImportOptions {
+                partitions: partitions.map(|p| p as usize),
+            };
+            let shown = bar.clone();
             let summary = tokio::task::spawn_blocking(move || {
-                pathwise_analytics::import::import_csv(&input, &out)
+                let progress = |p: ImportProgress| match p {
+                    ImportProgress::Reading(done, of) => {
+                        shown.set_message("Reading and checking");
+                        shown.set_length(of);
+                        shown.set_position(done);
+                    }
+                    ImportProgress::Writing(done, of) => {
+                        shown.set_message("Sorting and writing");
+                        shown.set_length(of as u64);
+                        shown.set_position(done as u64);
+                    }
+                };
+                import_csv_with(&input, &out, options, &progress)
                     .map(|s| (s, out))
                     .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))
             })
-            .await??;
+            .await;
+            bar.finish_and_clear();
+            let summary = summary??;
             println!(
-                "Imported {} rows for {} persons to {} in {:.1}s.",
+                "Imported {} rows for {} persons into {} Parquet file(s) in {} in {:.1}s.",
                 summary.0.rows,
                 summary.0.persons,
-                summary.1.join("panel.parquet").display(),
+                summary.0.files.len(),
+                summary.1.display(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
         }
-        Command::Analyze {
-            panel,
-            out,
-            snapshot_month,
-            lookback,
-            no_disclosure_control,
-            by,
-            recruitment,
-        } => {
-            tokio::task::spawn_blocking(move || {
-                run_analyze(
-                    &panel,
-                    &out,
-                    snapshot_month,
-                    lookback,
-                    !no_disclosure_control,
-                    &by,
-                    recruitment.as_deref(),
-                )
-            })
-            .await?
-        }
+        Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
         Command::Catalogue {
             command: CatalogueCommand::Export { db, file },
         } => {
