@@ -195,21 +195,55 @@ impl MonthOfDay {
     }
 }
 
-/// A buffer of decoded rows from one file.
+/// A buffer of decoded rows from one file. Persons are held as runs (the
+/// id and where its rows end), not an id per row.
 #[derive(Debug, Default)]
 struct Buffer {
-    persons: Vec<i64>,
+    runs: Vec<(i64, usize)>,
     months: Vec<i32>,
     attrs: [Vec<u16>; 9],
 }
 
 impl Buffer {
     fn len(&self) -> usize {
-        self.persons.len()
+        self.months.len()
     }
 
-    fn drain_front(&mut self, n: usize) {
-        self.persons.drain(..n);
+    /// Adds the person ids of a batch as runs; an id lower than the one
+    /// before it is refused, naming both (the batch's first and last ids
+    /// are compared with the runs already held, so order holds across
+    /// batches as well).
+    fn add_persons(&mut self, ids: &[i64]) -> Result<(), String> {
+        let base = self.runs.last().map_or(0, |r| r.1);
+        let mut k = 0;
+        while k < ids.len() {
+            let id = ids[k];
+            let end = ids[k..]
+                .iter()
+                .position(|&x| x != id)
+                .map_or(ids.len(), |n| k + n);
+            match self.runs.last_mut() {
+                Some(run) if run.0 == id => run.1 = base + end,
+                Some(run) if id < run.0 => {
+                    return Err(format!(
+                        "person {id} comes after person {}: rows must be sorted by person_id",
+                        run.0
+                    ));
+                }
+                _ => self.runs.push((id, base + end)),
+            }
+            k = end;
+        }
+        Ok(())
+    }
+
+    /// Drops the first `runs` runs and their rows.
+    fn drain_front(&mut self, runs: usize) {
+        let n = runs.checked_sub(1).map_or(0, |r| self.runs[r].1);
+        self.runs.drain(..runs);
+        for r in &mut self.runs {
+            r.1 -= n;
+        }
         self.months.drain(..n);
         for a in self.attrs.iter_mut().filter(|a| !a.is_empty()) {
             a.drain(..n);
@@ -316,7 +350,6 @@ pub fn stream_file(
     let mut buf = Buffer::default();
     let month_of = MonthOfDay::new();
     let mut seen: DictionaryCodes = Default::default();
-    let mut previous = None;
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
         let col = |name: &str| {
@@ -345,7 +378,11 @@ pub fn stream_file(
                     format!("expected Date32, found {}", months.data_type()),
                 )
             })?;
-        buf.persons.extend(persons.values().iter().copied());
+        buf.add_persons(persons.values())
+            .map_err(|message| PanelError::Order {
+                path: path.to_path_buf(),
+                message,
+            })?;
         buf.months
             .extend(months.values().iter().map(|&day| month_of.get(day)));
         for &a in attrs {
@@ -360,86 +397,50 @@ pub fn stream_file(
             .map_err(|m| col_err(a.column(), m))?;
         }
         // Everyone but the last person in the buffer is complete.
-        let last = *buf.persons.last().unwrap_or(&0);
-        let complete = buf
-            .persons
-            .iter()
-            .rposition(|&p| p != last)
-            .map_or(0, |i| i + 1);
+        let complete = buf.runs.len().saturating_sub(1);
         if complete > 0 {
-            emit(path, &buf, complete, &mut previous, &dicts, &mut on_people)?;
+            emit(path, &buf, complete, &dicts, &mut on_people)?;
             buf.drain_front(complete);
         }
     }
     if buf.len() > 0 {
-        let n = buf.len();
-        emit(path, &buf, n, &mut previous, &dicts, &mut on_people)?;
+        emit(path, &buf, buf.runs.len(), &dicts, &mut on_people)?;
     }
     Ok(dicts)
 }
 
+/// Hands over the first `runs` persons of the buffer, checking that each
+/// one's months rise.
 fn emit(
     path: &Path,
     buf: &Buffer,
-    n: usize,
-    previous: &mut Option<i64>,
+    runs: usize,
     dicts: &Dictionaries,
     on_people: &mut impl FnMut(&[PersonRows<'_>], &Dictionaries),
 ) -> Result<(), PanelError> {
-    let order = |message: String| PanelError::Order {
-        path: path.to_path_buf(),
-        message,
-    };
-    let (persons, months) = (&buf.persons[..n], &buf.months[..n]);
-    // The batch must also follow on from the last person handed over.
-    let behind = (*previous)
-        .zip(persons.first())
-        .filter(|(before, first)| *first < before);
-    if let Some((before, first)) = behind {
-        return Err(order(format!(
-            "person {first} comes after person {before}: rows must be sorted by person_id"
-        )));
-    }
-    *previous = persons.last().copied().or(*previous);
-    let mut people = Vec::new();
-    let mut push = |start: usize, end: usize| {
-        let attrs = std::array::from_fn(|a| buf.attrs[a].get(start..end).unwrap_or(&[]));
-        people.push(PersonRows {
-            months: &months[start..end],
-            attrs,
-        });
-    };
-    // One pass: a new person starts where the id changes; within a person
-    // the months must rise.
+    let mut people = Vec::with_capacity(runs);
     let mut start = 0;
-    for i in 1..n {
-        if persons[i] != persons[i - 1] {
-            if persons[i] < persons[i - 1] {
-                return Err(order(format!(
-                    "person {} comes after person {}: rows must be sorted by person_id",
-                    persons[i],
-                    persons[i - 1]
-                )));
-            }
-            push(start, i);
-            start = i;
-        } else if months[i] <= months[i - 1] {
-            let m = months[i];
-            return Err(order(format!(
-                "person {} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
-                persons[i],
-                if months[i - 1] == m {
-                    "two rows"
-                } else {
-                    "rows out of order"
-                },
-                m.div_euclid(12),
-                m.rem_euclid(12) + 1
-            )));
+    for &(person, end) in &buf.runs[..runs] {
+        let months = &buf.months[start..end];
+        if let Some(w) = months.windows(2).position(|w| w[1] <= w[0]) {
+            let m = months[w + 1];
+            return Err(PanelError::Order {
+                path: path.to_path_buf(),
+                message: format!(
+                    "person {person} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
+                    if months[w] == m {
+                        "two rows"
+                    } else {
+                        "rows out of order"
+                    },
+                    m.div_euclid(12),
+                    m.rem_euclid(12) + 1
+                ),
+            });
         }
-    }
-    if n > 0 {
-        push(start, n);
+        let attrs = std::array::from_fn(|a| buf.attrs[a].get(start..end).unwrap_or(&[]));
+        people.push(PersonRows { months, attrs });
+        start = end;
     }
     on_people(&people, dicts);
     Ok(())
