@@ -288,7 +288,25 @@ fn string_codes(
             }
             let codes = seen[attr].as_ref().map_or(&[][..], |(_, c)| c.as_slice());
             let keys = dict.keys();
-            if keys.null_count() == 0 {
+            if keys.null_count() == 0 && codes.len() <= 256 {
+                // Small dictionaries (most columns): a 256-entry table that a
+                // key's low byte indexes without a bounds check, once every
+                // key is known to be in range.
+                let (lo, hi) = keys
+                    .values()
+                    .iter()
+                    .fold((i32::MAX, i32::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+                if !keys.is_empty() && (lo < 0 || hi as usize >= codes.len()) {
+                    return Err(format!(
+                        "dictionary key {} is outside the dictionary of {} values",
+                        if lo < 0 { lo } else { hi },
+                        codes.len()
+                    ));
+                }
+                let mut table = [0u16; 256];
+                table[..codes.len()].copy_from_slice(codes);
+                out.extend(keys.values().iter().map(|&k| table[usize::from(k as u8)]));
+            } else if keys.null_count() == 0 {
                 out.extend(keys.values().iter().map(|&k| codes[k as usize]));
             } else {
                 let blank = dicts.intern(attr, "");
