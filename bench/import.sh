@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 cargo build --release -q -p pathwise
 BIN=target/release/pathwise
 
-field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
+. bench/time-v.sh
 
 {
   echo "# pathwise panel import, $(date -u +%F), $(nproc) cores"
@@ -46,9 +46,7 @@ duckdb.sql(\"COPY (SELECT * FROM read_csv('$CSV') ORDER BY person_id, month) TO 
       one) FILES=1; NAME="import --partitions 1" ;;
       duckdb) FILES=1; NAME="DuckDB COPY, sorted, unchecked" ;;
     esac
-    CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
-    MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")
-    echo "| $N | $ROWS | $SIZE | $NAME | $FILES | $(field Elapsed "$T") | $CPU | $MEM |" >> "$OUT/import.md"
+    echo "| $N | $ROWS | $SIZE | $NAME | $FILES | $(time_columns "$T") |" >> "$OUT/import.md"
   done
   rm -rf "$DIR"
 done

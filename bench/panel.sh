@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 cargo build --release -q -p pathwise
 BIN=target/release/pathwise
 
-field() { awk -F': ' -v k="$1" '$1 ~ k {print $2}' "$2" | tr -d ' \t'; }
+. bench/time-v.sh
 
 {
   echo "# pathwise panel generate / analyze, $(date -u +%F), $(nproc) cores"
@@ -72,9 +72,7 @@ if problems:
 PY
   for step in gen decode-4 analyze-3 decode-11 analyze duckdb polars; do
     T="$OUT/$step-$N.time"
-    CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$T")
-    MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$T")
-    echo "| $N | $ROWS | $step | $(field Elapsed "$T") | $CPU | $MEM |" >> "$OUT/panel.md"
+    echo "| $N | $ROWS | $step | $(time_columns "$T") |" >> "$OUT/panel.md"
   done
   rm -rf "$DIR"
 done

@@ -172,22 +172,23 @@ pub fn import_csv_with(
     options: ImportOptions,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Result<ImportSummary, ImportError> {
-    let io = |e: &dyn std::fmt::Display, p: &Path| ImportError::Io(format!("{}: {e}", p.display()));
     if out.is_dir()
         && std::fs::read_dir(out)
-            .map_err(|e| io(&e, out))?
+            .map_err(|e| io_error(&e, out))?
             .filter_map(Result::ok)
             .any(|e| e.path().extension().is_some_and(|x| x == "parquet"))
     {
         return Err(ImportError::OutputNotEmpty(out.display().to_string()));
     }
-    let size = std::fs::metadata(input).map_err(|e| io(&e, input))?.len();
+    let size = std::fs::metadata(input)
+        .map_err(|e| io_error(&e, input))?
+        .len();
     let parts = options.partitions_for(size);
     let created = !out.exists();
-    std::fs::create_dir_all(out).map_err(|e| io(&e, out))?;
+    std::fs::create_dir_all(out).map_err(|e| io_error(&e, out))?;
     let work = out.join(format!(".import-in-progress-{}", std::process::id()));
     let result = std::fs::create_dir_all(&work)
-        .map_err(|e| io(&e, &work))
+        .map_err(|e| io_error(&e, &work))
         .and_then(|()| {
             let texts = spill(input, &work, parts, size, progress)?;
             write_partitions(&work, parts, &texts, progress)
@@ -201,7 +202,7 @@ pub fn import_csv_with(
                     for f in &files {
                         let _ = std::fs::remove_file(f);
                     }
-                    return Err(io(&e, &to));
+                    return Err(io_error(&e, &to));
                 }
                 files.push(to);
             }
@@ -218,6 +219,11 @@ pub fn import_csv_with(
     result
 }
 
+/// A file that could not be read or written, named.
+fn io_error(e: &dyn std::fmt::Display, path: &Path) -> ImportError {
+    ImportError::Io(format!("{}: {e}", path.display()))
+}
+
 fn spill_path(work: &Path, part: usize) -> PathBuf {
     work.join(format!("spill-{part:05}.bin"))
 }
@@ -230,12 +236,11 @@ fn spill(
     size: u64,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Result<Texts, ImportError> {
-    let io = |e: &dyn std::fmt::Display, p: &Path| ImportError::Io(format!("{}: {e}", p.display()));
     let mut reader = csv::ReaderBuilder::new()
         .buffer_capacity(1 << 20)
         .from_path(input)
-        .map_err(|e| io(&e, input))?;
-    let header = reader.headers().map_err(|e| io(&e, input))?.clone();
+        .map_err(|e| io_error(&e, input))?;
+    let header = reader.headers().map_err(|e| io_error(&e, input))?.clone();
     let mut idx = [0usize; 12];
     for (i, name) in COLUMNS.iter().enumerate() {
         idx[i] = header
@@ -248,7 +253,7 @@ fn spill(
             let path = spill_path(work, p);
             std::fs::File::create(&path)
                 .map(|f| BufWriter::with_capacity(256 * 1024, f))
-                .map_err(|e| io(&e, &path))
+                .map_err(|e| io_error(&e, &path))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut texts = Texts::default();
@@ -264,13 +269,13 @@ fn spill(
         let row = parse_row(line, &rec, &idx, &mut texts)?;
         let part = row.person.rem_euclid(parts as i64) as usize;
         row.write(&mut sinks[part])
-            .map_err(|e| io(&e, &spill_path(work, part)))?;
+            .map_err(|e| io_error(&e, &spill_path(work, part)))?;
         if line.is_multiple_of(1 << 16) {
             progress(ImportProgress::Reading(reader.position().byte(), size));
         }
     }
     for (p, mut s) in sinks.into_iter().enumerate() {
-        s.flush().map_err(|e| io(&e, &spill_path(work, p)))?;
+        s.flush().map_err(|e| io_error(&e, &spill_path(work, p)))?;
     }
     progress(ImportProgress::Reading(size, size));
     Ok(texts)
@@ -296,34 +301,22 @@ fn write_partitions(
         })
         .collect();
     let mut totals = (0, 0);
-    let mut first_problem: Option<ImportError> = None;
+    let mut problems = Vec::new();
     for r in results {
         match r {
             Ok((rows, persons)) => {
                 totals.0 += rows;
                 totals.1 += persons;
             }
-            Err(e) => {
-                let earlier = match (&first_problem, &e) {
-                    (None, _) => true,
-                    (
-                        Some(ImportError::Duplicate {
-                            person: p0,
-                            month: m0,
-                            ..
-                        }),
-                        ImportError::Duplicate { person, month, .. },
-                    ) => (person, month) < (p0, m0),
-                    (Some(ImportError::Duplicate { .. }), _) => true,
-                    _ => false,
-                };
-                if earlier {
-                    first_problem = Some(e);
-                }
-            }
+            Err(e) => problems.push(e),
         }
     }
-    match first_problem {
+    // Other errors (reading, writing) come first; then the lowest repeat.
+    let rank = |e: &ImportError| match e {
+        ImportError::Duplicate { person, month, .. } => (1, *person, month.clone()),
+        _ => (0, 0, String::new()),
+    };
+    match problems.into_iter().min_by_key(rank) {
         Some(e) => Err(e),
         None => Ok(totals),
     }
@@ -331,12 +324,11 @@ fn write_partitions(
 
 fn write_partition(work: &Path, part: usize, texts: &Texts) -> Result<(u64, u64), ImportError> {
     let spilled = spill_path(work, part);
-    let io = |e: &dyn std::fmt::Display, p: &Path| ImportError::Io(format!("{}: {e}", p.display()));
     let mut bytes = Vec::new();
     std::fs::File::open(&spilled)
         .map(|f| BufReader::new(f).read_to_end(&mut bytes))
         .and_then(|r| r)
-        .map_err(|e| io(&e, &spilled))?;
+        .map_err(|e| io_error(&e, &spilled))?;
     let mut rows: Vec<Row> = bytes.chunks_exact(Row::BYTES).map(Row::read).collect();
     drop(bytes);
     let _ = std::fs::remove_file(&spilled);
@@ -364,7 +356,7 @@ fn write_partition(work: &Path, part: usize, texts: &Texts) -> Result<(u64, u64)
 }
 
 fn write(path: &Path, rows: &[Row], texts: &Texts) -> Result<(), ImportError> {
-    let err = |e: &dyn std::fmt::Display| ImportError::Io(format!("{}: {e}", path.display()));
+    let err = |e: &dyn std::fmt::Display| io_error(e, path);
     let file = std::fs::File::create(path).map_err(|e| err(&e))?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)

@@ -6,7 +6,7 @@ use arrow_array::types::Int32Type;
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use pathwise_domain::Date;
 use std::collections::HashMap;
 use std::fs::File;
@@ -345,25 +345,9 @@ pub fn stream_file(
         column: c.to_string(),
         message: m,
     };
-    let file = File::open(path).map_err(|e| read_err(e.to_string()))?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| read_err(e.to_string()))?;
-    let schema = builder.schema().clone();
     let mut wanted = vec!["person_id", "month"];
     wanted.extend(attrs.iter().map(|a| a.column()));
-    let mut roots = Vec::new();
-    for name in &wanted {
-        let i = schema
-            .index_of(name)
-            .map_err(|_| col_err(name, "missing from the file".into()))?;
-        roots.push(i);
-    }
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| read_err(e.to_string()))?;
+    let reader = read_columns(path, &wanted)?;
     let mut dicts = Dictionaries::default();
     let mut buf = Buffer::default();
     let month_of = MonthOfDay::new();
@@ -471,6 +455,37 @@ pub fn analyzed_columns() -> Vec<&'static str> {
     v
 }
 
+/// A reader of the named columns of one Parquet file, in batches of 64K
+/// rows: the same for `analyze` and the bare decode it is measured against.
+fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader, PanelError> {
+    let read_err = |m: String| PanelError::Read {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let file = File::open(path).map_err(|e| read_err(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| read_err(e.to_string()))?;
+    let roots = columns
+        .iter()
+        .map(|c| {
+            builder
+                .schema()
+                .index_of(c)
+                .map_err(|_| PanelError::Column {
+                    path: path.to_path_buf(),
+                    column: c.to_string(),
+                    message: "missing from the file".into(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| read_err(e.to_string()))
+}
+
 /// Decodes the named columns of every file into Arrow arrays and does
 /// nothing else: the baseline a full analysis is measured against. Files in
 /// parallel, batches as `analyze` reads them. Returns the rows decoded.
@@ -483,28 +498,7 @@ pub fn decode_files(files: &[PathBuf], columns: &[&str]) -> Result<u64, PanelErr
                 path: path.clone(),
                 message: m,
             };
-            let file = File::open(path).map_err(|e| err(e.to_string()))?;
-            let builder =
-                ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
-            let mut roots = Vec::new();
-            for c in columns {
-                roots.push(
-                    builder
-                        .schema()
-                        .index_of(c)
-                        .map_err(|_| PanelError::Column {
-                            path: path.clone(),
-                            column: c.to_string(),
-                            message: "missing from the file".into(),
-                        })?,
-                );
-            }
-            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-            let reader = builder
-                .with_projection(mask)
-                .with_batch_size(64 * 1024)
-                .build()
-                .map_err(|e| err(e.to_string()))?;
+            let reader = read_columns(path, columns)?;
             let mut rows = 0u64;
             for batch in reader {
                 rows += batch.map_err(|e| err(e.to_string()))?.num_rows() as u64;
