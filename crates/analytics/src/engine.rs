@@ -289,31 +289,33 @@ impl Partial {
     }
 }
 
-/// M3 counts for one kind of scope, held densely: per scope code, a row
-/// of `[white, bme, unknown]` per (band code, year of the snapshot). Every
-/// snapshot row adds to three of these, so they are indexed, not hashed.
+/// Counts held densely by two codes and a year: per first code, a row of
+/// three counts per (second code, year index). M1 (per breakdown: the group's
+/// codes) and M3 (per scope kind: scope and band) add to these for every
+/// snapshot row, so they are indexed, not hashed.
 #[derive(Debug, Default)]
-struct BandGrid {
+struct Grid {
     years: usize,
     cells: Vec<Vec<[u64; 3]>>,
 }
 
-impl BandGrid {
-    fn add(&mut self, years: usize, scope: u16, band: u16, year: usize, group: usize) {
+impl Grid {
+    /// The counts of (`a`, `b`, `year` of `years`), zero when new.
+    fn slot(&mut self, years: usize, a: u16, b: u16, year: usize) -> &mut [u64; 3] {
         self.years = years;
-        let s = usize::from(scope);
-        if s >= self.cells.len() {
-            self.cells.resize_with(s + 1, Vec::new);
+        let a = usize::from(a);
+        if a >= self.cells.len() {
+            self.cells.resize_with(a + 1, Vec::new);
         }
-        let row = &mut self.cells[s];
-        let i = usize::from(band) * years + year;
+        let row = &mut self.cells[a];
+        let i = usize::from(b) * years + year;
         if i >= row.len() {
             row.resize(i + 1, [0; 3]);
         }
-        row[i][group] += 1;
+        &mut row[i]
     }
 
-    fn merge(&mut self, other: BandGrid) {
+    fn merge(&mut self, other: Grid) {
         if other.cells.is_empty() {
             return;
         }
@@ -333,14 +335,14 @@ impl BandGrid {
         }
     }
 
-    /// Every non-empty cell: (scope code, band code, year index, counts).
+    /// Every non-empty cell: (first code, second code, year index, counts).
     fn cells(&self) -> impl Iterator<Item = (u16, u16, usize, [u64; 3])> + '_ {
         let years = self.years.max(1);
-        self.cells.iter().enumerate().flat_map(move |(s, row)| {
+        self.cells.iter().enumerate().flat_map(move |(a, row)| {
             row.iter()
                 .enumerate()
                 .filter(|(_, v)| v.iter().any(|&x| x > 0))
-                .map(move |(i, v)| (s as u16, (i / years) as u16, i % years, *v))
+                .map(move |(i, v)| (a as u16, (i / years) as u16, i % years, *v))
         })
     }
 }
@@ -349,10 +351,12 @@ impl BandGrid {
 /// keys are small integers, so a fast non-cryptographic hash serves.
 #[derive(Debug, Default)]
 struct CodePartial {
-    transitions: FxHashMap<(i32, u8, [u16; 2]), [u64; 3]>,
+    /// M1 per breakdown, by the group's codes (0 where a breakdown has
+    /// fewer than two attributes).
+    transitions: Vec<Grid>,
     new_nurses: BTreeMap<i32, [u64; 2]>,
     /// M3 by scope kind: 0 England (scope code 0), 1 region, 2 organisation.
-    bands: [BandGrid; 3],
+    bands: [Grid; 3],
     spells: FxHashMap<(u8, i32, u32), [u64; 2]>,
     /// Scratch: one person's row at each snapshot (not a count).
     snapshot_rows: Vec<Option<usize>>,
@@ -360,7 +364,13 @@ struct CodePartial {
 
 impl CodePartial {
     fn merge(mut self, other: CodePartial) -> CodePartial {
-        add_counts(&mut self.transitions, other.transitions);
+        if self.transitions.len() < other.transitions.len() {
+            self.transitions
+                .resize_with(other.transitions.len(), Grid::default);
+        }
+        for (mine, theirs) in self.transitions.iter_mut().zip(other.transitions) {
+            mine.merge(theirs);
+        }
         add_counts(&mut self.new_nurses, other.new_nurses);
         for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
             mine.merge(theirs);
@@ -371,17 +381,19 @@ impl CodePartial {
 
     fn into_text(self, spec: &AnalysisSpec, d: &Dictionaries) -> Partial {
         let mut out = Partial::default();
-        for ((year, b, codes), v) in self.transitions {
-            let bd = &spec.breakdowns[b as usize];
-            let group =
-                bd.0.iter()
-                    .zip(codes)
-                    .map(|(a, c)| d.text(*a, c).to_string())
-                    .collect();
-            out.transitions.insert((year, b as usize, group), v);
+        let y0 = *spec.years().start();
+        for (b, grid) in self.transitions.iter().enumerate() {
+            let bd = &spec.breakdowns[b];
+            for (first, second, yi, v) in grid.cells() {
+                let group =
+                    bd.0.iter()
+                        .zip([first, second])
+                        .map(|(a, c)| d.text(*a, c).to_string())
+                        .collect();
+                out.transitions.insert((y0 + yi as i32, b, group), v);
+            }
         }
         out.new_nurses = self.new_nurses;
-        let y0 = *spec.years().start();
         let cells = self.bands.iter().enumerate().flat_map(|(kind, grid)| {
             grid.cells()
                 .map(move |(scope, band, yi, v)| (y0 + yi as i32, kind as u8, scope, band, v))
@@ -420,9 +432,10 @@ impl CodePartial {
 
 /// Codes' meanings needed per row, rebuilt as a file's dictionaries grow.
 struct Lookups {
-    /// Bit g set when staff-group code g (below 64) is support work: tested
-    /// on every row by M6, so kept in a register rather than a table.
-    csw_bits: u64,
+    /// The staff-group codes of support work, when there are at most four
+    /// (the published groups have three): M6 tests every row against them,
+    /// in blocks of rows compared at once.
+    csw_codes: Option<[u16; 4]>,
     m6_by_region: bool,
     m6_by_org: bool,
     class: Vec<RoleClass>,
@@ -434,13 +447,15 @@ impl Lookups {
     fn new(d: &Dictionaries, spec: &AnalysisSpec) -> Lookups {
         let groups = &d.values[Attr::StaffGroup.index()];
         let class: Vec<RoleClass> = groups.iter().map(|g| RoleClass::of_name(g)).collect();
+        let csw: Vec<u16> = (0..class.len())
+            .filter(|&g| class[g] == RoleClass::Csw)
+            .map(|g| g as u16)
+            .collect();
         Lookups {
-            csw_bits: class
-                .iter()
-                .take(64)
-                .enumerate()
-                .filter(|(_, c)| **c == RoleClass::Csw)
-                .fold(0, |bits, (g, _)| bits | 1 << g),
+            // No support-work code at all: u16::MAX is never a code.
+            csw_codes: (csw.len() <= 4).then(|| {
+                std::array::from_fn(|k| csw.get(k).or(csw.first()).copied().unwrap_or(u16::MAX))
+            }),
             m6_by_region: spec.breaks_down_by(Attr::Region),
             m6_by_org: spec.breaks_down_by(Attr::OrgCode),
             class,
@@ -454,28 +469,19 @@ impl Lookups {
                 .collect(),
         }
     }
-}
 
-impl Lookups {
-    fn is_csw(&self, group: u16) -> bool {
-        if group < 64 {
-            self.csw_bits >> group & 1 == 1
-        } else {
-            self.class[usize::from(group)] == RoleClass::Csw
-        }
-    }
-
-    /// The first row from `from` on in support work. While every code is
-    /// below 64, whole blocks of rows are tested at once without a branch.
+    /// The first row from `from` on in support work. With at most four
+    /// support-work codes, whole blocks of rows are compared at once,
+    /// without a branch per row.
     fn next_csw(&self, groups: &[u16], from: usize) -> Option<usize> {
         const BLOCK: usize = 16;
         let mut i = from;
-        if self.class.len() <= 64 {
+        if let Some(c) = self.csw_codes {
             while i + BLOCK <= groups.len() {
-                let hit = groups[i..i + BLOCK]
-                    .iter()
-                    .fold(0u64, |acc, &g| acc | (self.csw_bits >> (g & 63) & 1));
-                if hit != 0 {
+                let hit = groups[i..i + BLOCK].iter().fold(false, |hit, &g| {
+                    hit | (g == c[0]) | (g == c[1]) | (g == c[2]) | (g == c[3])
+                });
+                if hit {
                     break;
                 }
                 i += BLOCK;
@@ -484,7 +490,7 @@ impl Lookups {
         groups
             .get(i..)?
             .iter()
-            .position(|&g| self.is_csw(g))
+            .position(|&g| self.class[usize::from(g)] == RoleClass::Csw)
             .map(|k| i + k)
     }
 }
@@ -539,12 +545,16 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
         let next = snap[(y + 1 - y0) as usize];
         let moved = u64::from(next.is_some_and(|n| class(n) == RoleClass::Registered));
         let left = u64::from(next.is_none());
-        for (b, bd) in spec.breakdowns.iter().enumerate() {
-            let mut key = [u16::MAX; 2];
+        if out.transitions.len() < spec.breakdowns.len() {
+            out.transitions
+                .resize_with(spec.breakdowns.len(), Grid::default);
+        }
+        for (bd, grid) in spec.breakdowns.iter().zip(&mut out.transitions) {
+            let mut key = [0u16; 2];
             for (k, a) in bd.0.iter().enumerate() {
                 key[k] = p.attrs[a.index()][r];
             }
-            let e = out.transitions.entry((y, b as u8, key)).or_default();
+            let e = grid.slot(n_years, key[0], key[1], (y - y0) as usize);
             e[0] += 1;
             e[1] += moved;
             e[2] += left;
@@ -582,7 +592,7 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
             EthnicityGroup::Unknown => 2,
         };
         for (kind, scope) in [(0usize, 0u16), (1, region[r]), (2, org[r])] {
-            out.bands[kind].add(n_years, scope, band[r], yi, g);
+            out.bands[kind].slot(n_years, scope, band[r], yi)[g] += 1;
         }
     }
     out.snapshot_rows = snap;
@@ -591,13 +601,13 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     }
     // M6: the first CSW spell at each organisation. A spell runs while the
     // months follow on at the same organisation, so the scan jumps past it.
-    let (months, len) = (p.months, p.months.len());
+    let months = p.months;
     let mut seen_orgs: Vec<u16> = Vec::new();
     let mut next = lk.next_csw(sg, 0);
     while let Some(i) = next {
         let o = org[i];
         let mut j = i;
-        while j + 1 < len && months[j + 1] == months[j] + 1 && org[j + 1] == o {
+        while j + 1 < months.len() && months[j + 1] == months[j] + 1 && org[j + 1] == o {
             j += 1;
         }
         next = lk.next_csw(sg, j + 1);

@@ -209,30 +209,37 @@ impl Buffer {
         self.months.len()
     }
 
-    /// Adds the person ids of a batch as runs; an id lower than the one
-    /// before it is refused, naming both (the batch's first and last ids
-    /// are compared with the runs already held, so order holds across
-    /// batches as well).
-    fn add_persons(&mut self, ids: &[i64]) -> Result<(), String> {
-        let base = self.runs.last().map_or(0, |r| r.1);
-        let mut k = 0;
-        while k < ids.len() {
-            let id = ids[k];
-            let end = ids[k..]
-                .iter()
-                .position(|&x| x != id)
-                .map_or(ids.len(), |n| k + n);
-            match self.runs.last_mut() {
-                Some(run) if run.0 == id => run.1 = base + end,
-                Some(run) if id < run.0 => {
-                    return Err(format!(
-                        "person {id} comes after person {}: rows must be sorted by person_id",
-                        run.0
-                    ));
+    /// Adds the person ids and month days of a batch: months become month
+    /// indexes, persons become runs. One pass checks every row (persons
+    /// ascend; within a person, months rise, so no month repeats), carrying
+    /// on from the rows already held so that order holds across batches;
+    /// only when a row fails is the first failure found again and named.
+    fn add_rows(&mut self, ids: &[i64], days: &[i32], month_of: &MonthOfDay) -> Result<(), String> {
+        let base = self.months.len();
+        let (first_id, first_m) = match (self.runs.last(), self.months.last()) {
+            (Some(r), Some(&m)) => (r.0, m),
+            _ => (i64::MIN, i32::MIN),
+        };
+        self.months
+            .extend(days.iter().map(|&day| month_of.get(day)));
+        let (mut prev_id, mut prev_m) = (first_id, first_m);
+        let mut bad = false;
+        for (i, (&id, &m)) in ids.iter().zip(&self.months[base..]).enumerate() {
+            let new = id != prev_id;
+            bad |= (id < prev_id) | (!new & (m <= prev_m));
+            if new {
+                if let Some(run) = self.runs.last_mut() {
+                    run.1 = base + i;
                 }
-                _ => self.runs.push((id, base + end)),
+                self.runs.push((id, 0));
             }
-            k = end;
+            (prev_id, prev_m) = (id, m);
+        }
+        if let Some(run) = self.runs.last_mut() {
+            run.1 = self.months.len();
+        }
+        if bad {
+            return Err(first_order_problem(first_id, first_m, ids, days, month_of));
         }
         Ok(())
     }
@@ -249,6 +256,39 @@ impl Buffer {
             a.drain(..n);
         }
     }
+}
+
+/// The first row, after a person and month already held, that breaks
+/// person or month order, as a message naming the person (and month).
+fn first_order_problem(
+    mut prev_id: i64,
+    mut prev_m: i32,
+    ids: &[i64],
+    days: &[i32],
+    month_of: &MonthOfDay,
+) -> String {
+    for (&id, &day) in ids.iter().zip(days) {
+        let m = month_of.get(day);
+        if id < prev_id {
+            return format!(
+                "person {id} comes after person {prev_id}: rows must be sorted by person_id"
+            );
+        }
+        if id == prev_id && m <= prev_m {
+            return format!(
+                "person {id} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
+                if m == prev_m {
+                    "two rows"
+                } else {
+                    "rows out of order"
+                },
+                m.div_euclid(12),
+                m.rem_euclid(12) + 1
+            );
+        }
+        (prev_id, prev_m) = (id, m);
+    }
+    "rows out of person or month order".into()
 }
 
 /// The codes of the last dictionary seen per attribute: batches of one
@@ -290,22 +330,30 @@ fn string_codes(
             let keys = dict.keys();
             if keys.null_count() == 0 && codes.len() <= 256 {
                 // Small dictionaries (most columns): a 256-entry table that a
-                // key's low byte indexes without a bounds check, once every
-                // key is known to be in range.
-                let (lo, hi) = keys
-                    .values()
-                    .iter()
-                    .fold((i32::MAX, i32::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-                if !keys.is_empty() && (lo < 0 || hi as usize >= codes.len()) {
+                // key's low byte indexes. A key outside the dictionary sets a
+                // bit of `wild` (its high bits, or the mark of an entry past
+                // the dictionary's end), checked once per batch.
+                let mut table = [u32::MAX; 256];
+                for (t, &c) in table.iter_mut().zip(codes) {
+                    *t = u32::from(c);
+                }
+                let mut wild = 0u32;
+                out.extend(keys.values().iter().map(|&k| {
+                    let t = table[usize::from(k as u8)];
+                    wild |= (k as u32 >> 8) | (t >> 16);
+                    t as u16
+                }));
+                if wild != 0 {
+                    let k = keys
+                        .values()
+                        .iter()
+                        .find(|&&k| usize::try_from(k).map_or(true, |k| k >= codes.len()));
                     return Err(format!(
                         "dictionary key {} is outside the dictionary of {} values",
-                        if lo < 0 { lo } else { hi },
+                        k.copied().unwrap_or_default(),
                         codes.len()
                     ));
                 }
-                let mut table = [0u16; 256];
-                table[..codes.len()].copy_from_slice(codes);
-                out.extend(keys.values().iter().map(|&k| table[usize::from(k as u8)]));
             } else if keys.null_count() == 0 {
                 out.extend(keys.values().iter().map(|&k| codes[k as usize]));
             } else {
@@ -380,13 +428,11 @@ pub fn stream_file(
                     format!("expected Date32, found {}", months.data_type()),
                 )
             })?;
-        buf.add_persons(persons.values())
+        buf.add_rows(persons.values(), months.values(), &month_of)
             .map_err(|message| PanelError::Order {
                 path: path.to_path_buf(),
                 message,
             })?;
-        buf.months
-            .extend(months.values().iter().map(|&day| month_of.get(day)));
         for &a in attrs {
             let array = col(a.column())?;
             string_codes(
@@ -401,51 +447,33 @@ pub fn stream_file(
         // Everyone but the last person in the buffer is complete.
         let complete = buf.runs.len().saturating_sub(1);
         if complete > 0 {
-            emit(path, &buf, complete, &dicts, &mut on_people)?;
+            emit(&buf, complete, &dicts, &mut on_people);
             buf.drain_front(complete);
         }
     }
     if buf.len() > 0 {
-        emit(path, &buf, buf.runs.len(), &dicts, &mut on_people)?;
+        emit(&buf, buf.runs.len(), &dicts, &mut on_people);
     }
     Ok(dicts)
 }
 
-/// Hands over the first `runs` persons of the buffer, checking that each
-/// one's months rise.
+/// Hands over the first `runs` persons of the buffer (their order was
+/// checked as they were added).
 fn emit(
-    path: &Path,
     buf: &Buffer,
     runs: usize,
     dicts: &Dictionaries,
     on_people: &mut impl FnMut(&[PersonRows<'_>], &Dictionaries),
-) -> Result<(), PanelError> {
+) {
     let mut people = Vec::with_capacity(runs);
     let mut start = 0;
-    for &(person, end) in &buf.runs[..runs] {
+    for &(_, end) in &buf.runs[..runs] {
         let months = &buf.months[start..end];
-        if let Some(w) = months.windows(2).position(|w| w[1] <= w[0]) {
-            let m = months[w + 1];
-            return Err(PanelError::Order {
-                path: path.to_path_buf(),
-                message: format!(
-                    "person {person} has {} for month {:04}-{:02}: rows must be unique per person and month, in month order",
-                    if months[w] == m {
-                        "two rows"
-                    } else {
-                        "rows out of order"
-                    },
-                    m.div_euclid(12),
-                    m.rem_euclid(12) + 1
-                ),
-            });
-        }
         let attrs = std::array::from_fn(|a| buf.attrs[a].get(start..end).unwrap_or(&[]));
         people.push(PersonRows { months, attrs });
         start = end;
     }
     on_people(&people, dicts);
-    Ok(())
 }
 
 /// The columns `analyze` reads: person, month and every attribute.

@@ -298,6 +298,60 @@ fn disclosure_control_marks_and_suppresses_sub_national_rows_only() {
 }
 
 #[test]
+fn order_is_checked_across_the_boundary_between_batches() {
+    // 8,192 persons of 8 months fill the first 65,536-row batch exactly; the
+    // row after it starts the second batch.
+    let mut owned: Vec<(i64, String, &str, &str, &str, &str)> = (0..8192)
+        .flat_map(|p| months(p, (2010, 1), (2010, 8), "A1", "London", CSW, "White"))
+        .collect();
+    assert_eq!(owned.len(), 65_536);
+    let spec = AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
+        snapshot_month: 9,
+        lookback: 4,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: 0,
+        last_month: 1_000_000,
+    };
+    let cases = [
+        (
+            (8190, "2010-09"),
+            Some("person 8190 comes after person 8191"),
+        ),
+        (
+            (8191, "2010-08"),
+            Some("person 8191 has two rows for month 2010-08"),
+        ),
+        (
+            (8191, "2010-03"),
+            Some("person 8191 has rows out of order for month 2010-03"),
+        ),
+        ((8191, "2010-09"), None),
+    ];
+    for ((person, month), problem) in cases {
+        owned.truncate(65_536);
+        owned.push((person, month.to_string(), "A1", "London", CSW, "White"));
+        let rows: Vec<Row<'_>> = owned
+            .iter()
+            .map(|r| (r.0, r.1.as_str(), r.2, r.3, r.4, r.5))
+            .collect();
+        let dir = temp_dir("batches");
+        write_panel(&dir.join("panel.parquet"), &rows);
+        let result = analyze_files(&panel_files(&dir).unwrap(), &spec);
+        match problem {
+            Some(message) => {
+                let err = result.unwrap_err();
+                assert!(matches!(err, PanelError::Order { .. }), "{err}");
+                assert!(err.to_string().contains(message), "{err}");
+            }
+            None => {
+                result.unwrap();
+            }
+        }
+    }
+}
+
+#[test]
 fn a_repeated_person_month_is_refused_with_the_person_and_month() {
     let dir = temp_dir("dup");
     write_panel(
