@@ -363,6 +363,14 @@ struct CodePartial {
 }
 
 impl CodePartial {
+    /// Empty counts, with an M1 grid for each breakdown of `spec`.
+    fn new(spec: &AnalysisSpec) -> CodePartial {
+        CodePartial {
+            transitions: spec.breakdowns.iter().map(|_| Grid::default()).collect(),
+            ..CodePartial::default()
+        }
+    }
+
     fn merge(mut self, other: CodePartial) -> CodePartial {
         if self.transitions.len() < other.transitions.len() {
             self.transitions
@@ -452,9 +460,11 @@ impl Lookups {
             .map(|g| g as u16)
             .collect();
         Lookups {
-            // No support-work code at all: u16::MAX is never a code.
+            // Fewer than four codes repeat the first; with none at all,
+            // u16::MAX (never a code) stands in.
             csw_codes: (csw.len() <= 4).then(|| {
-                std::array::from_fn(|k| csw.get(k).or(csw.first()).copied().unwrap_or(u16::MAX))
+                let pad = csw.first().copied().unwrap_or(u16::MAX);
+                std::array::from_fn(|k| csw.get(k).copied().unwrap_or(pad))
             }),
             m6_by_region: spec.breaks_down_by(Attr::Region),
             m6_by_org: spec.breaks_down_by(Attr::OrgCode),
@@ -545,10 +555,6 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
         let next = snap[(y + 1 - y0) as usize];
         let moved = u64::from(next.is_some_and(|n| class(n) == RoleClass::Registered));
         let left = u64::from(next.is_none());
-        if out.transitions.len() < spec.breakdowns.len() {
-            out.transitions
-                .resize_with(spec.breakdowns.len(), Grid::default);
-        }
         for (bd, grid) in spec.breakdowns.iter().zip(&mut out.transitions) {
             let mut key = [0u16; 2];
             for (k, a) in bd.0.iter().enumerate() {
@@ -640,7 +646,7 @@ pub fn analyze_person_rows(
     dicts: &Dictionaries,
 ) -> Partial {
     let lk = Lookups::new(dicts, spec);
-    let mut acc = CodePartial::default();
+    let mut acc = CodePartial::new(spec);
     for p in people {
         person(p, spec, &lk, &mut acc);
     }
@@ -651,7 +657,7 @@ pub fn analyze_person_rows(
 /// give the parallelism and each file adds into one accumulator; with fewer,
 /// each batch of persons is also split across threads.
 fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial, PanelError> {
-    let mut acc = CodePartial::default();
+    let mut acc = CodePartial::new(spec);
     let mut lk: Option<(usize, Lookups)> = None;
     let dicts = stream_file(path, &spec.attrs_read(), |people, dicts| {
         // The lookups follow the dictionaries, which only grow.
@@ -663,13 +669,16 @@ fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial
         if split {
             let part = people
                 .par_chunks(1024)
-                .fold(CodePartial::default, |mut p, chunk| {
-                    for rows in chunk {
-                        person(rows, spec, lk, &mut p);
-                    }
-                    p
-                })
-                .reduce(CodePartial::default, CodePartial::merge);
+                .fold(
+                    || CodePartial::new(spec),
+                    |mut p, chunk| {
+                        for rows in chunk {
+                            person(rows, spec, lk, &mut p);
+                        }
+                        p
+                    },
+                )
+                .reduce(|| CodePartial::new(spec), CodePartial::merge);
             acc = std::mem::take(&mut acc).merge(part);
         } else {
             for rows in people {

@@ -297,6 +297,19 @@ fn disclosure_control_marks_and_suppresses_sub_national_rows_only() {
     assert_eq!(national[3], "3", "national totals are not controlled");
 }
 
+/// Every table and the default breakdowns over any months: for the tests of
+/// refused panels.
+fn order_spec() -> AnalysisSpec {
+    AnalysisSpec {
+        measures: pathwise_analytics::Measures::ALL,
+        snapshot_month: 9,
+        lookback: 4,
+        breakdowns: AnalysisSpec::default_breakdowns(),
+        first_month: 0,
+        last_month: 1_000_000,
+    }
+}
+
 #[test]
 fn order_is_checked_across_the_boundary_between_batches() {
     // 8,192 persons of 8 months fill the first 65,536-row batch exactly; the
@@ -305,14 +318,7 @@ fn order_is_checked_across_the_boundary_between_batches() {
         .flat_map(|p| months(p, (2010, 1), (2010, 8), "A1", "London", CSW, "White"))
         .collect();
     assert_eq!(owned.len(), 65_536);
-    let spec = AnalysisSpec {
-        measures: pathwise_analytics::Measures::ALL,
-        snapshot_month: 9,
-        lookback: 4,
-        breakdowns: AnalysisSpec::default_breakdowns(),
-        first_month: 0,
-        last_month: 1_000_000,
-    };
+    let spec = order_spec();
     let cases = [
         (
             (8190, "2010-09"),
@@ -362,14 +368,7 @@ fn a_repeated_person_month_is_refused_with_the_person_and_month() {
         ],
     );
     let files = panel_files(&dir).unwrap();
-    let spec = AnalysisSpec {
-        measures: pathwise_analytics::Measures::ALL,
-        snapshot_month: 9,
-        lookback: 4,
-        breakdowns: AnalysisSpec::default_breakdowns(),
-        first_month: 0,
-        last_month: 1_000_000,
-    };
+    let spec = order_spec();
     let err = analyze_files(&files, &spec).unwrap_err();
     assert!(matches!(err, PanelError::Order { .. }));
     assert!(
@@ -381,14 +380,7 @@ fn a_repeated_person_month_is_refused_with_the_person_and_month() {
 
 #[test]
 fn rows_out_of_person_or_month_order_are_refused_with_the_person() {
-    let spec = AnalysisSpec {
-        measures: pathwise_analytics::Measures::ALL,
-        snapshot_month: 9,
-        lookback: 4,
-        breakdowns: AnalysisSpec::default_breakdowns(),
-        first_month: 0,
-        last_month: 1_000_000,
-    };
+    let spec = order_spec();
     let cases: [(&[Row<'_>], &str); 2] = [
         (
             &[
