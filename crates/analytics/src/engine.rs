@@ -3,7 +3,7 @@
 //! processed in parallel (rayon); within a file, each batch of complete
 //! persons is split across threads too.
 
-use crate::panel::{Attr, Dictionaries, PanelError, PersonRows, stream_file};
+use crate::panel::{Attr, Dictionaries, KeyTables, PanelError, PersonRows, stream_file};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use parquet::arrow::ProjectionMask;
@@ -438,55 +438,70 @@ impl CodePartial {
     }
 }
 
-/// Codes' meanings needed per row, rebuilt as a file's dictionaries grow.
+/// What a set of persons' keys mean, built from the tables handed over with
+/// them (see [`KeyTables`]) and kept while those stay the same.
 struct Lookups {
-    /// The staff-group codes of support work, when there are at most four
+    /// Key -> the file's code, per attribute: used only for the rows a
+    /// table counts.
+    code: [Vec<u16>; 9],
+    /// The staff-group keys of support work, when there are at most four
     /// (the published groups have three): M6 tests every row against them,
     /// in blocks of rows compared at once.
-    csw_codes: Option<[u16; 4]>,
+    csw_keys: Option<[i32; 4]>,
     m6_by_region: bool,
     m6_by_org: bool,
+    /// By staff-group key.
     class: Vec<RoleClass>,
+    /// By staff-group key.
     nurse: Vec<bool>,
+    /// By ethnicity key.
     ethnicity: Vec<EthnicityGroup>,
 }
 
 impl Lookups {
-    fn new(d: &Dictionaries, spec: &AnalysisSpec) -> Lookups {
-        let groups = &d.values[Attr::StaffGroup.index()];
-        let class: Vec<RoleClass> = groups.iter().map(|g| RoleClass::of_name(g)).collect();
-        let csw: Vec<u16> = (0..class.len())
-            .filter(|&g| class[g] == RoleClass::Csw)
-            .map(|g| g as u16)
+    fn new(d: &Dictionaries, spec: &AnalysisSpec, keys: &KeyTables<'_>) -> Lookups {
+        let code: [Vec<u16>; 9] = std::array::from_fn(|a| keys.tables[a].to_vec());
+        let by_key = |attr: Attr| {
+            let values = &d.values[attr.index()];
+            code[attr.index()]
+                .iter()
+                .map(move |&c| values[usize::from(c)].as_str())
+        };
+        let class: Vec<RoleClass> = by_key(Attr::StaffGroup).map(RoleClass::of_name).collect();
+        let csw: Vec<i32> = (0..class.len())
+            .filter(|&k| class[k] == RoleClass::Csw)
+            .map(|k| k as i32)
             .collect();
         Lookups {
-            // Fewer than four codes repeat the first; with none at all,
-            // u16::MAX (never a code) stands in.
-            csw_codes: (csw.len() <= 4).then(|| {
-                let pad = csw.first().copied().unwrap_or(u16::MAX);
+            // Fewer than four keys repeat the first; with none at all, -1
+            // (never a key) stands in.
+            csw_keys: (csw.len() <= 4).then(|| {
+                let pad = csw.first().copied().unwrap_or(-1);
                 std::array::from_fn(|k| csw.get(k).copied().unwrap_or(pad))
             }),
             m6_by_region: spec.breaks_down_by(Attr::Region),
             m6_by_org: spec.breaks_down_by(Attr::OrgCode),
-            class,
-            nurse: groups
-                .iter()
+            nurse: by_key(Attr::StaffGroup)
                 .map(|g| g == "Nurses & health visitors")
                 .collect(),
-            ethnicity: d.values[Attr::Ethnicity.index()]
-                .iter()
-                .map(|e| EthnicityGroup::of(e))
-                .collect(),
+            ethnicity: by_key(Attr::Ethnicity).map(EthnicityGroup::of).collect(),
+            class,
+            code,
         }
     }
 
+    /// The file's code of `attr` at `key`.
+    fn code(&self, attr: Attr, key: i32) -> u16 {
+        self.code[attr.index()][key as usize]
+    }
+
     /// The first row from `from` on in support work. With at most four
-    /// support-work codes, whole blocks of rows are compared at once,
+    /// support-work keys, whole blocks of rows are compared at once,
     /// without a branch per row.
-    fn next_csw(&self, groups: &[u16], from: usize) -> Option<usize> {
+    fn next_csw(&self, groups: &[i32], from: usize) -> Option<usize> {
         const BLOCK: usize = 16;
         let mut i = from;
-        if let Some(c) = self.csw_codes {
+        if let Some(c) = self.csw_keys {
             while i + BLOCK <= groups.len() {
                 let hit = groups[i..i + BLOCK].iter().fold(false, |hit, &g| {
                     hit | (g == c[0]) | (g == c[1]) | (g == c[2]) | (g == c[3])
@@ -500,7 +515,7 @@ impl Lookups {
         groups
             .get(i..)?
             .iter()
-            .position(|&g| self.class[usize::from(g)] == RoleClass::Csw)
+            .position(|&g| self.class[g as usize] == RoleClass::Csw)
             .map(|k| i + k)
     }
 }
@@ -557,8 +572,8 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
         let left = u64::from(next.is_none());
         for (bd, grid) in spec.breakdowns.iter().zip(&mut out.transitions) {
             let mut key = [0u16; 2];
-            for (k, a) in bd.0.iter().enumerate() {
-                key[k] = p.attrs[a.index()][r];
+            for (k, &a) in bd.0.iter().enumerate() {
+                key[k] = lk.code(a, p.attrs[a.index()][r]);
             }
             let e = grid.slot(n_years, key[0], key[1], (y - y0) as usize);
             e[0] += 1;
@@ -597,8 +612,13 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
             EthnicityGroup::Bme => 1,
             EthnicityGroup::Unknown => 2,
         };
-        for (kind, scope) in [(0usize, 0u16), (1, region[r]), (2, org[r])] {
-            out.bands[kind].slot(n_years, scope, band[r], yi)[g] += 1;
+        let band = lk.code(Attr::AfcBand, band[r]);
+        for (kind, scope) in [
+            (0usize, 0u16),
+            (1, lk.code(Attr::Region, region[r])),
+            (2, lk.code(Attr::OrgCode, org[r])),
+        ] {
+            out.bands[kind].slot(n_years, scope, band, yi)[g] += 1;
         }
     }
     out.snapshot_rows = snap;
@@ -608,7 +628,7 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     // M6: the first CSW spell at each organisation. A spell runs while the
     // months follow on at the same organisation, so the scan jumps past it.
     let months = p.months;
-    let mut seen_orgs: Vec<u16> = Vec::new();
+    let mut seen_orgs: Vec<i32> = Vec::new();
     let mut next = lk.next_csw(sg, 0);
     while let Some(i) = next {
         let o = org[i];
@@ -627,8 +647,11 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
             let d = (j - i + 1) as u32;
             let event = months[j] < spec.last_month;
             let start_year = m.div_euclid(12);
-            let region = region.get(i).map_or(-1, |&r| i32::from(r));
-            for (kind, group) in [(0u8, 0i32), (1, region), (2, i32::from(o)), (3, start_year)] {
+            let region = region
+                .get(i)
+                .map_or(-1, |&r| i32::from(lk.code(Attr::Region, r)));
+            let org = i32::from(lk.code(Attr::OrgCode, o));
+            for (kind, group) in [(0u8, 0i32), (1, region), (2, org), (3, start_year)] {
                 if (kind == 1 && !lk.m6_by_region) || (kind == 2 && !lk.m6_by_org) {
                     continue;
                 }
@@ -638,34 +661,29 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     }
 }
 
-/// Aggregates a set of persons' rows with one file's dictionaries (for tests
-/// on hand-built panels).
-pub fn analyze_person_rows(
-    people: &[PersonRows<'_>],
-    spec: &AnalysisSpec,
-    dicts: &Dictionaries,
-) -> Partial {
-    let lk = Lookups::new(dicts, spec);
-    let mut acc = CodePartial::new(spec);
-    for p in people {
-        person(p, spec, &lk, &mut acc);
-    }
-    acc.into_text(spec, dicts)
-}
-
 /// Aggregates one file. With at least as many files as threads, the files
 /// give the parallelism and each file adds into one accumulator; with fewer,
 /// each batch of persons is also split across threads.
 fn analyze_file(path: &Path, spec: &AnalysisSpec, split: bool) -> Result<Partial, PanelError> {
     let mut acc = CodePartial::new(spec);
-    let mut lk: Option<(usize, Lookups)> = None;
-    let dicts = stream_file(path, &spec.attrs_read(), |people, dicts| {
-        // The lookups follow the dictionaries, which only grow.
-        let size = dicts.size();
-        if lk.as_ref().is_none_or(|(n, _)| *n != size) {
-            lk = Some((size, Lookups::new(dicts, spec)));
-        }
-        let Some((_, lk)) = lk.as_ref() else { return };
+    // The lookups of the last two key tables seen (a batch's, and the
+    // person carried between batches), each kept while its tables stay.
+    let mut kept: [Option<(u64, Lookups)>; 2] = [None, None];
+    let dicts = stream_file(path, &spec.attrs_read(), |people, keys, dicts| {
+        let slot = match kept
+            .iter()
+            .position(|k| k.as_ref().is_some_and(|k| k.0 == keys.generation))
+        {
+            Some(i) => i,
+            None => {
+                kept.swap(0, 1);
+                kept[0] = Some((keys.generation, Lookups::new(dicts, spec, keys)));
+                0
+            }
+        };
+        let Some((_, lk)) = kept[slot].as_ref() else {
+            return;
+        };
         if split {
             let part = people
                 .par_chunks(1024)

@@ -15,6 +15,6 @@ pub mod recruitment;
 pub mod report;
 pub mod tables;
 
-pub use engine::{AnalysisSpec, Breakdown, Measures, Partial, analyze_files, analyze_person_rows};
-pub use panel::{Attr, PanelError, PersonRows, panel_files};
+pub use engine::{AnalysisSpec, Breakdown, Measures, Partial, analyze_files};
+pub use panel::{Attr, KeyTables, PanelError, PersonRows, panel_files};
 pub use tables::Tables;

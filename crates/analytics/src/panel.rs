@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The attribute columns of the panel, each held as a small code per row.
+/// The attribute columns of the panel, read as a key per row (see [`KeyTables`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Attr {
     /// Employing organisation.
@@ -132,13 +132,27 @@ pub fn month_index(d: Date) -> i32 {
     d.year * 12 + d.month as i32 - 1
 }
 
-/// The rows of one person, in month order, with attribute codes.
+/// The rows of one person, in month order. Attribute values are keys: the
+/// [`KeyTables`] handed over with them turn a key into the file's code.
 #[derive(Debug, Clone, Copy)]
 pub struct PersonRows<'a> {
     /// Month index of each row.
     pub months: &'a [i32],
-    /// Attribute codes per row: `attrs[attr][row]`.
-    pub attrs: [&'a [u16]; 9],
+    /// Attribute keys per row: `attrs[attr][row]` (empty when not read).
+    pub attrs: [&'a [i32]; 9],
+}
+
+/// How the keys of a set of persons become the file's codes: per attribute,
+/// the code of key `k` is `tables[attr][k]`, and every key is inside its
+/// table. Keys are Arrow's dictionary keys as read, so most rows are never
+/// translated; only the rows a table counts are.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyTables<'a> {
+    /// Changes whenever a table or the dictionaries behind them do, so
+    /// anything built from the tables can be kept until it changes.
+    pub generation: u64,
+    /// Key -> code, per attribute (empty when not read).
+    pub tables: [&'a [u16]; 9],
 }
 
 /// Per-file string tables for attribute codes.
@@ -195,41 +209,45 @@ impl MonthOfDay {
     }
 }
 
-/// A buffer of decoded rows from one file. Persons are held as runs (the
-/// id and where its rows end), not an id per row.
+/// One batch's persons: its month indexes and its persons as runs (the id
+/// and where its rows end), not an id per row.
 #[derive(Debug, Default)]
-struct Buffer {
+struct Runs {
     runs: Vec<(i64, usize)>,
     months: Vec<i32>,
-    attrs: [Vec<u16>; 9],
 }
 
-impl Buffer {
-    fn len(&self) -> usize {
-        self.months.len()
-    }
-
-    /// Adds the person ids and month days of a batch: months become month
+impl Runs {
+    /// Reads the person ids and month days of a batch: months become month
     /// indexes, persons become runs. One pass checks every row (persons
     /// ascend; within a person, months rise, so no month repeats), carrying
-    /// on from the rows already held so that order holds across batches;
-    /// only when a row fails is the first failure found again and named.
-    fn add_rows(&mut self, ids: &[i64], days: &[i32], month_of: &MonthOfDay) -> Result<(), String> {
-        let base = self.months.len();
-        let (first_id, first_m) = match (self.runs.last(), self.months.last()) {
-            (Some(r), Some(&m)) => (r.0, m),
-            _ => (i64::MIN, i32::MIN),
-        };
+    /// on from the last person and month before the batch (`prev`) so that
+    /// order holds across batches; only when a row fails is the first
+    /// failure found again and named.
+    fn read(
+        &mut self,
+        ids: &[i64],
+        days: &[i32],
+        prev: Option<(i64, i32)>,
+        month_of: &MonthOfDay,
+    ) -> Result<(), String> {
+        let (first_id, first_m) = prev.unwrap_or((i64::MIN, i32::MIN));
+        self.runs.clear();
+        self.months.clear();
         self.months
             .extend(days.iter().map(|&day| month_of.get(day)));
         let (mut prev_id, mut prev_m) = (first_id, first_m);
+        // The person carried on from before the batch starts a run here too.
+        if ids.first() == Some(&first_id) {
+            self.runs.push((first_id, 0));
+        }
         let mut bad = false;
-        for (i, (&id, &m)) in ids.iter().zip(&self.months[base..]).enumerate() {
+        for (i, (&id, &m)) in ids.iter().zip(&self.months).enumerate() {
             let new = id != prev_id;
             bad |= (id < prev_id) | (!new & (m <= prev_m));
             if new {
                 if let Some(run) = self.runs.last_mut() {
-                    run.1 = base + i;
+                    run.1 = i;
                 }
                 self.runs.push((id, 0));
             }
@@ -242,19 +260,6 @@ impl Buffer {
             return Err(first_order_problem(first_id, first_m, ids, days, month_of));
         }
         Ok(())
-    }
-
-    /// Drops the first `runs` runs and their rows.
-    fn drain_front(&mut self, runs: usize) {
-        let n = runs.checked_sub(1).map_or(0, |r| self.runs[r].1);
-        self.runs.drain(..runs);
-        for r in &mut self.runs {
-            r.1 -= n;
-        }
-        self.months.drain(..n);
-        for a in self.attrs.iter_mut().filter(|a| !a.is_empty()) {
-            a.drain(..n);
-        }
     }
 }
 
@@ -291,17 +296,69 @@ fn first_order_problem(
     "rows out of person or month order".into()
 }
 
+/// The person whose rows run on past the end of the batches read so far,
+/// held with codes (not keys), since the next batch may bring another
+/// dictionary.
+#[derive(Debug, Default)]
+struct Carry {
+    id: i64,
+    months: Vec<i32>,
+    codes: [Vec<i32>; 9],
+}
+
+impl Carry {
+    /// The last person and month held, if any.
+    fn last(&self) -> Option<(i64, i32)> {
+        self.months.last().map(|&m| (self.id, m))
+    }
+
+    /// Adds rows `rows` of person `id` from a batch, keys turned into codes.
+    fn add(&mut self, id: i64, rows: std::ops::Range<usize>, batch: &Batch<'_>, months: &[i32]) {
+        self.id = id;
+        self.months.extend_from_slice(&months[rows.clone()]);
+        for a in 0..9 {
+            let (keys, table) = (batch.keys[a], batch.tables[a]);
+            if let Some(keys) = keys.get(rows.clone()) {
+                self.codes[a].extend(keys.iter().map(|&k| i32::from(table[k as usize])));
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.months.clear();
+        for c in &mut self.codes {
+            c.clear();
+        }
+    }
+
+    fn rows(&self) -> PersonRows<'_> {
+        PersonRows {
+            months: &self.months,
+            attrs: std::array::from_fn(|a| self.codes[a].as_slice()),
+        }
+    }
+}
+
+/// One batch's attribute keys and the tables that turn them into codes.
+struct Batch<'a> {
+    keys: [&'a [i32]; 9],
+    tables: [&'a [u16]; 9],
+}
+
 /// The codes of the last dictionary seen per attribute: batches of one
 /// column chunk share their dictionary, so its texts are looked up once.
 type DictionaryCodes = [Option<(ArrayRef, Vec<u16>)>; 9];
 
-fn string_codes(
+/// Reads one attribute column of a batch. A dictionary without nulls keeps
+/// Arrow's keys (checked to lie inside the dictionary, whose codes are in
+/// `seen`): `None`. Other columns are turned into codes here: `Some`. Also
+/// says whether the key tables change with this batch.
+fn read_attr(
     array: &ArrayRef,
     attr: usize,
     dicts: &mut Dictionaries,
     seen: &mut DictionaryCodes,
-    out: &mut Vec<u16>,
-) -> Result<(), String> {
+) -> Result<(Option<Vec<i32>>, bool), String> {
     match array.data_type() {
         DataType::Dictionary(_, value) if **value == DataType::Utf8 => {
             let dict = array
@@ -328,47 +385,33 @@ fn string_codes(
             }
             let codes = seen[attr].as_ref().map_or(&[][..], |(_, c)| c.as_slice());
             let keys = dict.keys();
-            if keys.null_count() == 0 && codes.len() <= 256 {
-                // Small dictionaries (most columns): a 256-entry table that a
-                // key's low byte indexes. A key outside the dictionary sets a
-                // bit of `wild` (its high bits, or the mark of an entry past
-                // the dictionary's end), checked once per batch.
-                let mut table = [u32::MAX; 256];
-                for (t, &c) in table.iter_mut().zip(codes) {
-                    *t = u32::from(c);
-                }
-                let mut wild = 0u32;
-                out.extend(keys.values().iter().map(|&k| {
-                    let t = table[usize::from(k as u8)];
-                    wild |= (k as u32 >> 8) | (t >> 16);
-                    t as u16
-                }));
-                if wild != 0 {
-                    let k = keys
-                        .values()
-                        .iter()
-                        .find(|&&k| usize::try_from(k).map_or(true, |k| k >= codes.len()));
+            if keys.null_count() == 0 {
+                // One reduction (no branch per row) finds the largest key;
+                // a negative key counts as beyond every dictionary.
+                let top = keys.values().iter().fold(0u32, |m, &k| m.max(k as u32));
+                if !keys.is_empty() && top as usize >= codes.len() {
                     return Err(format!(
                         "dictionary key {} is outside the dictionary of {} values",
-                        k.copied().unwrap_or_default(),
+                        top as i32,
                         codes.len()
                     ));
                 }
-            } else if keys.null_count() == 0 {
-                out.extend(keys.values().iter().map(|&k| codes[k as usize]));
-            } else {
-                let blank = dicts.intern(attr, "");
-                out.extend(keys.iter().map(|k| k.map_or(blank, |k| codes[k as usize])));
+                return Ok((None, fresh));
             }
-            Ok(())
+            let blank = dicts.intern(attr, "");
+            let codes = codes.to_vec();
+            let codes = keys
+                .iter()
+                .map(|k| i32::from(k.map_or(blank, |k| codes[k as usize])))
+                .collect();
+            Ok((Some(codes), true))
         }
         DataType::Utf8 => {
             let s: &StringArray = array.as_string();
-            out.extend(
-                (0..s.len())
-                    .map(|i| dicts.intern(attr, if s.is_null(i) { "" } else { s.value(i) })),
-            );
-            Ok(())
+            let codes = (0..s.len())
+                .map(|i| i32::from(dicts.intern(attr, if s.is_null(i) { "" } else { s.value(i) })))
+                .collect();
+            Ok((Some(codes), true))
         }
         other => Err(format!("expected UTF-8 text, found {other}")),
     }
@@ -376,13 +419,13 @@ fn string_codes(
 
 /// Streams one Parquet file person by person, reading `person_id`, `month`
 /// and the attribute columns `attrs` (the others are left empty in
-/// [`PersonRows`]). `on_people` is called with a batch of complete persons
-/// (their rows are contiguous and in month order) and the file's
-/// dictionaries; memory stays at about one row group.
+/// [`PersonRows`]). `on_people` is called with a set of complete persons
+/// (their rows in month order), the tables that turn their keys into codes,
+/// and the file's dictionaries; memory stays at about one batch.
 pub fn stream_file(
     path: &Path,
     attrs: &[Attr],
-    mut on_people: impl FnMut(&[PersonRows<'_>], &Dictionaries),
+    mut on_people: impl FnMut(&[PersonRows<'_>], &KeyTables<'_>, &Dictionaries),
 ) -> Result<Dictionaries, PanelError> {
     let read_err = |m: String| PanelError::Read {
         path: path.to_path_buf(),
@@ -397,9 +440,16 @@ pub fn stream_file(
     wanted.extend(attrs.iter().map(|a| a.column()));
     let reader = read_columns(path, &wanted)?;
     let mut dicts = Dictionaries::default();
-    let mut buf = Buffer::default();
     let month_of = MonthOfDay::new();
     let mut seen: DictionaryCodes = Default::default();
+    let mut runs = Runs::default();
+    let mut carry = Carry::default();
+    // Code -> code, for rows already held as codes.
+    let mut identity: Vec<u16> = Vec::new();
+    // Batches' tables take even generations, the carried person's odd ones
+    // (new whenever the dictionaries have grown).
+    let mut generation = 0u64;
+    let mut carried = (usize::MAX, 1u64);
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
         let col = |name: &str| {
@@ -428,52 +478,135 @@ pub fn stream_file(
                     format!("expected Date32, found {}", months.data_type()),
                 )
             })?;
-        buf.add_rows(persons.values(), months.values(), &month_of)
+        runs.read(persons.values(), months.values(), carry.last(), &month_of)
             .map_err(|message| PanelError::Order {
                 path: path.to_path_buf(),
                 message,
             })?;
+        let mut columns: [Option<ArrayRef>; 9] = Default::default();
+        let mut codes: [Option<Vec<i32>>; 9] = Default::default();
         for &a in attrs {
             let array = col(a.column())?;
-            string_codes(
-                &array,
-                a.index(),
-                &mut dicts,
-                &mut seen,
-                &mut buf.attrs[a.index()],
-            )
-            .map_err(|m| col_err(a.column(), m))?;
+            let (c, fresh) = read_attr(&array, a.index(), &mut dicts, &mut seen)
+                .map_err(|m| col_err(a.column(), m))?;
+            if fresh {
+                generation += 2;
+            }
+            codes[a.index()] = c;
+            columns[a.index()] = Some(array);
         }
-        // Everyone but the last person in the buffer is complete.
-        let complete = buf.runs.len().saturating_sub(1);
-        if complete > 0 {
-            emit(&buf, complete, &dicts, &mut on_people);
-            buf.drain_front(complete);
+        let top = dicts.values.iter().map(Vec::len).max().unwrap_or(0);
+        if identity.len() < top {
+            identity = (0..top).map(|c| c as u16).collect();
+        }
+        let held = |a: usize| &identity[..dicts.values[a].len()];
+        let b = Batch {
+            keys: std::array::from_fn(|a| match (&codes[a], &columns[a]) {
+                (Some(c), _) => c.as_slice(),
+                (None, Some(array)) => array.as_dictionary::<Int32Type>().keys().values(),
+                (None, None) => &[],
+            }),
+            tables: std::array::from_fn(|a| match (&codes[a], &columns[a]) {
+                (Some(_), _) => held(a),
+                (None, Some(_)) => seen[a].as_ref().map_or(&[][..], |(_, c)| c),
+                (None, None) => &[],
+            }),
+        };
+        let Some(&(first_id, first_end)) = runs.runs.first() else {
+            continue;
+        };
+        // The carried person first: finished by this batch's first run, or
+        // finished already when that is someone else.
+        let mut from = 0;
+        if carry.last().is_some() {
+            if first_id == carry.id {
+                carry.add(first_id, 0..first_end, &b, &runs.months);
+                if runs.runs.len() == 1 {
+                    continue;
+                }
+                from = 1;
+            }
+            emit_carried(
+                &mut carry,
+                &mut carried,
+                &dicts,
+                &identity,
+                attrs,
+                &mut on_people,
+            );
+        }
+        // Everyone but the last person of the batch is complete.
+        let last = runs.runs.len() - 1;
+        if from < last {
+            let tables = KeyTables {
+                generation,
+                tables: b.tables,
+            };
+            on_people(&batch_people(&runs, from..last, &b), &tables, &dicts);
+        }
+        if from <= last {
+            let start = last.checked_sub(1).map_or(0, |r| runs.runs[r].1);
+            let (id, end) = runs.runs[last];
+            carry.add(id, start..end, &b, &runs.months);
         }
     }
-    if buf.len() > 0 {
-        emit(&buf, buf.runs.len(), &dicts, &mut on_people);
+    if carry.last().is_some() {
+        emit_carried(
+            &mut carry,
+            &mut carried,
+            &dicts,
+            &identity,
+            attrs,
+            &mut on_people,
+        );
     }
     Ok(dicts)
 }
 
-/// Hands over the first `runs` persons of the buffer (their order was
-/// checked as they were added).
-fn emit(
-    buf: &Buffer,
-    runs: usize,
+/// The persons of runs `range` of a batch, with their keys.
+fn batch_people<'a>(
+    runs: &'a Runs,
+    range: std::ops::Range<usize>,
+    b: &Batch<'a>,
+) -> Vec<PersonRows<'a>> {
+    let mut start = range.start.checked_sub(1).map_or(0, |r| runs.runs[r].1);
+    runs.runs[range]
+        .iter()
+        .map(|&(_, end)| {
+            let rows = PersonRows {
+                months: &runs.months[start..end],
+                attrs: std::array::from_fn(|a| b.keys[a].get(start..end).unwrap_or(&[])),
+            };
+            start = end;
+            rows
+        })
+        .collect()
+}
+
+/// Hands over the carried person, whose keys are codes, and empties the
+/// carry. `carried` is the dictionaries' size and the generation of the
+/// code-to-code tables last handed over with it.
+fn emit_carried(
+    carry: &mut Carry,
+    carried: &mut (usize, u64),
     dicts: &Dictionaries,
-    on_people: &mut impl FnMut(&[PersonRows<'_>], &Dictionaries),
+    identity: &[u16],
+    attrs: &[Attr],
+    on_people: &mut impl FnMut(&[PersonRows<'_>], &KeyTables<'_>, &Dictionaries),
 ) {
-    let mut people = Vec::with_capacity(runs);
-    let mut start = 0;
-    for &(_, end) in &buf.runs[..runs] {
-        let months = &buf.months[start..end];
-        let attrs = std::array::from_fn(|a| buf.attrs[a].get(start..end).unwrap_or(&[]));
-        people.push(PersonRows { months, attrs });
-        start = end;
+    if carried.0 != dicts.size() {
+        *carried = (dicts.size(), carried.1 + 2);
     }
-    on_people(&people, dicts);
+    let mut tables: [&[u16]; 9] = [&[]; 9];
+    for a in attrs {
+        tables[a.index()] = &identity[..dicts.values[a.index()].len()];
+    }
+    let tables = KeyTables {
+        generation: carried.1,
+        tables,
+    };
+    on_people(&[carry.rows()], &tables, dicts);
+    carry.clear();
 }
 
 /// The columns `analyze` reads: person, month and every attribute.

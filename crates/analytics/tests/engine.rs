@@ -477,6 +477,72 @@ fn results_are_identical_whether_the_panel_is_one_file_or_many() {
     assert!(one.get("transitions").unwrap().rows.len() > 50);
 }
 
+#[test]
+fn persons_whose_rows_span_two_dictionaries_are_read_with_each_rows_own_texts() {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int32Type;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::properties::WriterProperties;
+    let dir = generated(3000, 1);
+    let expected = analyze(&dir, true);
+    // The same rows, rewritten in row groups of one 65,536-row batch each:
+    // each row group has its own dictionaries, its texts in the order they
+    // first come, so a key means another text from one batch to the next.
+    let source = &panel_files(&dir).unwrap()[0];
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(source).unwrap())
+        .unwrap()
+        .with_batch_size(1 << 16)
+        .build()
+        .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    assert!(batches.len() >= 3);
+    let rewritten = temp_dir("row-groups");
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(1 << 16))
+        .build();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(rewritten.join("panel.parquet")).unwrap(),
+        batches[0].schema(),
+        Some(props),
+    )
+    .unwrap();
+    for b in &batches {
+        w.write(b).unwrap();
+    }
+    w.close().unwrap();
+    // As read back: the first org key of each batch names another text in
+    // some later batch, and a person's rows run on over some boundary.
+    let reread: Vec<RecordBatch> = ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(rewritten.join("panel.parquet")).unwrap(),
+    )
+    .unwrap()
+    .with_batch_size(1 << 16)
+    .build()
+    .unwrap()
+    .map(Result::unwrap)
+    .collect();
+    let text_of_key_0 = |b: &RecordBatch| {
+        let d = b
+            .column_by_name("org_code")
+            .unwrap()
+            .as_dictionary::<Int32Type>();
+        d.values().as_string::<i32>().value(0).to_string()
+    };
+    let first_texts: std::collections::HashSet<String> = reread.iter().map(text_of_key_0).collect();
+    assert!(first_texts.len() > 1, "the dictionaries should differ");
+    let ids = |b: &RecordBatch| {
+        b.column_by_name("person_id")
+            .unwrap()
+            .as_primitive::<arrow_array::types::Int64Type>()
+            .clone()
+    };
+    assert!(reread.windows(2).any(|w| {
+        let (a, b) = (ids(&w[0]), ids(&w[1]));
+        a.value(a.len() - 1) == b.value(0)
+    }));
+    assert_eq!(analyze(&rewritten, true), expected);
+}
+
 /// Every row of a generated panel: (person, month index, org, staff group).
 fn all_rows(dir: &Path) -> Vec<(i64, i32, String, String)> {
     use arrow_array::cast::AsArray;
