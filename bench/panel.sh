@@ -16,6 +16,12 @@
 #              its tables must equal DuckDB's figures
 #   decode-4   `pathwise panel decode` of the 4 columns M1, M2 and M6 need
 #   decode-11  `pathwise panel decode` of the 11 columns `analyze` reads
+#   decode-4k, decode-11k  the same decodes with glibc told to keep freed
+#              memory (MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_): a bare
+#              decode frees every batch at once, and by default glibc hands
+#              that memory back to the system and faults it in again for the
+#              next batch, which `analyze` (holding memory between batches)
+#              does not pay; these are the fairer floor
 # Needs: pip install duckdb polars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +39,8 @@ BIN=target/release/pathwise
   echo "Steps: gen = pathwise panel generate; analyze = pathwise analyze (all tables, M1-M7);"
   echo "analyze-3 = pathwise analyze --tables m1,m2,m6 --by all (national M1, M2, M6);"
   echo "duckdb, polars = M1, M2 and M6 only, from the same Parquet files;"
-  echo "decode-4 / decode-11 = pathwise panel decode of the 4 columns M1, M2 and M6 need / the 11 analyze reads."
+  echo "decode-4 / decode-11 = pathwise panel decode of the 4 columns M1, M2 and M6 need / the 11 analyze reads;"
+  echo "decode-4k / decode-11k = the same with glibc keeping freed memory (see the script's header)."
   echo
   echo "| staff in post | rows | step | wall | CPU (user+sys) | peak memory |"
   echo "|---|---|---|---|---|---|"
@@ -48,6 +55,11 @@ for N in $SIZES; do
     > "$OUT/decode-4-$N.txt" 2> "$OUT/decode-4-$N.time"
   /usr/bin/time -v "$BIN" panel decode "$DIR/panel" \
     > "$OUT/decode-11-$N.txt" 2> "$OUT/decode-11-$N.time"
+  KEEP=(env MALLOC_TRIM_THRESHOLD_=1000000000 MALLOC_MMAP_THRESHOLD_=1000000000)
+  "${KEEP[@]}" /usr/bin/time -v "$BIN" panel decode "$DIR/panel" --columns person_id,month,staff_group,org_code \
+    > "$OUT/decode-4k-$N.txt" 2> "$OUT/decode-4k-$N.time"
+  "${KEEP[@]}" /usr/bin/time -v "$BIN" panel decode "$DIR/panel" \
+    > "$OUT/decode-11k-$N.txt" 2> "$OUT/decode-11k-$N.time"
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
     > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables-3" --tables m1,m2,m6 --by all \
@@ -70,7 +82,7 @@ problems = check(d, sys.argv[3])
 if problems:
     sys.exit("analyze --tables m1,m2,m6 differs from DuckDB: " + "; ".join(problems))
 PY
-  for step in gen decode-4 analyze-3 decode-11 analyze duckdb polars; do
+  for step in gen decode-4 decode-4k analyze-3 decode-11 decode-11k analyze duckdb polars; do
     T="$OUT/$step-$N.time"
     echo "| $N | $ROWS | $step | $(time_columns "$T") |" >> "$OUT/panel.md"
   done
