@@ -299,14 +299,27 @@ fn first_order_problem(
 /// The person whose rows run on past the end of the batches read so far,
 /// held with codes (not keys), since the next batch may bring another
 /// dictionary.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Carry {
     id: i64,
     months: Vec<i32>,
     codes: [Vec<i32>; 9],
+    /// The dictionaries' size and the generation of the code-to-code tables
+    /// last handed over with the carried person (odd generations: batches
+    /// take the even ones).
+    tables_at: (usize, u64),
 }
 
 impl Carry {
+    fn new() -> Carry {
+        Carry {
+            id: 0,
+            months: Vec::new(),
+            codes: Default::default(),
+            tables_at: (usize::MAX, 1),
+        }
+    }
+
     /// The last person and month held, if any.
     fn last(&self) -> Option<(i64, i32)> {
         self.months.last().map(|&m| (self.id, m))
@@ -324,19 +337,45 @@ impl Carry {
         }
     }
 
-    fn clear(&mut self) {
+    /// Hands over the carried person, if any, whose keys are codes, and
+    /// empties the carry.
+    fn emit(
+        &mut self,
+        dicts: &Dictionaries,
+        identity: &[u16],
+        attrs: &[Attr],
+        on_people: &mut impl FnMut(&[PersonRows<'_>], &KeyTables<'_>, &Dictionaries),
+    ) {
+        if self.months.is_empty() {
+            return;
+        }
+        if self.tables_at.0 != dicts.size() {
+            self.tables_at = (dicts.size(), self.tables_at.1 + 2);
+        }
+        let mut tables: [&[u16]; 9] = [&[]; 9];
+        for a in attrs {
+            tables[a.index()] = held_codes(identity, dicts, a.index());
+        }
+        let tables = KeyTables {
+            generation: self.tables_at.1,
+            tables,
+        };
+        let rows = PersonRows {
+            months: &self.months,
+            attrs: std::array::from_fn(|a| self.codes[a].as_slice()),
+        };
+        on_people(&[rows], &tables, dicts);
         self.months.clear();
         for c in &mut self.codes {
             c.clear();
         }
     }
+}
 
-    fn rows(&self) -> PersonRows<'_> {
-        PersonRows {
-            months: &self.months,
-            attrs: std::array::from_fn(|a| self.codes[a].as_slice()),
-        }
-    }
+/// The code-to-code table of attribute `attr`, for rows already held as
+/// codes: `identity` cut to the attribute's dictionary.
+fn held_codes<'a>(identity: &'a [u16], dicts: &Dictionaries, attr: usize) -> &'a [u16] {
+    &identity[..dicts.values[attr].len()]
 }
 
 /// One batch's attribute keys and the tables that turn them into codes.
@@ -443,13 +482,11 @@ pub fn stream_file(
     let month_of = MonthOfDay::new();
     let mut seen: DictionaryCodes = Default::default();
     let mut runs = Runs::default();
-    let mut carry = Carry::default();
+    let mut carry = Carry::new();
     // Code -> code, for rows already held as codes.
     let mut identity: Vec<u16> = Vec::new();
-    // Batches' tables take even generations, the carried person's odd ones
-    // (new whenever the dictionaries have grown).
+    // Batches' tables take even generations (the carried person's are odd).
     let mut generation = 0u64;
-    let mut carried = (usize::MAX, 1u64);
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| read_err(e.to_string()))?;
         let col = |name: &str| {
@@ -499,7 +536,6 @@ pub fn stream_file(
         if identity.len() < top {
             identity = (0..top).map(|c| c as u16).collect();
         }
-        let held = |a: usize| &identity[..dicts.values[a].len()];
         let b = Batch {
             keys: std::array::from_fn(|a| match (&codes[a], &columns[a]) {
                 (Some(c), _) => c.as_slice(),
@@ -507,7 +543,7 @@ pub fn stream_file(
                 (None, None) => &[],
             }),
             tables: std::array::from_fn(|a| match (&codes[a], &columns[a]) {
-                (Some(_), _) => held(a),
+                (Some(_), _) => held_codes(&identity, &dicts, a),
                 (None, Some(_)) => seen[a].as_ref().map_or(&[][..], |(_, c)| c),
                 (None, None) => &[],
             }),
@@ -526,14 +562,7 @@ pub fn stream_file(
                 }
                 from = 1;
             }
-            emit_carried(
-                &mut carry,
-                &mut carried,
-                &dicts,
-                &identity,
-                attrs,
-                &mut on_people,
-            );
+            carry.emit(&dicts, &identity, attrs, &mut on_people);
         }
         // Everyone but the last person of the batch is complete.
         let last = runs.runs.len() - 1;
@@ -550,16 +579,7 @@ pub fn stream_file(
             carry.add(id, start..end, &b, &runs.months);
         }
     }
-    if carry.last().is_some() {
-        emit_carried(
-            &mut carry,
-            &mut carried,
-            &dicts,
-            &identity,
-            attrs,
-            &mut on_people,
-        );
-    }
+    carry.emit(&dicts, &identity, attrs, &mut on_people);
     Ok(dicts)
 }
 
@@ -581,32 +601,6 @@ fn batch_people<'a>(
             rows
         })
         .collect()
-}
-
-/// Hands over the carried person, whose keys are codes, and empties the
-/// carry. `carried` is the dictionaries' size and the generation of the
-/// code-to-code tables last handed over with it.
-fn emit_carried(
-    carry: &mut Carry,
-    carried: &mut (usize, u64),
-    dicts: &Dictionaries,
-    identity: &[u16],
-    attrs: &[Attr],
-    on_people: &mut impl FnMut(&[PersonRows<'_>], &KeyTables<'_>, &Dictionaries),
-) {
-    if carried.0 != dicts.size() {
-        *carried = (dicts.size(), carried.1 + 2);
-    }
-    let mut tables: [&[u16]; 9] = [&[]; 9];
-    for a in attrs {
-        tables[a.index()] = &identity[..dicts.values[a.index()].len()];
-    }
-    let tables = KeyTables {
-        generation: carried.1,
-        tables,
-    };
-    on_people(&[carry.rows()], &tables, dicts);
-    carry.clear();
 }
 
 /// The columns `analyze` reads: person, month and every attribute.
