@@ -13,7 +13,6 @@ use parquet::file::statistics::Statistics;
 use pathwise_domain::Date;
 use pathwise_domain::metrics::{EthnicityGroup, RoleClass};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -347,8 +346,7 @@ impl Grid {
     }
 }
 
-/// Aggregates keyed by a file's codes, turned into text once per file. The
-/// keys are small integers, so a fast non-cryptographic hash serves.
+/// Aggregates keyed by a file's codes, turned into text once per file.
 #[derive(Debug, Default)]
 struct CodePartial {
     /// M1 per breakdown, by the group's codes (0 where a breakdown has
@@ -357,9 +355,14 @@ struct CodePartial {
     new_nurses: BTreeMap<i32, [u64; 2]>,
     /// M3 by scope kind: 0 England (scope code 0), 1 region, 2 organisation.
     bands: [Grid; 3],
-    spells: FxHashMap<(u8, i32, u32), [u64; 2]>,
+    /// M6 by breakdown (0 `all`, 1 `region`, 2 `org_code`, 3 `start_year`):
+    /// per group (0 for `all`, the code, or the year after the panel's
+    /// first), [events, censored] by spell length in months.
+    spells: [Grid; 4],
     /// Scratch: one person's row at each snapshot (not a count).
     snapshot_rows: Vec<Option<usize>>,
+    /// Scratch: the organisations of a person's support-work spells so far.
+    spell_orgs: Vec<i32>,
 }
 
 impl CodePartial {
@@ -383,7 +386,9 @@ impl CodePartial {
         for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
             mine.merge(theirs);
         }
-        add_counts(&mut self.spells, other.spells);
+        for (mine, theirs) in self.spells.iter_mut().zip(other.spells) {
+            mine.merge(theirs);
+        }
         self
     }
 
@@ -420,19 +425,22 @@ impl CodePartial {
                 e[i] += v[i];
             }
         }
-        for ((kind, group, months), v) in self.spells {
-            let (name, group) = match kind {
-                0 => ("all", "all".to_string()),
-                1 => ("region", d.text(Attr::Region, group as u16).to_string()),
-                2 => ("org_code", d.text(Attr::OrgCode, group as u16).to_string()),
-                _ => ("start_year", group.to_string()),
-            };
-            let e = out
-                .spells
-                .entry((name.to_string(), group, months))
-                .or_default();
-            e[0] += v[0];
-            e[1] += v[1];
+        let first_year = spec.first_month.div_euclid(12);
+        for (kind, grid) in self.spells.iter().enumerate() {
+            for (group, _, months, v) in grid.cells() {
+                let (name, group) = match kind {
+                    0 => ("all", "all".to_string()),
+                    1 => ("region", d.text(Attr::Region, group).to_string()),
+                    2 => ("org_code", d.text(Attr::OrgCode, group).to_string()),
+                    _ => ("start_year", (first_year + i32::from(group)).to_string()),
+                };
+                let e = out
+                    .spells
+                    .entry((name.to_string(), group, months as u32))
+                    .or_default();
+                e[0] += v[0];
+                e[1] += v[1];
+            }
         }
         out
     }
@@ -518,6 +526,28 @@ impl Lookups {
             .position(|&g| self.class[g as usize] == RoleClass::Csw)
             .map(|k| i + k)
     }
+}
+
+/// The last row of the spell at row `i`'s organisation that runs on from
+/// row `i`: while the months follow on at the same organisation. Blocks of
+/// rows are compared at once, without a branch per row, until one holds the
+/// end.
+fn spell_end(months: &[i32], org: &[i32], i: usize) -> usize {
+    const BLOCK: usize = 16;
+    let o = org[i];
+    let mut j = i;
+    while j + BLOCK < months.len().min(org.len()) {
+        let (m, g) = (&months[j..=j + BLOCK], &org[j + 1..=j + BLOCK]);
+        let on = (0..BLOCK).fold(true, |on, k| on & (m[k + 1] == m[k] + 1) & (g[k] == o));
+        if !on {
+            break;
+        }
+        j += BLOCK;
+    }
+    while j + 1 < months.len() && months[j + 1] == months[j] + 1 && org[j + 1] == o {
+        j += 1;
+    }
+    j
 }
 
 /// Adds one person's contribution to the tables asked for.
@@ -628,14 +658,15 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     // M6: the first CSW spell at each organisation. A spell runs while the
     // months follow on at the same organisation, so the scan jumps past it.
     let months = p.months;
-    let mut seen_orgs: Vec<i32> = Vec::new();
+    // Spell lengths run from 1 to the panel's length in months.
+    let lengths = (spec.last_month - spec.first_month).max(0) as usize + 2;
+    let first_year = spec.first_month.div_euclid(12);
+    let mut seen_orgs = std::mem::take(&mut out.spell_orgs);
+    seen_orgs.clear();
     let mut next = lk.next_csw(sg, 0);
     while let Some(i) = next {
         let o = org[i];
-        let mut j = i;
-        while j + 1 < months.len() && months[j + 1] == months[j] + 1 && org[j + 1] == o {
-            j += 1;
-        }
+        let j = spell_end(months, org, i);
         next = lk.next_csw(sg, j + 1);
         if seen_orgs.contains(&o) {
             continue;
@@ -644,21 +675,21 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
         let m = months[i];
         let was_there_before = i > 0 && months[i - 1] == m - 1 && org[i - 1] == o;
         if m > spec.first_month && !was_there_before {
-            let d = (j - i + 1) as u32;
-            let event = months[j] < spec.last_month;
-            let start_year = m.div_euclid(12);
-            let region = region
-                .get(i)
-                .map_or(-1, |&r| i32::from(lk.code(Attr::Region, r)));
-            let org = i32::from(lk.code(Attr::OrgCode, o));
-            for (kind, group) in [(0u8, 0i32), (1, region), (2, org), (3, start_year)] {
+            let d = j - i + 1;
+            let censored = usize::from(months[j] >= spec.last_month);
+            // After the panel's first month, so in or after its first year.
+            let start_year = (m.div_euclid(12) - first_year) as u16;
+            let region = region.get(i).map_or(0, |&r| lk.code(Attr::Region, r));
+            let org = lk.code(Attr::OrgCode, o);
+            for (kind, group) in [(0, 0), (1, region), (2, org), (3, start_year)] {
                 if (kind == 1 && !lk.m6_by_region) || (kind == 2 && !lk.m6_by_org) {
                     continue;
                 }
-                out.spells.entry((kind, group, d)).or_default()[usize::from(!event)] += 1;
+                out.spells[kind].slot(lengths, group, 0, d)[censored] += 1;
             }
         }
     }
+    out.spell_orgs = seen_orgs;
 }
 
 /// Aggregates one file. With at least as many files as threads, the files
@@ -790,4 +821,47 @@ pub fn analyze_files(files: &[PathBuf], spec: &AnalysisSpec) -> Result<Partial, 
         .par_iter()
         .map(|f| analyze_file(f, spec, split))
         .try_reduce(Partial::default, |a, b| Ok(a.merge(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spell_end;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn a_spell_read_in_blocks_ends_where_a_row_by_row_reading_ends() {
+        let mut rng = StdRng::seed_from_u64(6);
+        let mut lengths = Vec::new();
+        for _ in 0..200 {
+            // Months mostly following on, now and then a gap; organisations
+            // mostly staying, now and then changing.
+            let n = rng.random_range(1..120);
+            let mut months = vec![rng.random_range(0..100)];
+            let mut org = vec![rng.random_range(0..3)];
+            for _ in 1..n {
+                let step = if rng.random_bool(0.97) { 1 } else { 2 };
+                months.push(months[months.len() - 1] + step);
+                let o = org[org.len() - 1];
+                org.push(if rng.random_bool(0.97) {
+                    o
+                } else {
+                    (o + 1) % 3
+                });
+            }
+            for i in 0..n {
+                let mut j = i;
+                while j + 1 < n && months[j + 1] == months[j] + 1 && org[j + 1] == org[i] {
+                    j += 1;
+                }
+                assert_eq!(
+                    spell_end(&months, &org, i),
+                    j,
+                    "{months:?} {org:?} from {i}"
+                );
+                lengths.push(j - i + 1);
+            }
+        }
+        assert!(lengths.iter().any(|&l| l > 40), "no spell spans blocks");
+    }
 }

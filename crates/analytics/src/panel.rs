@@ -231,30 +231,62 @@ impl Runs {
         prev: Option<(i64, i32)>,
         month_of: &MonthOfDay,
     ) -> Result<(), String> {
+        /// Rows compared at once where no person starts.
+        const BLOCK: usize = 16;
         let (first_id, first_m) = prev.unwrap_or((i64::MIN, i32::MIN));
         self.runs.clear();
         self.months.clear();
         self.months
             .extend(days.iter().map(|&day| month_of.get(day)));
-        let (mut prev_id, mut prev_m) = (first_id, first_m);
+        let months = &self.months;
+        let runs = &mut self.runs;
         // The person carried on from before the batch starts a run here too.
         if ids.first() == Some(&first_id) {
-            self.runs.push((first_id, 0));
+            runs.push((first_id, 0));
         }
         let mut bad = false;
-        for (i, (&id, &m)) in ids.iter().zip(&self.months).enumerate() {
+        // Row `i` against the row before it (or the carried-on one).
+        let mut row = |i: usize, bad: &mut bool| {
+            let (prev_id, prev_m) = match i.checked_sub(1) {
+                Some(p) => (ids[p], months[p]),
+                None => (first_id, first_m),
+            };
+            let (id, m) = (ids[i], months[i]);
             let new = id != prev_id;
-            bad |= (id < prev_id) | (!new & (m <= prev_m));
+            *bad |= (id < prev_id) | (!new & (m <= prev_m));
             if new {
-                if let Some(run) = self.runs.last_mut() {
+                if let Some(run) = runs.last_mut() {
                     run.1 = i;
                 }
-                self.runs.push((id, 0));
+                runs.push((id, 0));
             }
-            (prev_id, prev_m) = (id, m);
+        };
+        let n = ids.len().min(months.len());
+        if n > 0 {
+            row(0, &mut bad);
         }
-        if let Some(run) = self.runs.last_mut() {
-            run.1 = self.months.len();
+        // Blocks of rows in which every row is the same person as the row
+        // before, a month later or more, are passed over whole: the test
+        // has no branch per row. A block where that fails is gone through
+        // row by row.
+        let mut i = 1;
+        while i + BLOCK <= n {
+            let (id, m) = (&ids[i - 1..i + BLOCK], &months[i - 1..i + BLOCK]);
+            let same = (0..BLOCK).fold(true, |same, k| {
+                same & (id[k + 1] == id[k]) & (m[k + 1] > m[k])
+            });
+            if !same {
+                for r in i..i + BLOCK {
+                    row(r, &mut bad);
+                }
+            }
+            i += BLOCK;
+        }
+        for r in i..n {
+            row(r, &mut bad);
+        }
+        if let Some(run) = runs.last_mut() {
+            run.1 = months.len();
         }
         if bad {
             return Err(first_order_problem(first_id, first_m, ids, days, month_of));
@@ -425,13 +457,9 @@ fn read_attr(
             let codes = seen[attr].as_ref().map_or(&[][..], |(_, c)| c.as_slice());
             let keys = dict.keys();
             if keys.null_count() == 0 {
-                // One reduction (no branch per row) finds the largest key;
-                // a negative key counts as beyond every dictionary.
-                let top = keys.values().iter().fold(0u32, |m, &k| m.max(k as u32));
-                if !keys.is_empty() && top as usize >= codes.len() {
+                if let Some(k) = key_outside(keys.values(), codes.len()) {
                     return Err(format!(
-                        "dictionary key {} is outside the dictionary of {} values",
-                        top as i32,
+                        "dictionary key {k} is outside the dictionary of {} values",
                         codes.len()
                     ));
                 }
@@ -454,6 +482,22 @@ fn read_attr(
         }
         other => Err(format!("expected UTF-8 text, found {other}")),
     }
+}
+
+/// The first key that is not an index into a dictionary of `len` values,
+/// if any. Every key is tested in one reduction without a compare or branch
+/// per key: a key `k` lies inside when neither `k` nor `len - 1 - k` is
+/// negative, so the sign bit of all of them or'ed together says whether one
+/// lies outside; only then is it looked for.
+fn key_outside(keys: &[i32], len: usize) -> Option<i32> {
+    let top = i32::try_from(len).unwrap_or(i32::MAX).wrapping_sub(1);
+    let signs = keys
+        .iter()
+        .fold(0i32, |acc, &k| acc | k | top.wrapping_sub(k));
+    if signs >= 0 {
+        return None;
+    }
+    keys.iter().copied().find(|&k| k < 0 || k > top)
 }
 
 /// Streams one Parquet file person by person, reading `person_id`, `month`
@@ -661,4 +705,106 @@ pub fn decode_files(files: &[PathBuf], columns: &[&str]) -> Result<u64, PanelErr
             Ok(rows)
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    /// The first day of month index `m`.
+    fn day_of(m: i32) -> i32 {
+        let d = Date::new(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).unwrap();
+        d.to_unix_days() as i32
+    }
+
+    /// Runs and order read one row at a time, the plain way.
+    fn naive(ids: &[i64], months: &[i32], prev: Option<(i64, i32)>) -> Option<Vec<(i64, usize)>> {
+        let (mut pid, mut pm) = prev.unwrap_or((i64::MIN, i32::MIN));
+        let mut runs: Vec<(i64, usize)> = Vec::new();
+        if ids.first() == Some(&pid) {
+            runs.push((pid, 0));
+        }
+        for (i, (&id, &m)) in ids.iter().zip(months).enumerate() {
+            if id < pid || (id == pid && m <= pm) {
+                return None;
+            }
+            if id != pid {
+                if let Some(r) = runs.last_mut() {
+                    r.1 = i;
+                }
+                runs.push((id, 0));
+            }
+            (pid, pm) = (id, m);
+        }
+        if let Some(r) = runs.last_mut() {
+            r.1 = months.len();
+        }
+        Some(runs)
+    }
+
+    #[test]
+    fn runs_and_order_read_in_blocks_match_a_row_by_row_reading() {
+        let month_of = MonthOfDay::new();
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut faults = 0;
+        for case in 0..60 {
+            // Persons of 1 to 40 months, some with gaps, about 300 rows.
+            let mut ids = Vec::new();
+            let mut months = Vec::new();
+            let mut id = 100i64;
+            while ids.len() < 300 {
+                id += rng.random_range(1..3);
+                let mut m = 2010 * 12 + rng.random_range(0..24);
+                for _ in 0..rng.random_range(1..41) {
+                    ids.push(id);
+                    months.push(m);
+                    m += if rng.random_bool(0.9) { 1 } else { 3 };
+                }
+            }
+            // Every other case carries on a person from before the batch.
+            let prev = (case % 2 == 1).then(|| (ids[0], months[0] - 1));
+            let read = |ids: &[i64], months: &[i32]| {
+                let days: Vec<i32> = months.iter().map(|&m| day_of(m)).collect();
+                let mut runs = Runs::default();
+                runs.read(ids, &days, prev, &month_of).map(|()| {
+                    assert_eq!(runs.months, months);
+                    runs.runs
+                })
+            };
+            assert_eq!(read(&ids, &months).ok(), naive(&ids, &months, prev));
+            // A fault at every row in turn: the month repeated, a month
+            // earlier, the person before.
+            for at in 0..ids.len() {
+                for kind in 0..3 {
+                    let (mut ids, mut months) = (ids.clone(), months.clone());
+                    match kind {
+                        0 if at > 0 && ids[at - 1] == ids[at] => months[at] = months[at - 1],
+                        1 => months[at] -= 2,
+                        2 if at > 0 => ids[at] = ids[at - 1] - 1,
+                        _ => continue,
+                    }
+                    let expected = naive(&ids, &months, prev);
+                    faults += usize::from(expected.is_none());
+                    assert_eq!(read(&ids, &months).ok(), expected, "case {case}, row {at}");
+                }
+            }
+        }
+        assert!(faults > 10_000, "only {faults} faulty batches were tried");
+    }
+
+    #[test]
+    fn keys_outside_the_dictionary_are_found() {
+        assert_eq!(key_outside(&[0, 1, 2, 2, 0], 3), None);
+        assert_eq!(key_outside(&[], 0), None);
+        assert_eq!(key_outside(&[0], 0), Some(0));
+        assert_eq!(key_outside(&[0, 1, 3, 2], 3), Some(3));
+        assert_eq!(key_outside(&[0, -1, 2], 3), Some(-1));
+        assert_eq!(key_outside(&[1, i32::MIN], 3), Some(i32::MIN));
+        assert_eq!(key_outside(&[1, i32::MAX], 3), Some(i32::MAX));
+        let long: Vec<i32> = (0..1000).map(|k| k % 7).collect();
+        assert_eq!(key_outside(&long, 7), None);
+        assert_eq!(key_outside(&long, 6), Some(6));
+    }
 }
