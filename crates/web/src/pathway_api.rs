@@ -5,14 +5,14 @@
 use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::pages::visible_person;
-use crate::pathway_pages::{manager_of, progress_rows, standing_of};
+use crate::pathway_pages::{standing_of, team_rows};
 use crate::pathway_views::ProgressRow;
 use crate::{AppState, today};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use pathwise_domain::pathway::{Stage, is_signed_off};
-use pathwise_storage::pathways::{self, LearnerFilter};
+use pathwise_storage::pathways;
 use pathwise_storage::people::Person;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -355,17 +355,6 @@ pub async fn team_progress(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<ProgressDoc>>> {
-    let Some(me) = manager_of(&user) else {
-        return Err(auth::refuse(&state, &user, "api/team/progress").await);
-    };
-    let rows = progress_rows(
-        &state,
-        user.account.org_id,
-        LearnerFilter {
-            manager_id: Some(me),
-            person_id: None,
-        },
-    )
-    .await?;
-    Ok(Json(rows.into_iter().map(|(r, _)| r.into()).collect()))
+    let rows = team_rows(&state, &user, "api/team/progress").await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
 }

@@ -1546,7 +1546,7 @@ async fn inbox_export(
 
 // ---- progress: the manager's team and the admin's enrolments --------------------------
 
-pub(crate) async fn progress_rows(
+async fn progress_rows(
     state: &AppState,
     org_id: i64,
     filter: LearnerFilter,
@@ -1666,10 +1666,28 @@ fn reviews_due(rows: &[ProgressRow]) -> Vec<ProgressRow> {
     due
 }
 
-pub(crate) fn manager_of(user: &CurrentUser) -> Option<i64> {
+fn manager_of(user: &CurrentUser) -> Option<i64> {
     user.account
         .person_id
         .filter(|_| user.has(AppRole::Manager))
+}
+
+/// The progress of the caller's team (their enrolled direct reports), or a
+/// refusal, audited under `subject`, when the caller manages nobody.
+pub(crate) async fn team_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    subject: &str,
+) -> Result<Vec<ProgressRow>> {
+    let Some(me) = manager_of(user) else {
+        return Err(auth::refuse(state, user, subject).await);
+    };
+    let filter = LearnerFilter {
+        manager_id: Some(me),
+        person_id: None,
+    };
+    let rows = progress_rows(state, user.account.org_id, filter).await?;
+    Ok(rows.into_iter().map(|(r, _)| r).collect())
 }
 
 async fn team_progress(
@@ -1677,21 +1695,7 @@ async fn team_progress(
     user: CurrentUser,
     Query(q): Query<PageQuery>,
 ) -> Result<ProgressPage> {
-    let Some(me) = manager_of(&user) else {
-        return Err(auth::refuse(&state, &user, "team/progress").await);
-    };
-    let rows: Vec<ProgressRow> = progress_rows(
-        &state,
-        user.account.org_id,
-        LearnerFilter {
-            manager_id: Some(me),
-            person_id: None,
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|(r, _)| r)
-    .collect();
+    let rows = team_rows(&state, &user, "team/progress").await?;
     Ok(progress_page(
         Layout::for_user("Team progress", &user, "/team/progress"),
         "Team progress".into(),
@@ -1750,19 +1754,8 @@ async fn team_progress_export(
     user: CurrentUser,
     format: Format,
 ) -> Result<Response> {
-    let Some(me) = manager_of(&user) else {
-        return Err(auth::refuse(&state, &user, "team/progress").await);
-    };
-    let rows = progress_rows(
-        &state,
-        user.account.org_id,
-        LearnerFilter {
-            manager_id: Some(me),
-            person_id: None,
-        },
-    )
-    .await?;
-    progress_table("team-progress", rows.into_iter().map(|(r, _)| r).collect()).respond(format)
+    let rows = team_rows(&state, &user, "team/progress").await?;
+    progress_table("team-progress", rows).respond(format)
 }
 
 async fn require_admin(state: &AppState, user: &CurrentUser, what: &str) -> Result<()> {
