@@ -3,7 +3,9 @@
 //! processed in parallel (rayon); within a file, each batch of complete
 //! persons is split across threads too.
 
-use crate::panel::{Attr, Dictionaries, KeyTables, PanelError, PersonRows, stream_file};
+use crate::panel::{
+    Attr, BLOCK, Dictionaries, KeyTables, PanelError, PersonRows, skip_blocks, stream_file,
+};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use parquet::arrow::ProjectionMask;
@@ -217,6 +219,11 @@ impl AnalysisSpec {
         attrs
     }
 
+    /// The calendar year of the panel's first month.
+    fn first_year(&self) -> i32 {
+        self.first_month.div_euclid(12)
+    }
+
     fn snapshot(&self, year: i32) -> i32 {
         year * 12 + self.snapshot_month as i32 - 1
     }
@@ -291,7 +298,8 @@ impl Partial {
 /// Counts held densely by two codes and a year: per first code, a row of
 /// three counts per (second code, year index). M1 (per breakdown: the group's
 /// codes) and M3 (per scope kind: scope and band) add to these for every
-/// snapshot row, so they are indexed, not hashed.
+/// snapshot row, so they are indexed, not hashed. M6 uses the year index for
+/// the spell length (second code 0, `years` the longest length plus one).
 #[derive(Debug, Default)]
 struct Grid {
     years: usize,
@@ -425,7 +433,7 @@ impl CodePartial {
                 e[i] += v[i];
             }
         }
-        let first_year = spec.first_month.div_euclid(12);
+        let first_year = spec.first_year();
         for (kind, grid) in self.spells.iter().enumerate() {
             for (group, _, months, v) in grid.cells() {
                 let (name, group) = match kind {
@@ -507,19 +515,14 @@ impl Lookups {
     /// support-work keys, whole blocks of rows are compared at once,
     /// without a branch per row.
     fn next_csw(&self, groups: &[i32], from: usize) -> Option<usize> {
-        const BLOCK: usize = 16;
-        let mut i = from;
-        if let Some(c) = self.csw_keys {
-            while i + BLOCK <= groups.len() {
-                let hit = groups[i..i + BLOCK].iter().fold(false, |hit, &g| {
+        let i = match self.csw_keys {
+            Some(c) => skip_blocks(from, groups.len(), |i| {
+                !groups[i..i + BLOCK].iter().fold(false, |hit, &g| {
                     hit | (g == c[0]) | (g == c[1]) | (g == c[2]) | (g == c[3])
-                });
-                if hit {
-                    break;
-                }
-                i += BLOCK;
-            }
-        }
+                })
+            }),
+            None => from,
+        };
         groups
             .get(i..)?
             .iter()
@@ -533,17 +536,14 @@ impl Lookups {
 /// rows are compared at once, without a branch per row, until one holds the
 /// end.
 fn spell_end(months: &[i32], org: &[i32], i: usize) -> usize {
-    const BLOCK: usize = 16;
     let o = org[i];
-    let mut j = i;
-    while j + BLOCK < months.len().min(org.len()) {
+    // A block starting at `j` compares rows `j + 1 ..= j + BLOCK` with the
+    // rows before them, so it lies within the rows after the first.
+    let len = months.len().min(org.len());
+    let mut j = skip_blocks(i, len.saturating_sub(1), |j| {
         let (m, g) = (&months[j..=j + BLOCK], &org[j + 1..=j + BLOCK]);
-        let on = (0..BLOCK).fold(true, |on, k| on & (m[k + 1] == m[k] + 1) & (g[k] == o));
-        if !on {
-            break;
-        }
-        j += BLOCK;
-    }
+        (0..BLOCK).fold(true, |on, k| on & (m[k + 1] == m[k] + 1) & (g[k] == o))
+    });
     while j + 1 < months.len() && months[j + 1] == months[j] + 1 && org[j + 1] == o {
         j += 1;
     }
@@ -660,7 +660,7 @@ fn person(p: &PersonRows<'_>, spec: &AnalysisSpec, lk: &Lookups, out: &mut CodeP
     let months = p.months;
     // Spell lengths run from 1 to the panel's length in months.
     let lengths = (spec.last_month - spec.first_month).max(0) as usize + 2;
-    let first_year = spec.first_month.div_euclid(12);
+    let first_year = spec.first_year();
     let mut seen_orgs = std::mem::take(&mut out.spell_orgs);
     seen_orgs.clear();
     let mut next = lk.next_csw(sg, 0);

@@ -209,6 +209,22 @@ impl MonthOfDay {
     }
 }
 
+/// Rows compared at once by the scans that test a block of rows with one
+/// reduction, without a branch per row.
+pub(crate) const BLOCK: usize = 16;
+
+/// From row `from`, passes over whole blocks of [`BLOCK`] rows, each lying
+/// within the first `len` rows, for as long as `passes(start)` holds for the
+/// block starting at `start`; returns where the first failing (or partial)
+/// block starts.
+pub(crate) fn skip_blocks(from: usize, len: usize, passes: impl Fn(usize) -> bool) -> usize {
+    let mut i = from;
+    while i + BLOCK <= len && passes(i) {
+        i += BLOCK;
+    }
+    i
+}
+
 /// One batch's persons: its month indexes and its persons as runs (the id
 /// and where its rows end), not an id per row.
 #[derive(Debug, Default)]
@@ -231,8 +247,6 @@ impl Runs {
         prev: Option<(i64, i32)>,
         month_of: &MonthOfDay,
     ) -> Result<(), String> {
-        /// Rows compared at once where no person starts.
-        const BLOCK: usize = 16;
         let (first_id, first_m) = prev.unwrap_or((i64::MIN, i32::MIN));
         self.runs.clear();
         self.months.clear();
