@@ -235,6 +235,15 @@ pub async fn refuse(state: &AppState, user: &CurrentUser, subject: &str) -> Erro
     Error::NotFound
 }
 
+/// Lets L&D admins through; refuses anyone else (audited under `what`).
+pub async fn require_admin(state: &AppState, user: &CurrentUser, what: &str) -> Result<()> {
+    if user.viewer.may_edit_framework() {
+        Ok(())
+    } else {
+        Err(refuse(state, user, what).await)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

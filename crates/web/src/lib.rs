@@ -8,12 +8,11 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod exports;
+pub mod forms;
 pub mod framework_cache;
-pub mod next_options;
-pub mod pages;
-pub mod pathway_api;
-pub mod pathway_pages;
-pub mod pathway_views;
+pub mod learners;
+pub mod progress;
+pub mod routes;
 pub mod views;
 pub mod wire;
 
@@ -86,14 +85,12 @@ pub fn today() -> Date {
 pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.assets_dir);
     Router::new()
-        .merge(pages::router())
-        .merge(pathway_pages::router(state.upload_limit))
+        .merge(routes::router(state.upload_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             views::html_errors,
         ))
         .merge(api::router())
-        .merge(pathway_api::router())
         .nest_service("/assets/nhsuk", assets)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

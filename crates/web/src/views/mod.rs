@@ -9,7 +9,9 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use pathwise_domain::AppRole;
+use pathwise_domain::{AppRole, Date};
+
+pub mod pathway;
 
 /// A link in the header navigation.
 #[derive(Debug, Clone)]
@@ -92,6 +94,23 @@ pub struct FieldError {
     pub field: String,
     /// What to do, in plain words.
     pub message: String,
+}
+
+impl FieldError {
+    /// An error at `field` saying `message`.
+    pub fn new(field: &str, message: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A moment (seconds since the Unix epoch) as `YYYY-MM-DD HH:MM`, UTC.
+pub fn date_time(at: i64) -> String {
+    let d = Date::from_unix_days(at.div_euclid(86_400));
+    let secs = at.rem_euclid(86_400);
+    format!("{d} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
 /// Finds the error for a field, for templates.

@@ -1,30 +1,146 @@
-//! Builds a person's next options from what is stored: the one place pages,
-//! the team view and the API get them from, so everyone who asks about the
-//! same person sees the same answer.
+//! What several features need about a learner: whether the asker may see
+//! them, their record owner for the access rules, their pathway standing
+//! (read in a fixed number of queries, for one person or a whole team) and
+//! their next options. Depends only on the domain and storage: route modules
+//! use it and never each other.
 
 use crate::AppState;
+use crate::auth::{self, CurrentUser};
 use crate::error::Result;
+use crate::today;
 use crate::wire::{HelperDoc, NextOptionsDoc, OptionDoc, PersonDoc};
-use pathwise_domain::{Date, PersonProfile, RankingWeights, choose_helpers, rank_next_options};
-use pathwise_storage::people;
-use pathwise_storage::people::Person;
+use pathwise_domain::pathway::{LearnerPlace, LearnerRecord, PathwayTemplate, Standing, standing};
+use pathwise_domain::{
+    Date, PersonProfile, RankingWeights, RecordOwner, choose_helpers, rank_next_options,
+};
+use pathwise_storage::pathways::{self, LearnerFilter, LearnerState};
+use pathwise_storage::people::{self, Person};
 
 /// How many options a person is shown.
 pub const OPTIONS_SHOWN: usize = 3;
+
 /// How many named people per helping role.
 const PEOPLE_PER_HELPING_ROLE: usize = 2;
+
 /// The role asked to find help when nobody at the site holds a helping role.
 const FALLBACK_HELPER_ROLE: &str = "ld-lead";
 
+/// Finds a person the user may see, or refuses (404, audited).
+pub async fn visible_person(state: &AppState, user: &CurrentUser, id: i64) -> Result<Person> {
+    let person = people::person(&state.store, id).await?;
+    match person {
+        Some(p) if user.viewer.may_view_person(&owner(&p)) => Ok(p),
+        _ => Err(auth::refuse(state, user, &format!("person:{id}")).await),
+    }
+}
+
+/// The next options of a person the user may see.
+pub async fn options_for(state: &AppState, user: &CurrentUser, id: i64) -> Result<NextOptionsDoc> {
+    let person = visible_person(state, user, id).await?;
+    next_options(state, &person, today()).await
+}
+
+/// Whose record this is, as the access rules read it.
+pub fn owner(p: &Person) -> RecordOwner {
+    RecordOwner {
+        org_id: p.org_id,
+        person_id: p.id,
+        manager_id: p.manager_id,
+        site_id: p.site_id,
+    }
+}
+
+fn place(s: &LearnerState) -> LearnerPlace {
+    LearnerPlace {
+        variant: s.enrolment.variant.clone(),
+        site_id: s.site_id,
+        aim: s.enrolment.aim.clone(),
+    }
+}
+
+/// Learners with their standing today, read in a fixed number of queries.
+pub async fn standings(
+    state: &AppState,
+    org_id: i64,
+    filter: LearnerFilter,
+) -> Result<Vec<(LearnerState, PathwayTemplate, Standing)>> {
+    let (learners, templates) = pathways::learner_states(&state.store, org_id, filter).await?;
+    let today = today();
+    let mut out = Vec::with_capacity(learners.len());
+    for l in learners {
+        let Some(t) = templates.get(&l.enrolment.version_id) else {
+            continue;
+        };
+        let p = place(&l);
+        let s = standing(
+            t,
+            LearnerRecord {
+                place: &p,
+                enrolled: l.enrolment.enrolled_on,
+                decisions: &l.decisions,
+                last_review: l.last_review,
+                flag_events: &l.flag_events,
+            },
+            today,
+        );
+        out.push((l, t.clone(), s));
+    }
+    Ok(out)
+}
+
+/// One person's current enrolment with its template and standing, if enrolled.
+pub async fn standing_of(
+    state: &AppState,
+    person: &Person,
+) -> Result<Option<(LearnerState, PathwayTemplate, Standing)>> {
+    let found = standings(
+        state,
+        person.org_id,
+        LearnerFilter {
+            manager_id: None,
+            person_id: Some(person.id),
+        },
+    )
+    .await?;
+    Ok(found.into_iter().next())
+}
+
+/// The framework requirements a person has met on their pathway.
+pub async fn requirements_met(state: &AppState, person: &Person) -> Result<Vec<String>> {
+    Ok(standing_of(state, person)
+        .await?
+        .map(|(_, _, s)| s.requirements_met)
+        .unwrap_or_default())
+}
+
+/// The newest version of each of an organisation's pathways.
+pub async fn latest_versions(state: &AppState, org_id: i64) -> Result<Vec<(i64, PathwayTemplate)>> {
+    let mut codes: Vec<String> = pathways::versions(&state.store, org_id)
+        .await?
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    codes.dedup();
+    let mut out = Vec::new();
+    for c in codes {
+        out.push(pathways::latest(&state.store, org_id, &c).await?);
+    }
+    Ok(out)
+}
+
 /// The ranked next options for `person`, as of `today`.
-pub async fn for_person(state: &AppState, person: &Person, today: Date) -> Result<NextOptionsDoc> {
-    let met = crate::pathway_pages::requirements_met(state, person).await?;
-    for_person_meeting(state, person, today, met).await
+pub async fn next_options(
+    state: &AppState,
+    person: &Person,
+    today: Date,
+) -> Result<NextOptionsDoc> {
+    let met = requirements_met(state, person).await?;
+    next_options_meeting(state, person, today, met).await
 }
 
 /// The same, when the framework requirements the person has met on their
 /// pathway are already known (the pathway page has just worked them out).
-pub async fn for_person_meeting(
+pub async fn next_options_meeting(
     state: &AppState,
     person: &Person,
     today: Date,

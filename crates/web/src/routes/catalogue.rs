@@ -1,0 +1,649 @@
+//! The career framework: roles and routes (core and local), searchable and
+//! paged, and the L&D admin's local roles and routes, each audited.
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser};
+use crate::error::{Error, Result};
+use crate::forms::encode;
+use crate::views::*;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pathwise_domain::{
+    PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
+};
+use pathwise_storage::audit;
+use pathwise_storage::catalogue::{self, Scope};
+use pathwise_storage::people::{self};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The career framework pages and the L&D admin's edits.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/catalogue", get(catalogue_list))
+        .route("/catalogue/roles", post(add_role))
+        .route("/catalogue/roles/{code}", get(role_detail).post(edit_role))
+        .route("/catalogue/transitions", post(add_transition))
+        .route(
+            "/catalogue/transitions/{id}/remove",
+            post(remove_transition),
+        )
+}
+
+#[derive(Deserialize, Default)]
+struct CatalogueQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    family: String,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    added: Option<String>,
+}
+
+const ROLES_PER_PAGE: usize = 25;
+
+async fn catalogue_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &CatalogueQuery,
+    errors: Vec<FieldError>,
+    form: HashMap<String, String>,
+) -> Result<CataloguePage> {
+    let org = user.account.org_id;
+    let roles = catalogue::roles_for_org(&state.store, org).await?;
+    let transitions = catalogue::transitions_for_org(&state.store, org).await?;
+    let sites = people::sites(&state.store, org).await?;
+    let site_name = |id: i64| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(String::new(), |s| s.name.clone())
+    };
+    let needle = query.q.trim().to_lowercase();
+    let matching: Vec<_> = roles
+        .iter()
+        .filter(|r| {
+            needle.is_empty()
+                || r.role.title.to_lowercase().contains(&needle)
+                || r.role.code.contains(&needle)
+        })
+        .filter(|r| query.family.is_empty() || r.role.family.code() == query.family)
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(ROLES_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let link = |p: usize| {
+        format!(
+            "/catalogue?q={}&family={}&page={p}",
+            encode(&query.q),
+            encode(&query.family)
+        )
+    };
+    let rows = matching
+        .iter()
+        .skip((page - 1) * ROLES_PER_PAGE)
+        .take(ROLES_PER_PAGE)
+        .map(|r| CatalogueRow {
+            role: (&r.role).into(),
+            scope: match r.scope {
+                Scope::Core => "Core".into(),
+                Scope::Local(None) => "Local".into(),
+                Scope::Local(Some(s)) => format!("Local: {}", site_name(s)),
+            },
+            ways_on: transitions
+                .iter()
+                .filter(|t| t.transition.from == r.role.code)
+                .count(),
+        })
+        .collect();
+    let mut role_choices: Vec<Choice> = roles
+        .iter()
+        .map(|r| Choice {
+            value: r.role.code.clone(),
+            label: format!("{} (band {})", r.role.title, r.role.band),
+            selected: false,
+        })
+        .collect();
+    role_choices.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(CataloguePage {
+        layout: Layout::for_user("Career framework", user, "/catalogue"),
+        version: catalogue::core_version(&state.store)
+            .await?
+            .unwrap_or_else(|| "not loaded".into()),
+        rows,
+        q: query.q.clone(),
+        families: PathwayFamily::ALL
+            .iter()
+            .map(|f| Choice {
+                value: f.code().into(),
+                label: f.label().into(),
+                selected: f.code() == query.family,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+        prev_href: (page > 1).then(|| link(page - 1)),
+        next_href: (page < pages).then(|| link(page + 1)),
+        can_edit: user.viewer.may_edit_framework(),
+        sites: sites
+            .iter()
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: s.name.clone(),
+                selected: false,
+            })
+            .collect(),
+        staff_groups: StaffGroup::ALL
+            .iter()
+            .map(|g| Choice {
+                value: g.name().into(),
+                label: g.name().into(),
+                selected: false,
+            })
+            .collect(),
+        role_choices,
+        errors,
+        form,
+        notice: match query.added.as_deref() {
+            Some("role") => Some("The local role was added.".into()),
+            Some("transition") => Some("The local route was added.".into()),
+            _ => None,
+        },
+    })
+}
+
+async fn catalogue_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CatalogueQuery>,
+) -> Result<CataloguePage> {
+    catalogue_page(&state, &user, &q, Vec::new(), HashMap::new()).await
+}
+
+#[derive(Deserialize, Default)]
+struct RoleQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn role_page(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    errors: Vec<FieldError>,
+    form: Option<HashMap<String, String>>,
+    notice: Option<String>,
+) -> Result<RolePage> {
+    let org = user.account.org_id;
+    let scoped = catalogue::roles_for_org(&state.store, org).await?;
+    let Some(this) = scoped.iter().find(|r| r.role.code == code) else {
+        return Err(Error::NotFound);
+    };
+    let role = &this.role;
+    let title = |c: &str| {
+        scoped
+            .iter()
+            .find(|r| r.role.code == c)
+            .map_or(c.to_string(), |r| r.role.title.clone())
+    };
+    let ways_on = catalogue::transitions_for_org(&state.store, org)
+        .await?
+        .into_iter()
+        .filter(|t| t.transition.from == code)
+        .filter_map(|t| {
+            let to = scoped.iter().find(|r| r.role.code == t.transition.to)?;
+            Some(TransitionRow {
+                id: t.id,
+                local: t.scope != Scope::Core,
+                to: (&to.role).into(),
+                route: (&t.transition.route).into(),
+                requirements: t
+                    .transition
+                    .requirements
+                    .iter()
+                    .map(describe_requirement)
+                    .collect(),
+                helpers: t.transition.helpers.iter().map(|h| title(h)).collect(),
+                scope: if t.scope == Scope::Core {
+                    "core framework".into()
+                } else {
+                    "local".into()
+                },
+            })
+        })
+        .collect();
+    let form = form.unwrap_or_else(|| {
+        [
+            ("title", role.title.clone()),
+            ("band", role.band.to_string()),
+            ("career_level", role.career_level.to_string()),
+            ("staff_group", role.staff_group.name().to_string()),
+            ("family", role.family.code().to_string()),
+            (
+                "clinical",
+                if role.clinical { "yes" } else { "no" }.to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    });
+    Ok(RolePage {
+        layout: Layout::for_user(role.title.clone(), user, "/catalogue"),
+        role: role.into(),
+        ways_on,
+        can_edit: user.viewer.may_edit_framework(),
+        local: this.scope != Scope::Core,
+        staff_groups: StaffGroup::ALL
+            .iter()
+            .map(|g| Choice {
+                value: g.name().into(),
+                label: g.name().into(),
+                selected: false,
+            })
+            .collect(),
+        families: PathwayFamily::ALL
+            .iter()
+            .map(|f| Choice {
+                value: f.code().into(),
+                label: f.label().into(),
+                selected: false,
+            })
+            .collect(),
+        errors,
+        form,
+        notice,
+    })
+}
+
+async fn role_detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<RoleQuery>,
+) -> Result<RolePage> {
+    let notice = match q.saved.as_deref() {
+        Some("role") => Some("Your changes were saved.".to_string()),
+        Some("removed") => Some("The local route was removed. Add it again from the career framework page if that was a mistake.".to_string()),
+        _ => None,
+    };
+    role_page(&state, &user, &code, Vec::new(), None, notice).await
+}
+
+async fn edit_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(mut form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    form.insert("code".into(), code.clone());
+    let role = match parse_role_form(&form) {
+        Ok(r) => r,
+        Err(errors) => {
+            let page = role_page(&state, &user, &code, errors, Some(form), None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let org = user.account.org_id;
+    match catalogue::update_local_role(&state.store, org, &role).await {
+        Ok(()) => {}
+        Err(pathwise_storage::StorageError::NotFound(_)) => {
+            return Err(auth::refuse(&state, &user, &format!("role:{code}")).await);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.frameworks.invalidate(org);
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.role_changed",
+        &format!("role:{code}"),
+        &role.title,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue/roles/{code}?saved=role")).into_response())
+}
+
+async fn remove_transition(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let org = user.account.org_id;
+    let removed = match catalogue::remove_local_transition(&state.store, org, id).await {
+        Ok(t) => t,
+        Err(pathwise_storage::StorageError::NotFound(_)) => {
+            return Err(auth::refuse(&state, &user, &format!("transition:{id}")).await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.frameworks.invalidate(org);
+    let detail = format!(
+        "{} ({} months; requirements: {})",
+        removed.route.name,
+        removed.route.duration_months,
+        removed
+            .requirements
+            .iter()
+            .map(describe_requirement)
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        "catalogue.transition_removed",
+        &format!("transition:{}->{}", removed.from, removed.to),
+        &detail,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue/roles/{}?saved=removed", removed.from)).into_response())
+}
+
+fn describe_requirement(r: &Requirement) -> String {
+    match r.kind {
+        RequirementKind::Experience => format!("{} months in role", r.months.unwrap_or(0)),
+        RequirementKind::Qualification => format!("Qualification: {}", r.name),
+        RequirementKind::Evidence => format!("Evidence: {}", r.name),
+    }
+}
+
+fn form_site(form: &HashMap<String, String>) -> Option<i64> {
+    form.get("site").and_then(|s| s.parse().ok())
+}
+
+/// Reads the local-role form into a role, or the fields at fault.
+pub fn parse_role_form(
+    form: &HashMap<String, String>,
+) -> std::result::Result<Role, Vec<FieldError>> {
+    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let mut errors = Vec::new();
+    let code = get("code").to_lowercase();
+    if code.is_empty()
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(FieldError::new(
+            "code",
+            "Enter a code of lower-case letters, digits and hyphens, like discharge-coordinator",
+        ));
+    }
+    if get("title").is_empty() {
+        errors.push(FieldError::new("title", "Enter the role's title"));
+    }
+    let band = get("band").parse();
+    if band.is_err() {
+        errors.push(FieldError::new(
+            "band",
+            "Enter an Agenda for Change band: 1 to 7, 8a to 8d, 9 or VSM",
+        ));
+    }
+    let level = get("career_level")
+        .parse::<u8>()
+        .ok()
+        .filter(|l| (1..=9).contains(l));
+    if level.is_none() {
+        errors.push(FieldError::new(
+            "career_level",
+            "Enter a career framework level from 1 to 9",
+        ));
+    }
+    let group = StaffGroup::from_name(get("staff_group"));
+    if group.is_none() {
+        errors.push(FieldError::new("staff_group", "Choose a staff group"));
+    }
+    let family = PathwayFamily::from_code(get("family"));
+    if family.is_none() {
+        errors.push(FieldError::new("role_family", "Choose a pathway family"));
+    }
+    match (band, level, group, family) {
+        (Ok(band), Some(career_level), Some(staff_group), Some(family)) if errors.is_empty() => {
+            Ok(Role {
+                code,
+                title: get("title").to_string(),
+                band,
+                staff_group,
+                career_level,
+                family,
+                clinical: get("clinical") != "no",
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Reads the local-transition form into a transition, or the fields at fault.
+pub fn parse_transition_form(
+    form: &HashMap<String, String>,
+) -> std::result::Result<Transition, Vec<FieldError>> {
+    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let mut errors = Vec::new();
+    if get("from").is_empty() {
+        errors.push(FieldError::new(
+            "from",
+            "Choose the role the route starts from",
+        ));
+    }
+    if get("to").is_empty() {
+        errors.push(FieldError::new("to", "Choose the role the route leads to"));
+    } else if get("to") == get("from") {
+        errors.push(FieldError::new(
+            "to",
+            "Choose a different role from the one the route starts from",
+        ));
+    }
+    if get("route_name").is_empty() {
+        errors.push(FieldError::new("route_name", "Enter the route's name"));
+    }
+    let duration = get("duration_months")
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=72).contains(d));
+    if duration.is_none() {
+        errors.push(FieldError::new(
+            "duration_months",
+            "Enter a typical duration from 1 to 72 months",
+        ));
+    }
+    let mut requirements = Vec::new();
+    for (i, line) in get("requirements")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let parsed = line.split_once(':').and_then(|(k, v)| {
+            let kind = RequirementKind::from_code(&k.trim().to_lowercase())?;
+            let v = v.trim();
+            match kind {
+                RequirementKind::Experience => {
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|m| *m <= 240)
+                        .map(|m| Requirement {
+                            kind,
+                            name: "Time in current role".into(),
+                            months: Some(m),
+                            evidence_hint: None,
+                        })
+                }
+                _ if v.is_empty() => None,
+                _ => Some(Requirement {
+                    kind,
+                    name: v.to_string(),
+                    months: None,
+                    evidence_hint: None,
+                }),
+            }
+        });
+        match parsed {
+            Some(r) => requirements.push(r),
+            None => errors.push(FieldError::new(
+                "requirements",
+                &format!(
+                    "Line {} of the requirements: start with qualification:, evidence: or experience: followed by a name or a number of months",
+                    i + 1
+                ),
+            )),
+        }
+    }
+    let code = get("standard_code").to_uppercase();
+    let code_ok =
+        code.len() == 6 && code.starts_with("ST") && code[2..].chars().all(|c| c.is_ascii_digit());
+    if !code.is_empty() && !code_ok {
+        errors.push(FieldError::new(
+            "standard_code",
+            "Enter a standard code like ST0217, or leave it blank",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Transition {
+        from: get("from").into(),
+        to: get("to").into(),
+        requirements,
+        route: Route {
+            kind: if code.is_empty() {
+                RouteKind::Training
+            } else {
+                RouteKind::Apprenticeship
+            },
+            name: get("route_name").into(),
+            standard_code: (!code.is_empty()).then_some(code),
+            level: None,
+            duration_months: duration.unwrap_or(1),
+            funding_band_gbp: None,
+            confirmed: false,
+        },
+        helpers: if get("helper").is_empty() {
+            vec![]
+        } else {
+            vec![get("helper").into()]
+        },
+    })
+}
+
+async fn framework_editor(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &HashMap<String, String>,
+) -> Result<()> {
+    user.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    if !user.viewer.may_edit_framework() {
+        return Err(auth::refuse(state, user, "catalogue").await);
+    }
+    Ok(())
+}
+
+async fn rejected_form(
+    state: &AppState,
+    user: &CurrentUser,
+    errors: Vec<FieldError>,
+    form: HashMap<String, String>,
+) -> Result<Response> {
+    let page = catalogue_page(state, user, &CatalogueQuery::default(), errors, form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Stores a framework edit; a refusal from storage goes back to the form
+/// against `field`. On success the cached framework is refreshed and the
+/// change audited.
+async fn save_framework_edit<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    form: HashMap<String, String>,
+    field_name: &str,
+    save: impl std::future::IntoFuture<Output = pathwise_storage::Result<T>>,
+    audit_entry: (&str, String, &str),
+    added: &str,
+) -> Result<Response> {
+    use pathwise_storage::StorageError;
+    match save.await {
+        Ok(_) => {}
+        Err(e @ (StorageError::Conflict(_) | StorageError::Invalid(_))) => {
+            let msg = e.to_string();
+            let message = msg.strip_prefix("code: ").unwrap_or(&msg);
+            let errors = vec![FieldError::new(field_name, &capitalise(message))];
+            return rejected_form(state, user, errors, form).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let org = user.account.org_id;
+    state.frameworks.invalidate(org);
+    let (action, subject, detail) = audit_entry;
+    audit::record(
+        &state.store,
+        Some(org),
+        Some(user.account.id),
+        auth::now(),
+        action,
+        &subject,
+        detail,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/catalogue?added={added}")).into_response())
+}
+
+async fn add_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let role = match parse_role_form(&form) {
+        Ok(r) => r,
+        Err(errors) => return rejected_form(&state, &user, errors, form).await,
+    };
+    let save =
+        catalogue::add_local_role(&state.store, user.account.org_id, form_site(&form), &role);
+    let entry = (
+        "catalogue.role_added",
+        format!("role:{}", role.code),
+        role.title.as_str(),
+    );
+    save_framework_edit(&state, &user, form.clone(), "code", save, entry, "role").await
+}
+
+async fn add_transition(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    framework_editor(&state, &user, &form).await?;
+    let t = match parse_transition_form(&form) {
+        Ok(t) => t,
+        Err(errors) => return rejected_form(&state, &user, errors, form).await,
+    };
+    let save =
+        catalogue::add_local_transition(&state.store, user.account.org_id, form_site(&form), &t);
+    let entry = (
+        "catalogue.transition_added",
+        format!("transition:{}->{}", t.from, t.to),
+        t.route.name.as_str(),
+    );
+    save_framework_edit(
+        &state,
+        &user,
+        form.clone(),
+        "from",
+        save,
+        entry,
+        "transition",
+    )
+    .await
+}

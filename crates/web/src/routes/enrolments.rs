@@ -1,0 +1,401 @@
+//! The L&D admin's enrolments: everyone's progress, bulk enrolment from a CSV
+//! file (all or nothing, every problem named by row and column) and moving a
+//! learner to another version.
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser};
+use crate::error::{Error, Result};
+use crate::exports::Format;
+use crate::forms::{at_field, see_other};
+use crate::learners::{self};
+use crate::today;
+use crate::views::pathway::*;
+use crate::views::*;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pathwise_domain::Date;
+use pathwise_domain::pathway::PathwayTemplate;
+use pathwise_storage::pathways::{self, LearnerFilter, NewEnrolment};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+use crate::progress::{PageQuery, progress_page, progress_rows, progress_table};
+
+/// The enrolments page, its exports, the CSV upload and moves.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/enrolments", get(enrolments_page))
+        .route(
+            "/admin/enrolments.csv",
+            get(|s, u, q| enrolments_export(s, u, q, Format::Csv)),
+        )
+        .route(
+            "/admin/enrolments.xlsx",
+            get(|s, u, q| enrolments_export(s, u, q, Format::Xlsx)),
+        )
+        .route(
+            "/admin/enrolments/upload",
+            post(upload_enrolments).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/admin/enrolments/move", post(move_enrolment))
+}
+
+async fn enrolments_view(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &PageQuery,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> Result<ProgressPage> {
+    auth::require_admin(state, user, "admin/enrolments").await?;
+    let rows = progress_rows(state, user.account.org_id, LearnerFilter::default()).await?;
+    let versions = pathways::versions(&state.store, user.account.org_id)
+        .await?
+        .into_iter()
+        .map(|v| Choice {
+            value: v.id.to_string(),
+            label: format!("{} version {}", v.name, v.version),
+            selected: false,
+        })
+        .collect();
+    Ok(progress_page(
+        Layout::for_user("Enrolments", user, "/admin/pathways"),
+        "Enrolments".into(),
+        "/admin/enrolments",
+        rows.into_iter().map(|(r, _)| r).collect(),
+        q,
+        Some(EnrolmentAdmin {
+            csrf: user.csrf.clone().unwrap_or_default(),
+            versions,
+            notice,
+            move_enrolment: String::new(),
+            move_reason: String::new(),
+        }),
+        errors,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct EnrolmentsQuery {
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    rag: String,
+    #[serde(default)]
+    done: String,
+}
+
+async fn enrolments_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<EnrolmentsQuery>,
+) -> Result<ProgressPage> {
+    let notice = match q.done.as_str() {
+        "" => None,
+        "moved" => Some(
+            "The learner has been moved; the move and its reason are in the audit trail."
+                .to_string(),
+        ),
+        n => n
+            .parse::<usize>()
+            .ok()
+            .map(|n| format!("{n} learners enrolled from the CSV file.")),
+    };
+    let pq = PageQuery {
+        page: q.page,
+        rag: q.rag,
+    };
+    enrolments_view(&state, &user, &pq, Vec::new(), notice).await
+}
+
+async fn enrolments_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+    format: Format,
+) -> Result<Response> {
+    auth::require_admin(&state, &user, "admin/enrolments").await?;
+    let rows = progress_rows(&state, user.account.org_id, LearnerFilter::default())
+        .await?
+        .into_iter()
+        .map(|(r, _)| r)
+        .filter(|r| q.rag.is_empty() || r.rag == q.rag)
+        .collect();
+    progress_table("enrolments", rows).respond(format)
+}
+
+/// Reads a bulk enrolment CSV: `person_id,pathway,variant,aim,enrolled_on`.
+/// Every problem is named by row (the header is row 1) and column.
+async fn parse_enrolment_csv(
+    state: &AppState,
+    org_id: i64,
+    text: &str,
+) -> Result<std::result::Result<(Vec<NewEnrolment>, Vec<String>), Vec<String>>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut names = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_lowercase).collect(),
+        Err(e) => {
+            return Ok(Err(vec![format!(
+                "row 1: the header could not be read ({e})"
+            )]));
+        }
+    };
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(c_person), Some(c_pathway)) = (col("person_id"), col("pathway")) else {
+        return Ok(Err(vec![
+            "row 1: the header must name person_id and pathway (and may name variant, aim, enrolled_on)".into(),
+        ]));
+    };
+    let (c_variant, c_aim, c_on) = (col("variant"), col("aim"), col("enrolled_on"));
+    let latest: HashMap<String, (i64, PathwayTemplate)> = learners::latest_versions(state, org_id)
+        .await?
+        .into_iter()
+        .map(|(id, t)| (t.code.clone(), (id, t)))
+        .collect();
+    let framework = state.frameworks.get(&state.store, org_id).await?;
+    let today = today();
+    let mut seen = HashMap::new();
+    for (i, rec) in reader.records().enumerate() {
+        let row = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("row {row}: could not be read ({e})"));
+                continue;
+            }
+        };
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        let person = get(Some(c_person));
+        let Ok(person_id) = person.parse::<i64>() else {
+            errors.push(format!(
+                "row {row}, column person_id: '{person}' is not a staff record number"
+            ));
+            continue;
+        };
+        if let Some(first) = seen.insert(person_id, row) {
+            errors.push(format!(
+                "row {row}, column person_id: staff record {person_id} is already on row {first}"
+            ));
+        }
+        let code = get(Some(c_pathway));
+        let Some((version_id, t)) = latest.get(&code) else {
+            errors.push(format!(
+                "row {row}, column pathway: '{code}' is not one of this organisation's pathways ({})",
+                latest.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+            continue;
+        };
+        let variant = Some(get(c_variant)).filter(|v| !v.is_empty());
+        if let Some(v) = &variant
+            && !t.variants().contains(v)
+        {
+            errors.push(format!(
+                "row {row}, column variant: '{v}' is not a variant of {code} ({})",
+                t.variants().join(", ")
+            ));
+        }
+        let aim = Some(get(c_aim)).filter(|v| !v.is_empty());
+        if let Some(a) = &aim
+            && !framework.roles.contains_key(a)
+        {
+            errors.push(format!(
+                "row {row}, column aim: '{a}' is not a role code in the career framework"
+            ));
+        }
+        let on_text = get(c_on);
+        let on = if on_text.is_empty() {
+            today
+        } else {
+            match on_text.parse::<Date>() {
+                Ok(d) if d <= today => d,
+                Ok(_) => {
+                    errors.push(format!(
+                        "row {row}, column enrolled_on: {on_text} is in the future"
+                    ));
+                    continue;
+                }
+                Err(_) => {
+                    errors.push(format!(
+                        "row {row}, column enrolled_on: '{on_text}' is not a date like 2026-01-05"
+                    ));
+                    continue;
+                }
+            }
+        };
+        out.push(NewEnrolment {
+            person_id,
+            version_id: *version_id,
+            variant,
+            aim,
+            enrolled_on: on,
+        });
+        names.push(format!("row {row}"));
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push("the file has a header but no rows".into());
+    }
+    Ok(if errors.is_empty() {
+        Ok((out, names))
+    } else {
+        Err(errors)
+    })
+}
+
+async fn upload_enrolments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut mp: Multipart,
+) -> Result<Response> {
+    let mut csrf = String::new();
+    let mut text = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| Error::BadRequest(format!("file: the upload could not be read ({e})")))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "file" => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| Error::BadRequest(format!("file: could not be read ({e})")))?;
+                text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Error::BadRequest("file: the CSV file must be UTF-8 text".into())
+                })?);
+            }
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    auth::require_admin(&state, &user, "admin/enrolments/upload").await?;
+    let problems = |list: Vec<String>| {
+        list.into_iter()
+            .map(|m| FieldError {
+                field: "file".into(),
+                message: m,
+            })
+            .collect::<Vec<_>>()
+    };
+    let text = text.filter(|t| !t.trim().is_empty());
+    let Some(text) = text else {
+        let page = enrolments_view(
+            &state,
+            &user,
+            &PageQuery::default(),
+            problems(vec!["Choose a CSV file to upload".into()]),
+            None,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let parsed = parse_enrolment_csv(&state, user.account.org_id, &text).await?;
+    let result = match parsed {
+        Ok((rows, names)) => pathways::enrol(
+            &state.store,
+            user.account.org_id,
+            &rows,
+            &names,
+            Some(user.account.id),
+            auth::now(),
+        )
+        .await
+        .map_err(|e| vec![e.to_string()]),
+        Err(list) => Err(list),
+    };
+    match result {
+        Ok(ids) => Ok(see_other(&format!("/admin/enrolments?done={}", ids.len()))),
+        Err(list) => {
+            let mut list = list;
+            list.push("Nothing was enrolled. Correct the file and upload it again.".into());
+            let page =
+                enrolments_view(&state, &user, &PageQuery::default(), problems(list), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    enrolment: String,
+    #[serde(default)]
+    version_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+const MOVE_FIELDS: &[(&str, &str)] = &[
+    ("enrolment", "enrolment"),
+    ("version", "move-version"),
+    ("reason", "move-reason"),
+];
+
+async fn move_enrolment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MoveForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    auth::require_admin(&state, &user, "admin/enrolments/move").await?;
+    let outcome = move_one(&state, &user, &form).await;
+    let message = match outcome {
+        Err(Error::BadRequest(m)) => m,
+        other => return other,
+    };
+    let mut page = enrolments_view(
+        &state,
+        &user,
+        &PageQuery::default(),
+        vec![at_field(&message, MOVE_FIELDS)],
+        None,
+    )
+    .await?;
+    if let Some(a) = page.admin.as_mut() {
+        a.move_enrolment = form.enrolment;
+        a.move_reason = form.reason;
+        for v in &mut a.versions {
+            v.selected = v.value == form.version_id;
+        }
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn move_one(state: &AppState, user: &CurrentUser, form: &MoveForm) -> Result<Response> {
+    let id: i64 = form.enrolment.trim().parse().map_err(|_| {
+        Error::BadRequest(
+            "enrolment: enter the enrolment number shown on the learner's pathway page".into(),
+        )
+    })?;
+    let to: i64 = form
+        .version_id
+        .parse()
+        .map_err(|_| Error::BadRequest("version: choose a version".into()))?;
+    pathways::move_version(
+        &state.store,
+        user.account.org_id,
+        id,
+        to,
+        &form.reason,
+        Some(user.account.id),
+        auth::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        pathwise_storage::StorageError::NotFound(_) => Error::BadRequest(format!(
+            "enrolment: no current enrolment has the number {id}"
+        )),
+        other => other.into(),
+    })?;
+    Ok(see_other("/admin/enrolments?done=moved"))
+}

@@ -1,0 +1,137 @@
+//! The assessor's inbox: evidence waiting for their decision, oldest first,
+//! filtered by learner, paged and exported.
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser};
+use crate::error::{Error, Result};
+use crate::exports::{Format, Table};
+use crate::forms::PAGE_SIZE;
+use crate::views::pathway::*;
+use crate::views::*;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use pathwise_storage::pathways::{self};
+use serde::Deserialize;
+
+/// The inbox page and its exports.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inbox", get(inbox_page))
+        .route(
+            "/inbox.csv",
+            get(|s, u, q| inbox_export(s, u, q, Format::Csv)),
+        )
+        .route(
+            "/inbox.xlsx",
+            get(|s, u, q| inbox_export(s, u, q, Format::Xlsx)),
+        )
+}
+
+#[derive(Deserialize, Default)]
+struct InboxQuery {
+    #[serde(default)]
+    page: Option<i64>,
+    /// A learner's staff record id; empty for everyone.
+    #[serde(default)]
+    learner: String,
+}
+
+impl InboxQuery {
+    fn learner(&self) -> Result<Option<i64>> {
+        let v = self.learner.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| Error::BadRequest(format!("learner: '{v}' is not a staff record number")))
+    }
+}
+
+async fn inbox_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<InboxQuery>,
+) -> Result<InboxPage> {
+    let Some(mut scope) = auth::inbox_scope(&user.viewer) else {
+        return Err(auth::refuse(&state, &user, "inbox").await);
+    };
+    let learner = q.learner()?;
+    let waiting = pathways::inbox_learners(&state.store, scope).await?;
+    let learners = std::iter::once(Choice {
+        value: String::new(),
+        label: "Everyone".into(),
+        selected: learner.is_none(),
+    })
+    .chain(waiting.iter().map(|(id, name, n)| Choice {
+        value: id.to_string(),
+        label: format!("{name} ({n})"),
+        selected: learner == Some(*id),
+    }))
+    .collect();
+    scope.learner = learner;
+    let page = q.page.unwrap_or(1).max(1);
+    let total = pathways::inbox_count(&state.store, scope).await?;
+    let items = pathways::inbox(
+        &state.store,
+        scope,
+        PAGE_SIZE as i64,
+        (page - 1) * PAGE_SIZE as i64,
+    )
+    .await?;
+    let filter = learner.map(|l| format!("&learner={l}")).unwrap_or_default();
+    Ok(InboxPage {
+        layout: Layout::for_user("Evidence to review", &user, "/inbox"),
+        items,
+        total,
+        page,
+        prev_href: (page > 1).then(|| format!("/inbox?page={}{filter}", page - 1)),
+        next_href: (page * (PAGE_SIZE as i64) < total)
+            .then(|| format!("/inbox?page={}{filter}", page + 1)),
+        learners,
+        learner,
+        export_query: learner.map(|l| format!("?learner={l}")).unwrap_or_default(),
+    })
+}
+
+async fn inbox_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<InboxQuery>,
+    format: Format,
+) -> Result<Response> {
+    let Some(mut scope) = auth::inbox_scope(&user.viewer) else {
+        return Err(auth::refuse(&state, &user, "inbox").await);
+    };
+    scope.learner = q.learner()?;
+    let items = pathways::inbox(&state.store, scope, 100_000, 0).await?;
+    Table {
+        name: "evidence-to-review",
+        headers: vec![
+            "evidence_id",
+            "learner",
+            "kind",
+            "title",
+            "activity",
+            "criteria",
+            "added_on",
+        ],
+        rows: items
+            .into_iter()
+            .map(|e| {
+                vec![
+                    e.id.into(),
+                    e.person_name.into(),
+                    e.kind.label().into(),
+                    e.title.into(),
+                    e.activity.into(),
+                    e.criteria.join("; ").into(),
+                    e.added_on.to_string().into(),
+                ]
+            })
+            .collect(),
+    }
+    .respond(format)
+}

@@ -1,0 +1,39 @@
+//! The page routes, one module per feature, each exporting `router()`. A
+//! route module never imports another: what several need lives in the
+//! service modules (`learners`, `progress`, `forms`), which depend only on
+//! the domain and storage.
+
+pub mod audit;
+pub mod catalogue;
+pub mod completeness;
+pub mod enrolments;
+pub mod evidence;
+pub mod inbox;
+pub mod next_options;
+pub mod pathway;
+pub mod pathway_templates;
+pub mod progress;
+pub mod sign_in;
+pub mod team;
+pub mod tokens;
+
+use crate::AppState;
+use axum::Router;
+
+/// Every page route; `upload_limit` bounds evidence uploads.
+pub fn router(upload_limit: u64) -> Router<AppState> {
+    Router::new()
+        .merge(sign_in::router())
+        .merge(next_options::router())
+        .merge(team::router())
+        .merge(catalogue::router())
+        .merge(tokens::router())
+        .merge(audit::router())
+        .merge(pathway::router())
+        .merge(evidence::router(upload_limit))
+        .merge(inbox::router())
+        .merge(progress::router())
+        .merge(pathway_templates::router())
+        .merge(enrolments::router())
+        .merge(completeness::router())
+}

@@ -1,0 +1,46 @@
+//! A person's next three options as a page: the signed-in person's own, or
+//! someone they may see.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::learners::{self};
+use crate::views::*;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::get;
+
+/// The next-options pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(my_options))
+        .route("/people/{id}", get(person_options))
+}
+
+async fn my_options(State(state): State<AppState>, user: CurrentUser) -> Result<NextOptionsPage> {
+    let id = user.account.person_id.ok_or(Error::NotFound)?;
+    let doc = learners::options_for(&state, &user, id).await?;
+    Ok(NextOptionsPage {
+        layout: Layout::for_user("Your next steps", &user, "/me"),
+        doc,
+        own: true,
+    })
+}
+
+async fn person_options(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<NextOptionsPage> {
+    let doc = learners::options_for(&state, &user, id).await?;
+    let own = user.account.person_id == Some(id);
+    Ok(NextOptionsPage {
+        layout: Layout::for_user(
+            format!("Next steps for {}", doc.person.name),
+            &user,
+            if own { "/me" } else { "/team" },
+        ),
+        doc,
+        own,
+    })
+}

@@ -1,0 +1,218 @@
+//! Signing in and out: the sign-in form (with its own CSRF cookie, before
+//! there is a session), throttled failures, and the home page's redirect to
+//! the signed-in person's first page.
+
+use crate::AppState;
+use crate::auth::{self, CurrentUser};
+use crate::error::{Error, Result};
+use crate::forms::CsrfForm;
+use crate::views::*;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pathwise_domain::AppRole;
+use pathwise_storage::{accounts, audit};
+use serde::Deserialize;
+
+use crate::auth::{SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
+
+/// Home, sign-in and sign-out.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/sign-in", get(sign_in_form).post(sign_in))
+        .route("/sign-out", post(sign_out))
+}
+
+async fn home(user: Option<CurrentUser>) -> Redirect {
+    match user {
+        None => Redirect::to("/sign-in"),
+        Some(u) if u.has(AppRole::Manager) => Redirect::to("/team"),
+        Some(u) if u.account.person_id.is_some() && !u.has(AppRole::Analyst) => Redirect::to("/me"),
+        Some(_) => Redirect::to("/catalogue"),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn sign_in_page(
+    state: &AppState,
+    email: &str,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let csrf = auth::random_token();
+    let cookie = auth::set_cookie(state, SIGN_IN_CSRF_COOKIE, &csrf, 3600);
+    let page = SignInPage {
+        layout: Layout::anonymous("Sign in"),
+        form_csrf: csrf,
+        email: email.to_string(),
+        errors,
+    };
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+async fn sign_in_form(State(state): State<AppState>, user: Option<CurrentUser>) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    sign_in_page(&state, "", Vec::new(), StatusCode::OK)
+}
+
+/// A fixed argon2 hash checked when no account matches, so that a wrong
+/// email takes as long as a wrong password.
+const NO_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2c2Pj0bXyMxvYbwBLm0GrwXL2m7NLk0tQdxl8m4X5SQ";
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response> {
+    let cookie_csrf = auth::cookie(&headers, SIGN_IN_CSRF_COOKIE);
+    let email = form.email.trim().to_lowercase();
+    if !cookie_csrf.is_some_and(|c| auth::same_secret(c, &form.csrf)) {
+        let e = FieldError::new(
+            "email",
+            "Your sign-in form had expired. Enter your details again",
+        );
+        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::FORBIDDEN));
+    }
+    let mut errors = Vec::new();
+    if email.is_empty() {
+        errors.push(FieldError::new("email", "Enter your email address"));
+    } else if !email.contains('@') {
+        errors.push(FieldError::new(
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ));
+    }
+    if form.password.is_empty() {
+        errors.push(FieldError::new("password", "Enter your password"));
+    }
+    if !errors.is_empty() {
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let now = auth::now();
+    let account = accounts::by_email(&state.store, &email).await?;
+    let org = account.as_ref().map(|a| a.org_id);
+    let recent =
+        accounts::failures_since(&state.store, &email, now - auth::THROTTLE_WINDOW_SECONDS).await?;
+    if recent >= auth::MAX_FAILURES {
+        audit::record(
+            &state.store,
+            org,
+            None,
+            now,
+            "sign_in.throttled",
+            &email,
+            "too many failed attempts",
+        )
+        .await?;
+        let e = FieldError::new(
+            "password",
+            "Too many failed attempts. Wait 15 minutes, then try again, or ask your system administrator to help",
+        );
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            vec![e],
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let hash = account
+        .as_ref()
+        .map_or(NO_ACCOUNT_HASH, |a| a.password_hash.as_str())
+        .to_string();
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    let Some(account) = account.filter(|_| ok) else {
+        accounts::record_failure(&state.store, &email, now).await?;
+        audit::record(
+            &state.store,
+            org,
+            None,
+            now,
+            "sign_in.failed",
+            &email,
+            "wrong email or password",
+        )
+        .await?;
+        let e = FieldError::new(
+            "password",
+            "The email address or password is not right. Check them and try again",
+        );
+        return Ok(sign_in_page(
+            &state,
+            &email,
+            vec![e],
+            StatusCode::UNAUTHORIZED,
+        ));
+    };
+    accounts::clear_failures(&state.store, &email).await?;
+    let token = auth::random_token();
+    let csrf = auth::random_token();
+    accounts::start_session(
+        &state.store,
+        &auth::token_hash(&token),
+        account.id,
+        &csrf,
+        now,
+        now + auth::SESSION_SECONDS,
+    )
+    .await?;
+    audit::record(
+        &state.store,
+        Some(account.org_id),
+        Some(account.id),
+        now,
+        "sign_in.succeeded",
+        &email,
+        "",
+    )
+    .await?;
+    let session = auth::set_cookie(&state, SESSION_COOKIE, &token, auth::SESSION_SECONDS);
+    let clear = auth::set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/".to_string())],
+        [(header::SET_COOKIE, session)],
+        [(header::SET_COOKIE, clear)],
+    )
+        .into_response())
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    user.check_csrf(&form.csrf)?;
+    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+        accounts::end_session(&state.store, &auth::token_hash(token)).await?;
+    }
+    let clear = auth::set_cookie(&state, SESSION_COOKIE, "", 0);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/sign-in".to_string())],
+        [(header::SET_COOKIE, clear)],
+    )
+        .into_response())
+}
