@@ -246,18 +246,50 @@ pub enum DecisionRefused {
     AlreadyDecided,
 }
 
+/// Who is deciding: their account, and their staff record if they have one
+/// (an admin made from the command line has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decider {
+    /// The deciding account.
+    pub account: i64,
+    /// The decider's staff record.
+    pub person: Option<i64>,
+}
+
+/// Whom a piece of evidence is about and who added it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Provenance {
+    /// The learner's staff record.
+    pub learner: i64,
+    /// The account that added it.
+    pub added_by_account: Option<i64>,
+    /// The staff record of whoever added it.
+    pub added_by_person: Option<i64>,
+}
+
+impl Decider {
+    /// Whether the evidence is about the decider or was added by them,
+    /// compared by account as well as by staff record, so that an account
+    /// with no staff record still counts as the one who added it.
+    pub fn is_party_to(&self, e: &Provenance) -> bool {
+        e.added_by_account == Some(self.account)
+            || self
+                .person
+                .is_some_and(|p| p == e.learner || e.added_by_person == Some(p))
+    }
+}
+
 /// Checks a decision on evidence: nobody decides on evidence about themself
 /// or that they added (the four-eyes rule), returning needs feedback, and
 /// only waiting evidence is decided.
 pub fn check_evidence_decision(
-    assessor: i64,
-    learner: i64,
-    added_by: Option<i64>,
+    decider: Decider,
+    evidence: Provenance,
     status: EvidenceStatus,
     accept: bool,
     feedback: &str,
 ) -> Result<(), DecisionRefused> {
-    if assessor == learner || added_by == Some(assessor) {
+    if decider.is_party_to(&evidence) {
         return Err(DecisionRefused::OwnEvidence);
     }
     if status != EvidenceStatus::Waiting {
@@ -315,26 +347,67 @@ mod tests {
     #[test]
     fn nobody_decides_on_their_own_evidence_and_returns_need_feedback() {
         use EvidenceStatus::*;
+        let staff = |account, person| Decider {
+            account,
+            person: Some(person),
+        };
+        let by_learner = Provenance {
+            learner: 5,
+            added_by_account: Some(50),
+            added_by_person: Some(5),
+        };
         assert_eq!(
-            check_evidence_decision(5, 5, Some(5), Waiting, true, ""),
+            check_evidence_decision(staff(50, 5), by_learner, Waiting, true, ""),
             Err(DecisionRefused::OwnEvidence)
         );
+        let observed_by_7 = Provenance {
+            learner: 5,
+            added_by_account: Some(70),
+            added_by_person: Some(7),
+        };
         assert_eq!(
-            check_evidence_decision(7, 5, Some(7), Waiting, true, ""),
+            check_evidence_decision(staff(70, 7), observed_by_7, Waiting, true, ""),
             Err(DecisionRefused::OwnEvidence),
             "an assessor who recorded the observation asks another to decide"
         );
         assert_eq!(
-            check_evidence_decision(7, 5, Some(5), Waiting, true, ""),
+            check_evidence_decision(staff(70, 7), by_learner, Waiting, true, ""),
             Ok(())
         );
         assert_eq!(
-            check_evidence_decision(7, 5, Some(5), Waiting, false, "  "),
+            check_evidence_decision(staff(70, 7), by_learner, Waiting, false, "  "),
             Err(DecisionRefused::NoFeedback)
         );
         assert_eq!(
-            check_evidence_decision(7, 5, Some(5), Accepted, true, ""),
+            check_evidence_decision(staff(70, 7), by_learner, Accepted, true, ""),
             Err(DecisionRefused::AlreadyDecided)
+        );
+    }
+
+    #[test]
+    fn an_account_without_a_staff_record_cannot_decide_on_what_it_added() {
+        use EvidenceStatus::*;
+        let admin = Decider {
+            account: 9,
+            person: None,
+        };
+        let added_by_admin = Provenance {
+            learner: 5,
+            added_by_account: Some(9),
+            added_by_person: None,
+        };
+        assert_eq!(
+            check_evidence_decision(admin, added_by_admin, Waiting, true, ""),
+            Err(DecisionRefused::OwnEvidence)
+        );
+        let added_by_another_admin = Provenance {
+            added_by_account: Some(8),
+            ..added_by_admin
+        };
+        assert_eq!(
+            check_evidence_decision(admin, added_by_another_admin, Waiting, true, ""),
+            Ok(()),
+            "two accounts without staff records are not the same person"
         );
     }
 }

@@ -12,7 +12,9 @@ pub mod evidence;
 pub mod framework;
 pub mod metrics;
 pub mod options;
+pub mod paging;
 pub mod pathway;
+pub mod throttle;
 
 pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};
 pub use band::Band;
@@ -24,3 +26,4 @@ pub use framework::{
 pub use options::{
     NextOption, OptionRequirement, PersonProfile, RankingWeights, choose_helpers, rank_next_options,
 };
+pub use paging::{Offset, PageNumber};

@@ -61,6 +61,12 @@ struct ServeArgs {
     /// Largest evidence file accepted, in MB.
     #[arg(long, default_value_t = 10, env = "PATHWISE_MAX_UPLOAD_MB", value_parser = clap::value_parser!(u64).range(1..=200))]
     max_upload_mb: u64,
+    /// Behind a reverse proxy: the header holding the client's address (for
+    /// example X-Forwarded-For; its last entry is used). Sign-in throttling
+    /// counts failures per client address, so set this when a proxy is in
+    /// front, or every client shares the proxy's address.
+    #[arg(long, env = "PATHWISE_CLIENT_ADDRESS_HEADER")]
+    client_address_header: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -365,8 +371,11 @@ async fn serve(
     };
     std::fs::create_dir_all(&uploads)
         .with_context(|| format!("creating the uploads folder {}", uploads.display()))?;
-    let state = AppState::new(store, assets_dir, args.secure_cookies)
+    let mut state = AppState::new(store, assets_dir, args.secure_cookies)
         .with_uploads(FileStore::new(uploads), args.max_upload_mb * 1024 * 1024);
+    if let Some(name) = &args.client_address_header {
+        state = state.with_client_address_header(name)?;
+    }
     pathwise_web::serve(listener, state).await
 }
 

@@ -4,6 +4,7 @@
 
 use crate::{Result, StorageError, Store, conflict_on_unique, split_list};
 use pathwise_domain::AppRole;
+use pathwise_domain::throttle::FailureCounts;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -176,30 +177,48 @@ pub async fn end_session(store: &Store, token_hash: &str) -> Result<()> {
     Ok(())
 }
 
-/// Records a failed sign-in for an email.
-pub async fn record_failure(store: &Store, email: &str, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+/// Records a failed sign-in for an email from a client address.
+pub async fn record_failure(store: &Store, email: &str, client: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, client, at) VALUES ($1, $2, $3)")
         .bind(email.trim().to_lowercase())
+        .bind(client)
         .bind(now)
         .execute(store.pool())
         .await?;
     Ok(())
 }
 
-/// Failed sign-ins for an email since a time.
-pub async fn failures_since(store: &Store, email: &str, since: i64) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE email = $1 AND at >= $2")
-        .bind(email.trim().to_lowercase())
-        .bind(since)
-        .fetch_one(store.pool())
-        .await?;
-    Ok(row.try_get("n")?)
+/// Failed sign-ins since a time, counted for the email from the client, from
+/// the client for any email, and for the email from any client.
+pub async fn failures_since(
+    store: &Store,
+    email: &str,
+    client: &str,
+    since: i64,
+) -> Result<FailureCounts> {
+    let row = sqlx::query(
+        "SELECT COALESCE(SUM(CASE WHEN email = $1 AND client = $2 THEN 1 ELSE 0 END), 0) AS pair, \
+         COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0) AS client, \
+         COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0) AS email \
+         FROM login_failures WHERE (email = $1 OR client = $2) AND at >= $3",
+    )
+    .bind(email.trim().to_lowercase())
+    .bind(client)
+    .bind(since)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(FailureCounts {
+        this_email_from_this_client: row.try_get("pair")?,
+        from_this_client: row.try_get("client")?,
+        for_this_email: row.try_get("email")?,
+    })
 }
 
-/// Forgets failed sign-ins after a success.
-pub async fn clear_failures(store: &Store, email: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE email = $1")
+/// Forgets a client's failed sign-ins for an email after it signs in.
+pub async fn clear_failures(store: &Store, email: &str, client: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1 AND client = $2")
         .bind(email.trim().to_lowercase())
+        .bind(client)
         .execute(store.pool())
         .await?;
     Ok(())

@@ -158,7 +158,7 @@ async fn insert_transition(
 pub async fn replace_core(store: &Store, cat: &Catalogue) -> Result<()> {
     cat.check(&[])
         .map_err(|e| StorageError::Invalid(e.to_string()))?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query(
         "DELETE FROM requirements WHERE transition_id IN (SELECT id FROM transitions WHERE org_id IS NULL)",
     )
@@ -416,7 +416,7 @@ pub async fn add_local_role(
     role: &Role,
 ) -> Result<()> {
     check_role(role).map_err(|e| StorageError::Invalid(e.to_string()))?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     site_belongs(&mut tx, org_id, site).await?;
     let clash =
         sqlx::query("SELECT id FROM roles WHERE code = $1 AND (org_id IS NULL OR org_id = $2)")
@@ -445,7 +445,7 @@ pub async fn add_local_transition(
     let known = role_map(store, org_id).await?;
     check_transition(1, t, &|c| known.contains_key(c))
         .map_err(|e| StorageError::Invalid(e.to_string()))?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     site_belongs(&mut tx, org_id, site).await?;
     let id = insert_transition(&mut tx, Some(org_id), site, t).await?;
     tx.commit().await?;
@@ -487,7 +487,7 @@ pub async fn remove_local_transition(store: &Store, org_id: i64, id: i64) -> Res
     .await?
     .pop()
     .ok_or(StorageError::NotFound("local transition"))?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query("DELETE FROM requirements WHERE transition_id = $1")
         .bind(id)
         .execute(&mut *tx)

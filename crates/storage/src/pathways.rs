@@ -8,7 +8,7 @@ use crate::audit::record_with;
 use crate::{Result, StorageError, Store, conflict_on_unique};
 use pathwise_domain::Date;
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
-use pathwise_domain::evidence::{EvidenceKind, EvidenceStatus, FileType};
+use pathwise_domain::evidence::{DecisionRefused, EvidenceKind, EvidenceStatus, FileType};
 use pathwise_domain::pathway::{Applies, Criterion, Decision, PathwayTemplate, Stage};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -62,7 +62,7 @@ pub async fn publish(
     template
         .check()
         .map_err(|e| StorageError::Invalid(e.to_string()))?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let latest: Option<i64> = sqlx::query(
         "SELECT MAX(version) AS v FROM pathway_versions WHERE org_id = $1 AND code = $2",
     )
@@ -295,7 +295,7 @@ pub async fn enrol(
     by_user: Option<i64>,
     now: i64,
 ) -> Result<Vec<i64>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let mut ids = Vec::with_capacity(new.len());
     for (i, n) in new.iter().enumerate() {
         let at = row_names
@@ -392,7 +392,7 @@ pub async fn move_version(
             "reason: give a reason for moving the learner to another version".into(),
         ));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let row = sqlx::query(
         "SELECT e.version_id, e.person_id, v.code, v.version FROM enrolments e JOIN pathway_versions v ON v.id = e.version_id \
          WHERE e.id = $1 AND e.org_id = $2 AND e.ended_on IS NULL",
@@ -482,7 +482,7 @@ pub async fn end_enrolment(
     by_user: Option<i64>,
     now: i64,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let person: i64 = sqlx::query(
         "SELECT person_id FROM enrolments WHERE id = $1 AND org_id = $2 AND ended_on IS NULL",
     )
@@ -536,7 +536,7 @@ pub async fn reopen_enrolment(
     by_user: Option<i64>,
     now: i64,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let ended_on: String = sqlx::query(
         "SELECT ended_on FROM enrolments WHERE id = $1 AND org_id = $2 AND person_id = $3 AND ended_on IS NOT NULL",
     )
@@ -856,7 +856,9 @@ pub struct Evidence {
     pub activity: String,
     /// Its file, if any.
     pub file: Option<StoredFile>,
-    /// Who added it.
+    /// The account that added it.
+    pub added_by_user: Option<i64>,
+    /// The staff record of whoever added it.
     pub added_by_person: Option<i64>,
     /// Their name.
     pub added_by_name: Option<String>,
@@ -871,7 +873,7 @@ pub struct Evidence {
 }
 
 const EVIDENCE_SELECT: &str = "SELECT x.id, x.org_id, x.enrolment_id, x.person_id, p.name AS person_name, x.kind, x.title, x.body, \
-     x.activity, x.file_key, x.file_name, x.file_type, x.file_size, x.added_by_person, a.name AS added_by_name, x.added_on \
+     x.activity, x.file_key, x.file_name, x.file_type, x.file_size, x.added_by_user, x.added_by_person, a.name AS added_by_name, x.added_on \
      FROM evidence x JOIN people p ON p.id = x.person_id LEFT JOIN people a ON a.id = x.added_by_person";
 
 fn evidence_from(r: &AnyRow) -> Result<Evidence> {
@@ -903,6 +905,7 @@ fn evidence_from(r: &AnyRow) -> Result<Evidence> {
         body: r.try_get("body")?,
         activity: r.try_get("activity")?,
         file,
+        added_by_user: r.try_get("added_by_user")?,
         added_by_person: r.try_get("added_by_person")?,
         added_by_name: r.try_get("added_by_name")?,
         added_on: date(&r.try_get::<String, _>("added_on")?)?,
@@ -963,7 +966,7 @@ pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64)
             "criteria: choose at least one criterion this evidence meets".into(),
         ));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let person_id = enrolled_person(&mut tx, org_id, e.enrolment_id).await?;
     let row = sqlx::query(
         "INSERT INTO evidence (org_id, enrolment_id, person_id, kind, title, body, activity, file_key, file_name, file_type, file_size, \
@@ -1059,6 +1062,11 @@ pub struct EvidenceDecision {
     pub on: Date,
 }
 
+/// What a second decision on the same evidence is told: the domain's words.
+fn already_decided() -> StorageError {
+    StorageError::Conflict(DecisionRefused::AlreadyDecided.to_string())
+}
+
 /// Records a decision on waiting evidence. Accepting signs off each criterion
 /// it was offered for that is not signed off already, naming the evidence.
 /// Refused with a conflict when someone decided first.
@@ -1068,7 +1076,7 @@ pub async fn decide(
     d: &EvidenceDecision,
     now: i64,
 ) -> Result<Vec<String>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let row = sqlx::query(
         "SELECT enrolment_id, person_id, title FROM evidence WHERE id = $1 AND org_id = $2",
     )
@@ -1085,9 +1093,7 @@ pub async fn decide(
         .fetch_optional(&mut *tx)
         .await?;
     if decided.is_some() {
-        return Err(StorageError::Conflict(
-            "This evidence has already been decided by someone else".into(),
-        ));
+        return Err(already_decided());
     }
     let outcome = if d.accept {
         EvidenceStatus::Accepted
@@ -1104,7 +1110,10 @@ pub async fn decide(
     .bind(d.by_person)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await
+    // Two assessors deciding at once on PostgreSQL: both read "undecided",
+    // the unique index lets only one insert.
+    .map_err(|e| conflict_on_unique(e, DecisionRefused::AlreadyDecided.to_string()))?;
     let subject = format!("evidence:{}", d.evidence_id);
     record_with(
         &mut *tx,
@@ -1197,7 +1206,7 @@ pub async fn withdraw_sign_off(store: &Store, org_id: i64, w: &Withdrawal, now: 
             "reason: give a reason for withdrawing the sign-off".into(),
         ));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let person_id = enrolled_person(&mut tx, org_id, enrolment_id).await?;
     let existing = decisions_of(&mut tx, enrolment_id).await?;
     if !pathwise_domain::pathway::is_signed_off(criterion, &existing) {
@@ -1409,7 +1418,7 @@ pub async fn record_review(store: &Store, org_id: i64, r: &NewReview, now: i64) 
             "rating: choose a rating from 1 to 5".into(),
         ));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let person_id = enrolled_person(&mut tx, org_id, r.enrolment_id).await?;
     sqlx::query(
         "INSERT INTO reviews (enrolment_id, held_on, progress, actions, workload_pressure, rating, by_user, at) \
@@ -1489,7 +1498,7 @@ pub async fn raise_flag(
             "note: say briefly what is causing the pressure".into(),
         ));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let person_id = enrolled_person(&mut tx, org_id, enrolment_id).await?;
     sqlx::query("INSERT INTO workload_flags (enrolment_id, open, note, by_user, at) VALUES ($1, 1, $2, $3, $4)")
         .bind(enrolment_id)

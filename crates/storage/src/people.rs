@@ -171,7 +171,7 @@ pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> 
             p.site_id
         )));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let mut ids = Vec::with_capacity(people.len());
     for chunk in people.chunks(200) {
         let mut sql = String::from(
@@ -215,7 +215,7 @@ pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> 
 
 /// Records qualifications or evidence people hold: (person, name, how evidenced).
 pub async fn insert_held_items(store: &Store, items: &[(i64, String, String)]) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     for chunk in items.chunks(300) {
         let mut sql = String::from("INSERT INTO held_items (person_id, name, detail) VALUES ");
         for i in 0..chunk.len() {
@@ -241,7 +241,7 @@ pub async fn set_vacancies(
     role_code: &str,
     open_posts: u32,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query("DELETE FROM vacancies WHERE site_id = $1 AND role_code = $2")
         .bind(site_id)
         .bind(role_code)

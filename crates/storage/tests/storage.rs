@@ -3,7 +3,7 @@
 //! gets a fresh database.
 
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
-use pathwise_domain::evidence::{EvidenceKind, EvidenceStatus};
+use pathwise_domain::evidence::{DecisionRefused, EvidenceKind, EvidenceStatus};
 use pathwise_domain::pathway::{PathwayFile, is_signed_off};
 use pathwise_domain::{AppRole, Catalogue, Date, PathwayFamily, Role, StaffGroup};
 use pathwise_storage::pathways::{
@@ -93,6 +93,7 @@ on_both!(
     evidence_decisions_sign_offs_and_the_inbox,
     reviews_and_workload_flags,
     enrolments_end_and_reopen,
+    two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts,
 );
 
 fn date(s: &str) -> Date {
@@ -494,22 +495,41 @@ async fn accounts_sessions_and_tokens(store: Store) {
 
 async fn failed_sign_ins_are_counted_and_cleared(store: Store) {
     for at in [10, 20, 30] {
-        accounts::record_failure(&store, "x@y.test", at)
+        accounts::record_failure(&store, "x@y.test", "192.0.2.1", at)
             .await
             .unwrap();
     }
+    accounts::record_failure(&store, "x@y.test", "192.0.2.2", 30)
+        .await
+        .unwrap();
+    accounts::record_failure(&store, "z@y.test", "192.0.2.1", 30)
+        .await
+        .unwrap();
+    let counts = accounts::failures_since(&store, "X@y.test", "192.0.2.1", 15)
+        .await
+        .unwrap();
     assert_eq!(
-        accounts::failures_since(&store, "X@y.test", 15)
-            .await
-            .unwrap(),
-        2
+        (
+            counts.this_email_from_this_client,
+            counts.from_this_client,
+            counts.for_this_email
+        ),
+        (2, 3, 3)
     );
-    accounts::clear_failures(&store, "x@y.test").await.unwrap();
+    accounts::clear_failures(&store, "x@y.test", "192.0.2.1")
+        .await
+        .unwrap();
+    let counts = accounts::failures_since(&store, "x@y.test", "192.0.2.1", 0)
+        .await
+        .unwrap();
     assert_eq!(
-        accounts::failures_since(&store, "x@y.test", 0)
-            .await
-            .unwrap(),
-        0
+        (
+            counts.this_email_from_this_client,
+            counts.from_this_client,
+            counts.for_this_email
+        ),
+        (0, 1, 1),
+        "another client's failures and other emails' stay"
     );
 }
 
@@ -1047,4 +1067,64 @@ async fn reviews_and_workload_flags(store: Store) {
     let held = pathways::reviews(&store, ids[0]).await.unwrap();
     assert_eq!(held.len(), 2);
     assert_eq!(held[0].rating, Some(5), "newest first");
+}
+
+async fn two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts(store: Store) {
+    let (org, v1, boss, learners) = pathway_org(&store).await;
+    let ids = pathways::enrol(&store, org, &[enrolment(learners[0], v1)], &[], None, 300)
+        .await
+        .unwrap();
+    let decision = |evidence_id, accept| EvidenceDecision {
+        evidence_id,
+        accept,
+        feedback: if accept {
+            String::new()
+        } else {
+            "More detail, please".into()
+        },
+        by_user: None,
+        by_person: Some(boss),
+        on: date("2026-01-12"),
+    };
+    // Several rounds, so that the two transactions really do overlap in some.
+    for round in 0..12 {
+        let evidence = NewEvidence {
+            enrolment_id: ids[0],
+            kind: EvidenceKind::Reflection,
+            title: format!("Reflection {round}"),
+            body: "What I learned".into(),
+            activity: String::new(),
+            file: None,
+            criteria: vec!["local-induction".into()],
+            added_by_user: None,
+            added_by_person: Some(learners[0]),
+            added_on: date("2026-01-09"),
+        };
+        let eid = pathways::add_evidence(&store, org, &evidence, 500 + round)
+            .await
+            .unwrap();
+        let (accepting, returning) = (decision(eid, true), decision(eid, false));
+        let (a, b) = tokio::join!(
+            pathways::decide(&store, org, &accepting, 600 + round),
+            pathways::decide(&store, org, &returning, 600 + round),
+        );
+        let outcomes = [a, b];
+        let won = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(won, 1, "round {round}: exactly one decision stands");
+        let lost = outcomes.into_iter().find_map(Result::err).unwrap();
+        match lost {
+            StorageError::Conflict(m) => {
+                assert_eq!(m, DecisionRefused::AlreadyDecided.to_string())
+            }
+            other => panic!("round {round}: the loser must hear of a conflict, got {other:?}"),
+        }
+        let decided = pathways::evidence(&store, eid).await.unwrap().unwrap();
+        assert_ne!(decided.status, EvidenceStatus::Waiting);
+    }
+    let audit = audit::list(&store, org, None, 1000, 0).await.unwrap();
+    let decisions = audit
+        .iter()
+        .filter(|e| e.action == "evidence.accepted" || e.action == "evidence.returned")
+        .count();
+    assert_eq!(decisions, 12, "one audited decision per piece of evidence");
 }

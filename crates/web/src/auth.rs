@@ -21,10 +21,6 @@ pub const SESSION_COOKIE: &str = "pathwise_session";
 pub const SIGN_IN_CSRF_COOKIE: &str = "pathwise_signin_csrf";
 /// How long a session lasts, in seconds.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
-/// Failed sign-ins allowed per email in [`THROTTLE_WINDOW_SECONDS`].
-pub const MAX_FAILURES: i64 = 5;
-/// The window for counting failed sign-ins.
-pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -161,18 +157,50 @@ fn viewer_for(account: &Account) -> Viewer {
     }
 }
 
+/// The address a request came from: the configured proxy header's last
+/// entry, or else the connection's peer address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if let Some(name) = &state.client_address_header
+            && let Some(last) = parts
+                .headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| !v.is_empty())
+        {
+            return Ok(ClientAddress(last.to_string()));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        Ok(ClientAddress(peer))
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let api = parts.uri.path().starts_with("/api/");
         let now = now();
-        // An API token in the Authorization header wins over a cookie.
+        // An API token in the Authorization header wins over a cookie, and
+        // counts only on the JSON API: pages and file downloads need a
+        // signed-in session (with its CSRF token).
         if let Some(bearer) = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
+            .filter(|_| parts.uri.path().starts_with("/api/v1/"))
         {
             let account =
                 accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)

@@ -9,7 +9,7 @@ use pathwise_domain::Date;
 use serde::Deserialize;
 
 /// Rows per page in long lists.
-pub const PAGE_SIZE: usize = 50;
+pub const PAGE_SIZE: u32 = 50;
 
 /// A form that carries only its CSRF token.
 #[derive(Deserialize)]

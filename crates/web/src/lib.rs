@@ -44,6 +44,10 @@ pub struct AppState {
     pub files: FileStore,
     /// The largest evidence file accepted, in bytes.
     pub upload_limit: u64,
+    /// Behind a reverse proxy: the header it puts the client's address in
+    /// (its last entry is the one the proxy saw). Unset, the peer address of
+    /// the connection is the client's.
+    pub client_address_header: Option<axum::http::HeaderName>,
 }
 
 /// The default largest evidence file: 10 MB.
@@ -59,7 +63,18 @@ impl AppState {
             frameworks: Arc::default(),
             files: FileStore::new(std::env::temp_dir().join("pathwise-uploads")),
             upload_limit: DEFAULT_UPLOAD_LIMIT,
+            client_address_header: None,
         }
+    }
+
+    /// Reads the client's address from the header `name`, set by a reverse
+    /// proxy in front.
+    pub fn with_client_address_header(mut self, name: &str) -> anyhow::Result<AppState> {
+        let header = name.parse().map_err(|_| {
+            anyhow::anyhow!("--client-address-header: '{name}' is not an HTTP header name")
+        })?;
+        self.client_address_header = Some(header);
+        Ok(self)
     }
 
     /// Keeps uploaded files in `files`, refusing files over `limit` bytes.
@@ -110,7 +125,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the app on a bound listener until ctrl-c.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -12,7 +12,7 @@ use crate::today;
 use crate::views::pathway::{EnrolmentAdmin, ProgressPage, ProgressRow};
 use crate::views::{FieldError, Layout};
 use pathwise_domain::pathway::{RAG_RULE, Stage};
-use pathwise_domain::{AppRole, Date};
+use pathwise_domain::{AppRole, Date, PageNumber};
 use pathwise_storage::pathways::{self, LearnerFilter};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub struct PageQuery {
     /// The page, from 1.
     #[serde(default)]
-    pub page: Option<i64>,
+    pub page: PageNumber,
     /// Only learners with this status; empty for all.
     #[serde(default)]
     pub rag: String,
@@ -192,13 +192,13 @@ pub fn progress_page(
         .filter(|r| q.rag.is_empty() || r.rag == q.rag)
         .collect();
     let total = filtered.len();
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page;
     let shown = filtered
         .into_iter()
-        .skip((page as usize - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
+        .skip(page.offset(PAGE_SIZE) as usize)
+        .take(PAGE_SIZE as usize)
         .collect();
-    let link = |p: i64| format!("{stem}?page={p}&rag={}", q.rag);
+    let link = |p: PageNumber| format!("{stem}?page={p}&rag={}", q.rag);
     ProgressPage {
         layout,
         heading,
@@ -210,8 +210,8 @@ pub fn progress_page(
         rag_rule: RAG_RULE,
         filter: q.rag.clone(),
         page,
-        prev_href: (page > 1).then(|| link(page - 1)),
-        next_href: ((page as usize) * PAGE_SIZE < total).then(|| link(page + 1)),
+        prev_href: page.previous().map(link),
+        next_href: page.next(PAGE_SIZE, total as u64).map(link),
         total,
         errors,
         admin,

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use pathwise_domain::Offset;
 use pathwise_storage::pathways;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +24,7 @@ pub struct InboxParams {
     pub learner: Option<i64>,
     /// At most this many, 1-500 (default 50).
     pub limit: Option<i64>,
-    /// Skip this many (default 0).
+    /// Skip this many, 0-100,000,000 (default 0).
     pub offset: Option<i64>,
 }
 
@@ -86,10 +87,9 @@ pub async fn inbox(
             "limit: give a number from 1 to 500".into(),
         ));
     }
-    let offset = q.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(Error::BadRequest("offset: give 0 or more".into()));
-    }
+    let offset = Offset::parse(q.offset.unwrap_or(0))
+        .map_err(|e| Error::BadRequest(format!("offset: {e}")))?
+        .get();
     scope.learner = q.learner;
     let total = pathways::inbox_count(&state.store, scope).await?;
     let items = pathways::inbox(&state.store, scope, limit, offset)

@@ -10,6 +10,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use pathwise_domain::PageNumber;
 use pathwise_storage::audit;
 use serde::Deserialize;
 
@@ -32,10 +33,10 @@ struct AuditQuery {
     #[serde(default)]
     action: String,
     #[serde(default)]
-    page: Option<i64>,
+    page: PageNumber,
 }
 
-const AUDIT_PER_PAGE: i64 = 50;
+const AUDIT_PER_PAGE: u32 = 50;
 
 async fn audit_rows(
     state: &AppState,
@@ -67,25 +68,28 @@ async fn audit_page(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<AuditPage> {
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page;
     let mut rows = audit_rows(
         &state,
         &user,
         &q,
-        AUDIT_PER_PAGE + 1,
-        (page - 1) * AUDIT_PER_PAGE,
+        i64::from(AUDIT_PER_PAGE) + 1,
+        page.offset(AUDIT_PER_PAGE) as i64,
     )
     .await?;
-    let more = rows.len() as i64 > AUDIT_PER_PAGE;
+    let more = rows.len() > AUDIT_PER_PAGE as usize;
     rows.truncate(AUDIT_PER_PAGE as usize);
-    let link = |p: i64| format!("/admin/audit?action={}&page={p}", encode(&q.action));
+    let link = |p: PageNumber| format!("/admin/audit?action={}&page={p}", encode(&q.action));
     Ok(AuditPage {
         layout: Layout::for_user("Audit trail", &user, "/admin/audit"),
         rows,
         action: q.action.clone(),
         page,
-        next_href: more.then(|| link(page + 1)),
-        prev_href: (page > 1).then(|| link(page - 1)),
+        next_href: page
+            .next(AUDIT_PER_PAGE, u64::MAX)
+            .filter(|_| more)
+            .map(link),
+        prev_href: page.previous().map(link),
     })
 }
 

@@ -81,7 +81,7 @@ async fn enrolments_view(
 #[derive(Deserialize, Default)]
 struct EnrolmentsQuery {
     #[serde(default)]
-    page: Option<i64>,
+    page: pathwise_domain::PageNumber,
     #[serde(default)]
     rag: String,
     #[serde(default)]

@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::evidence::{
-    EvidenceKind, check_evidence_decision, check_upload, safe_file_name, too_large,
+    Decider, EvidenceKind, Provenance, check_evidence_decision, check_upload, safe_file_name,
+    too_large,
 };
 use pathwise_domain::pathway::{Standing, is_signed_off};
 use pathwise_storage::pathways::{self, EvidenceDecision, LearnerState, NewEvidence, StoredFile};
@@ -335,6 +336,21 @@ async fn visible_evidence(
     Ok((e, person))
 }
 
+fn decider(user: &CurrentUser) -> Decider {
+    Decider {
+        account: user.account.id,
+        person: user.account.person_id,
+    }
+}
+
+fn provenance(e: &pathways::Evidence) -> Provenance {
+    Provenance {
+        learner: e.person_id,
+        added_by_account: e.added_by_user,
+        added_by_person: e.added_by_person,
+    }
+}
+
 fn decide_state(
     user: &CurrentUser,
     person: &Person,
@@ -343,14 +359,7 @@ fn decide_state(
     if !user.viewer.may_assess(&owner(person)) {
         return (false, None);
     }
-    match check_evidence_decision(
-        user.account.person_id.unwrap_or(i64::MIN),
-        e.person_id,
-        e.added_by_person,
-        e.status,
-        true,
-        "",
-    ) {
+    match check_evidence_decision(decider(user), provenance(e), e.status, true, "") {
         Ok(()) => (true, None),
         Err(pathwise_domain::evidence::DecisionRefused::AlreadyDecided) => (false, None),
         Err(r) => (false, Some(capitalise(&r.to_string()))),
@@ -465,9 +474,8 @@ async fn decide(
         }
     };
     if let Err(r) = check_evidence_decision(
-        user.account.person_id.unwrap_or(i64::MIN),
-        e.person_id,
-        e.added_by_person,
+        decider(&user),
+        provenance(&e),
         e.status,
         accept,
         &form.feedback,

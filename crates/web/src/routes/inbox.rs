@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use pathwise_domain::PageNumber;
 use pathwise_storage::pathways::{self};
 use serde::Deserialize;
 
@@ -32,7 +33,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 struct InboxQuery {
     #[serde(default)]
-    page: Option<i64>,
+    page: PageNumber,
     /// A learner's staff record id; empty for everyone.
     #[serde(default)]
     learner: String,
@@ -72,13 +73,13 @@ async fn inbox_page(
     }))
     .collect();
     scope.learner = learner;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page;
     let total = pathways::inbox_count(&state.store, scope).await?;
     let items = pathways::inbox(
         &state.store,
         scope,
-        PAGE_SIZE as i64,
-        (page - 1) * PAGE_SIZE as i64,
+        i64::from(PAGE_SIZE),
+        page.offset(PAGE_SIZE) as i64,
     )
     .await?;
     let filter = learner.map(|l| format!("&learner={l}")).unwrap_or_default();
@@ -87,9 +88,10 @@ async fn inbox_page(
         items,
         total,
         page,
-        prev_href: (page > 1).then(|| format!("/inbox?page={}{filter}", page - 1)),
-        next_href: (page * (PAGE_SIZE as i64) < total)
-            .then(|| format!("/inbox?page={}{filter}", page + 1)),
+        prev_href: page.previous().map(|p| format!("/inbox?page={p}{filter}")),
+        next_href: page
+            .next(PAGE_SIZE, total.max(0) as u64)
+            .map(|p| format!("/inbox?page={p}{filter}")),
         learners,
         learner,
         export_query: learner.map(|l| format!("?learner={l}")).unwrap_or_default(),

@@ -16,7 +16,8 @@ use pathwise_domain::AppRole;
 use pathwise_storage::{accounts, audit};
 use serde::Deserialize;
 
-use crate::auth::{SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
+use crate::auth::{ClientAddress, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
+use pathwise_domain::throttle;
 
 /// Home, sign-in and sign-out.
 pub fn router() -> Router<AppState> {
@@ -75,6 +76,7 @@ const NO_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2
 
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: axum::http::HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response> {
@@ -110,9 +112,14 @@ async fn sign_in(
     let now = auth::now();
     let account = accounts::by_email(&state.store, &email).await?;
     let org = account.as_ref().map(|a| a.org_id);
-    let recent =
-        accounts::failures_since(&state.store, &email, now - auth::THROTTLE_WINDOW_SECONDS).await?;
-    if recent >= auth::MAX_FAILURES {
+    let recent = accounts::failures_since(
+        &state.store,
+        &email,
+        &client,
+        now - throttle::WINDOW_SECONDS,
+    )
+    .await?;
+    if recent.throttled() {
         audit::record(
             &state.store,
             org,
@@ -120,7 +127,7 @@ async fn sign_in(
             now,
             "sign_in.throttled",
             &email,
-            "too many failed attempts",
+            &format!("too many failed attempts (from {client})"),
         )
         .await?;
         let e = FieldError::new(
@@ -143,7 +150,7 @@ async fn sign_in(
         .await
         .map_err(|e| Error::Internal(e.into()))?;
     let Some(account) = account.filter(|_| ok) else {
-        accounts::record_failure(&state.store, &email, now).await?;
+        accounts::record_failure(&state.store, &email, &client, now).await?;
         audit::record(
             &state.store,
             org,
@@ -151,7 +158,7 @@ async fn sign_in(
             now,
             "sign_in.failed",
             &email,
-            "wrong email or password",
+            &format!("wrong email or password (from {client})"),
         )
         .await?;
         let e = FieldError::new(
@@ -165,7 +172,7 @@ async fn sign_in(
             StatusCode::UNAUTHORIZED,
         ));
     };
-    accounts::clear_failures(&state.store, &email).await?;
+    accounts::clear_failures(&state.store, &email, &client).await?;
     let token = auth::random_token();
     let csrf = auth::random_token();
     accounts::start_session(

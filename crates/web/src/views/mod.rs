@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use pathwise_domain::{AppRole, Date};
+use pathwise_domain::{AppRole, Date, PageNumber};
 
 pub mod pathway;
 
@@ -371,7 +371,7 @@ pub struct AuditPage {
     /// Action filter.
     pub action: String,
     /// Page number, from 1.
-    pub page: i64,
+    pub page: PageNumber,
     /// Link to the next (older) page.
     pub next_href: Option<String>,
     /// Link to the previous (newer) page.

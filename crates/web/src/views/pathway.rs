@@ -5,7 +5,7 @@
 use crate::views::{Choice, FieldError, Layout, field_errors};
 use askama::Template;
 use askama_web::WebTemplate;
-use pathwise_domain::Date;
+use pathwise_domain::{Date, PageNumber};
 use pathwise_storage::pathways::{Evidence, Review, VersionInfo};
 
 /// One criterion as shown on a learner's pathway.
@@ -271,7 +271,7 @@ pub struct InboxPage {
     /// Total waiting.
     pub total: i64,
     /// Page number from 1.
-    pub page: i64,
+    pub page: PageNumber,
     /// Link to the previous page.
     pub prev_href: Option<String>,
     /// Link to the next page.
@@ -342,7 +342,7 @@ pub struct ProgressPage {
     /// The filter chosen (`red`, `amber`, `green` or empty).
     pub filter: String,
     /// Page number from 1.
-    pub page: i64,
+    pub page: PageNumber,
     /// Link to the previous page.
     pub prev_href: Option<String>,
     /// Link to the next page.

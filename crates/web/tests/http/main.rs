@@ -1,0 +1,12 @@
+//! HTTP tests: the real app on port 0 over a fresh SQLite file holding a small
+//! demo trust, driven by a real HTTP client with a cookie jar. One test binary,
+//! one module per feature.
+
+mod api;
+mod catalogue;
+mod evidence;
+mod next_options;
+mod pathway;
+mod probe;
+mod sign_in;
+mod support;

@@ -1,0 +1,111 @@
+//! Signing in and out, throttling, cookies and CSRF.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn health_answers_without_sign_in() {
+    let app = spawn_app().await;
+    let (status, body) = json(&client(), app.url("/healthz")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_an_error_and_sets_no_session() {
+    let app = spawn_app().await;
+    let (c, res) = app
+        .sign_in_as("learner@demo.pathwise.test", "not-the-password")
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("nhsuk-error-summary"), "error summary shown");
+    assert!(html.contains("email address or password is not right"));
+    let me = c.get(app.url("/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::SEE_OTHER, "still signed out");
+}
+
+#[tokio::test]
+async fn a_sign_in_without_the_form_token_is_refused() {
+    let app = spawn_app().await;
+    let res = client()
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("email", "learner@demo.pathwise.test"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_sign_in_even_with_the_right_password() {
+    let app = spawn_app().await;
+    for _ in 0..pathwise_domain::throttle::PER_CLIENT_AND_EMAIL {
+        let (_, res) = app
+            .sign_in_as("manager@demo.pathwise.test", "wrong-password")
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let (_, res) = app
+        .sign_in_as("manager@demo.pathwise.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Too many failed attempts")
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_and_same_site() {
+    let app = spawn_app().await;
+    let (_, res) = app
+        .sign_in_as("learner@demo.pathwise.test", DEMO_PASSWORD)
+        .await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("pathwise_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let res = app
+        .post(
+            &admin,
+            "/catalogue/roles",
+            &[("code", "x-role"), ("title", "X")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = spawn_app().await;
+    let c = app.signed_in("learner").await;
+    let csrf = app.csrf_of(&c, "/me").await;
+    let res = app.post(&c, "/sign-out", &[("csrf", csrf.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(app.url("/api/v1/me/next-options"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
