@@ -547,7 +547,7 @@ fn persons_whose_rows_span_two_dictionaries_are_read_with_each_rows_own_texts() 
 fn all_rows(dir: &Path) -> Vec<(i64, i32, String, String)> {
     use arrow_array::cast::AsArray;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let text = |a: &arrow_array::ArrayRef| -> Vec<String> {
+    let text = |a: &ArrayRef| -> Vec<String> {
         let d = a.as_dictionary::<arrow_array::types::Int32Type>();
         let values = d.values().as_string::<i32>();
         d.keys()

@@ -33,21 +33,34 @@ pub enum CatalogueError {
     DuplicateRole(String),
     /// A role field is out of range.
     #[error("role '{code}': {problem}")]
-    BadRole { code: String, problem: String },
+    BadRole {
+        /// The role's code.
+        code: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A transition names a role that is not in the catalogue.
     #[error("transition {index} ({from} -> {to}): unknown role '{role}'")]
     UnknownRole {
+        /// The transition's place in the file, from 1.
         index: usize,
+        /// The role it starts from.
         from: String,
+        /// The role it leads to.
         to: String,
+        /// The code that names no role.
         role: String,
     },
     /// A transition field is out of range.
     #[error("transition {index} ({from} -> {to}): {problem}")]
     BadTransition {
+        /// The transition's place in the file, from 1.
         index: usize,
+        /// The role it starts from.
         from: String,
+        /// The role it leads to.
         to: String,
+        /// What is wrong.
         problem: String,
     },
 }

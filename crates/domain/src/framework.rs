@@ -7,30 +7,43 @@ use serde::{Deserialize, Serialize};
 /// NHS Workforce Statistics staff groups, spelt as NHS Digital publishes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StaffGroup {
+    /// HCHS doctors.
     #[serde(rename = "HCHS doctors")]
     HchsDoctors,
+    /// Nurses & health visitors.
     #[serde(rename = "Nurses & health visitors")]
     NursesHealthVisitors,
+    /// Midwives.
     #[serde(rename = "Midwives")]
     Midwives,
+    /// Ambulance staff.
     #[serde(rename = "Ambulance staff")]
     AmbulanceStaff,
+    /// Scientific, therapeutic & technical staff.
     #[serde(rename = "Scientific, therapeutic & technical staff")]
     ScientificTherapeuticTechnical,
+    /// Support to doctors, nurses & midwives.
     #[serde(rename = "Support to doctors, nurses & midwives")]
     SupportToDoctorsNursesMidwives,
+    /// Support to ambulance staff.
     #[serde(rename = "Support to ambulance staff")]
     SupportToAmbulanceStaff,
+    /// Support to ST&T staff.
     #[serde(rename = "Support to ST&T staff")]
     SupportToStt,
+    /// Central functions.
     #[serde(rename = "Central functions")]
     CentralFunctions,
+    /// Hotel, property & estates.
     #[serde(rename = "Hotel, property & estates")]
     HotelPropertyEstates,
+    /// Senior managers.
     #[serde(rename = "Senior managers")]
     SeniorManagers,
+    /// Managers.
     #[serde(rename = "Managers")]
     Managers,
+    /// Other staff or those with unknown classification.
     #[serde(rename = "Other staff or those with unknown classification")]
     Other,
 }

@@ -354,6 +354,15 @@ pub fn next_review_due(enrolled: Date, last_review: Option<Date>, every_weeks: u
     Date::from_unix_days(since.to_unix_days() + i64::from(every_weeks) * 7)
 }
 
+/// How far ahead "reviews due" lists look, in days.
+pub const REVIEWS_DUE_WITHIN_DAYS: i64 = 14;
+
+/// Whether a review due on `next_review` belongs in the "reviews due" list
+/// on `today`: overdue, or due within [`REVIEWS_DUE_WITHIN_DAYS`].
+pub fn review_due_soon(next_review: Date, today: Date) -> bool {
+    next_review.to_unix_days() <= today.to_unix_days() + REVIEWS_DUE_WITHIN_DAYS
+}
+
 /// Whether a workload-pressure flag is open: the latest flag event decides
 /// (raised by the learner or manager at any time, or set or cleared at a
 /// review). Events are `(when, open)` in any order; a later one wins, and on
@@ -668,6 +677,16 @@ impl CareCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reviews_due_soon_are_overdue_or_within_two_weeks() {
+        let today: Date = "2026-03-02".parse().unwrap();
+        let day = |d: &str| d.parse::<Date>().unwrap();
+        assert!(review_due_soon(day("2026-02-01"), today), "overdue");
+        assert!(review_due_soon(today, today));
+        assert!(review_due_soon(day("2026-03-16"), today), "14 days ahead");
+        assert!(!review_due_soon(day("2026-03-17"), today), "15 days ahead");
+    }
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()

@@ -319,6 +319,10 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "configuration: the XDG default for the data folder"
+)]
 fn data_dir(db: &DatabaseArgs) -> Result<PathBuf> {
     if let Some(d) = &db.data_dir {
         return Ok(d.clone());
@@ -445,7 +449,13 @@ async fn run(cli: Cli) -> Result<()> {
                     org_name,
                 },
         } => {
-            let password = match std::env::var("PATHWISE_ADMIN_PASSWORD") {
+            // Not a clap option: a password on the command line shows in `ps`.
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "configuration: the admin password, never a flag"
+            )]
+            let from_env = std::env::var("PATHWISE_ADMIN_PASSWORD");
+            let password = match from_env {
                 Ok(p) => p,
                 Err(_) => {
                     if std::io::stdin().is_terminal() {
@@ -485,7 +495,7 @@ async fn run(cli: Cli) -> Result<()> {
                     password_hash: &hash,
                     roles: &[AppRole::LdAdmin, AppRole::SystemAdmin],
                 },
-                auth::now(),
+                pathwise_web::clock::Clock::System.now(),
             )
             .await?;
             println!("Created admin {email} for organisation {org_code}.");

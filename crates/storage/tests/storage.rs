@@ -25,6 +25,10 @@ async fn fresh(backend: Backend) -> Option<(Store, Option<(String, String)>)> {
             format!("sqlite://{}", path.display())
         }
         Backend::Postgres => {
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "the test-suite's one setting: which PostgreSQL to use"
+            )]
             let base = std::env::var("PATHWISE_TEST_POSTGRES_URL").ok()?;
             let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
             let name = format!("pathwise_test_{tag:016x}");

@@ -140,14 +140,6 @@ pub fn inbox_scope(viewer: &Viewer) -> Option<InboxScope> {
     })
 }
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 fn viewer_for(account: &Account) -> Viewer {
     Viewer {
         org_id: account.org_id,
@@ -191,7 +183,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let api = parts.uri.path().starts_with("/api/");
-        let now = now();
+        let now = state.clock.now();
         // An API token in the Authorization header wins over a cookie, and
         // counts only on the JSON API: pages and file downloads need a
         // signed-in session (with its CSRF token).
@@ -251,7 +243,7 @@ pub async fn refuse(state: &AppState, user: &CurrentUser, subject: &str) -> Erro
         &state.store,
         Some(user.account.org_id),
         Some(user.account.id),
-        now(),
+        state.clock.now(),
         "access.denied",
         subject,
         &format!("{} asked for {subject}", user.account.email),

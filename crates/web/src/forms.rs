@@ -2,7 +2,6 @@
 //! notice query, redirects after a post, dates as typed, a "field: message"
 //! placed at its field, and query-string encoding.
 
-use crate::today;
 use crate::views::{FieldError, capitalise};
 use axum::response::{IntoResponse, Redirect, Response};
 use pathwise_domain::Date;
@@ -32,14 +31,20 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// Reads a date typed into `field`, noting an error there when it is not one.
-pub fn parse_date(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+/// Reads a date typed into `field`, noting an error there (with `today` as
+/// the example) when it is not one.
+pub fn parse_date(
+    field: &str,
+    value: &str,
+    today: Date,
+    errors: &mut Vec<FieldError>,
+) -> Option<Date> {
     match value.trim().parse::<Date>() {
         Ok(d) => Some(d),
         Err(_) => {
             errors.push(FieldError {
                 field: field.into(),
-                message: format!("Enter the date as year-month-day, for example {}", today()),
+                message: format!("Enter the date as year-month-day, for example {today}"),
             });
             None
         }

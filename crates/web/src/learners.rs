@@ -7,7 +7,6 @@
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::Result;
-use crate::today;
 use crate::wire::{HelperDoc, NextOptionsDoc, OptionDoc, PersonDoc};
 use pathwise_domain::pathway::{LearnerPlace, LearnerRecord, PathwayTemplate, Standing, standing};
 use pathwise_domain::{
@@ -37,7 +36,7 @@ pub async fn visible_person(state: &AppState, user: &CurrentUser, id: i64) -> Re
 /// The next options of a person the user may see.
 pub async fn options_for(state: &AppState, user: &CurrentUser, id: i64) -> Result<NextOptionsDoc> {
     let person = visible_person(state, user, id).await?;
-    next_options(state, &person, today()).await
+    next_options(state, &person, state.clock.today()).await
 }
 
 /// Whose record this is, as the access rules read it.
@@ -65,7 +64,7 @@ pub async fn standings(
     filter: LearnerFilter,
 ) -> Result<Vec<(LearnerState, PathwayTemplate, Standing)>> {
     let (learners, templates) = pathways::learner_states(&state.store, org_id, filter).await?;
-    let today = today();
+    let today = state.clock.today();
     let mut out = Vec::with_capacity(learners.len());
     for l in learners {
         let Some(t) = templates.get(&l.enrolment.version_id) else {

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod error;
 pub mod exports;
 pub mod forms;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub files: FileStore,
     /// The largest evidence file accepted, in bytes.
     pub upload_limit: u64,
+    /// Where the time comes from (tests fix it).
+    pub clock: clock::Clock,
     /// Behind a reverse proxy: the header it puts the client's address in
     /// (its last entry is the one the proxy saw). Unset, the peer address of
     /// the connection is the client's.
@@ -63,6 +66,7 @@ impl AppState {
             frameworks: Arc::default(),
             files: FileStore::new(std::env::temp_dir().join("pathwise-uploads")),
             upload_limit: DEFAULT_UPLOAD_LIMIT,
+            clock: clock::Clock::System,
             client_address_header: None,
         }
     }
@@ -91,9 +95,9 @@ pub fn default_assets_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/nhsuk-frontend/dist/nhsuk")
 }
 
-/// Today's date from the system clock (UTC).
+/// Today's date from the system clock (UTC), for callers outside a request.
 pub fn today() -> Date {
-    Date::from_unix_days(auth::now().div_euclid(86_400))
+    clock::Clock::System.today()
 }
 
 /// The whole application.

@@ -8,10 +8,9 @@ use crate::error::Result;
 use crate::exports::Table;
 use crate::forms::PAGE_SIZE;
 use crate::learners::standings;
-use crate::today;
 use crate::views::pathway::{EnrolmentAdmin, ProgressPage, ProgressRow};
 use crate::views::{FieldError, Layout};
-use pathwise_domain::pathway::{RAG_RULE, Stage};
+use pathwise_domain::pathway::{RAG_RULE, Stage, review_due_soon};
 use pathwise_domain::{AppRole, Date, PageNumber};
 use pathwise_storage::pathways::{self, LearnerFilter};
 use serde::Deserialize;
@@ -40,7 +39,7 @@ pub async fn progress_rows(
         .into_iter()
         .map(|v| (v.id, (v.name, v.version)))
         .collect();
-    let today = today();
+    let today = state.clock.today();
     Ok(standings(state, org_id, filter)
         .await?
         .into_iter()
@@ -139,11 +138,10 @@ pub fn progress_table(name: &'static str, rows: Vec<ProgressRow>) -> Table {
     }
 }
 
-fn reviews_due(rows: &[ProgressRow]) -> Vec<ProgressRow> {
-    let soon = Date::from_unix_days(today().to_unix_days() + 14);
+fn reviews_due(rows: &[ProgressRow], today: Date) -> Vec<ProgressRow> {
     let mut due: Vec<ProgressRow> = rows
         .iter()
-        .filter(|r| r.next_review <= soon)
+        .filter(|r| review_due_soon(r.next_review, today))
         .cloned()
         .collect();
     due.sort_by_key(|r| r.next_review);
@@ -178,15 +176,15 @@ pub async fn team_progress_rows(
 /// query asks for (filtered by status).
 pub fn progress_page(
     layout: Layout,
-    heading: String,
     stem: &str,
+    today: Date,
     rows: Vec<ProgressRow>,
     q: &PageQuery,
     admin: Option<EnrolmentAdmin>,
     errors: Vec<FieldError>,
 ) -> ProgressPage {
     let (by_stage, by_rag) = summarise(&rows);
-    let due = reviews_due(&rows);
+    let due = reviews_due(&rows, today);
     let filtered: Vec<ProgressRow> = rows
         .into_iter()
         .filter(|r| q.rag.is_empty() || r.rag == q.rag)
@@ -200,8 +198,8 @@ pub fn progress_page(
         .collect();
     let link = |p: PageNumber| format!("{stem}?page={p}&rag={}", q.rag);
     ProgressPage {
+        heading: layout.title.clone(),
         layout,
-        heading,
         rows: shown,
         by_stage,
         by_rag,

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use pathwise_domain::Offset;
 use pathwise_storage::pathways;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// The inbox route.
 pub fn router() -> Router<AppState> {
@@ -18,7 +18,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Paging and the learner filter of the inbox.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct InboxParams {
     /// Only this learner's evidence (staff record id).
     pub learner: Option<i64>,

@@ -6,7 +6,6 @@ use crate::api::ErrorDoc;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::learners::{standing_of, visible_person};
-use crate::today;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -97,7 +96,7 @@ pub struct PathwayDoc {
 
 async fn pathway_doc(state: &AppState, person: &Person) -> Result<PathwayDoc> {
     let (learner, template, st) = standing_of(state, person).await?.ok_or(Error::NotFound)?;
-    let today = today();
+    let today = state.clock.today();
     let enrolled_on = learner.enrolment.enrolled_on;
     Ok(PathwayDoc {
         person_id: person.id,

@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::exports::Format;
 use crate::forms::{at_field, see_other};
 use crate::learners::{self};
-use crate::today;
 use crate::views::pathway::*;
 use crate::views::*;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
@@ -63,8 +62,8 @@ async fn enrolments_view(
         .collect();
     Ok(progress_page(
         Layout::for_user("Enrolments", user, "/admin/pathways"),
-        "Enrolments".into(),
         "/admin/enrolments",
+        state.clock.today(),
         rows.into_iter().map(|(r, _)| r).collect(),
         q,
         Some(EnrolmentAdmin {
@@ -161,7 +160,7 @@ async fn parse_enrolment_csv(
         .map(|(id, t)| (t.code.clone(), (id, t)))
         .collect();
     let framework = state.frameworks.get(&state.store, org_id).await?;
-    let today = today();
+    let today = state.clock.today();
     let mut seen = HashMap::new();
     for (i, rec) in reader.records().enumerate() {
         let row = i + 2;
@@ -305,7 +304,7 @@ async fn upload_enrolments(
             &rows,
             &names,
             Some(user.account.id),
-            auth::now(),
+            state.clock.now(),
         )
         .await
         .map_err(|e| vec![e.to_string()]),
@@ -388,7 +387,7 @@ async fn move_one(state: &AppState, user: &CurrentUser, form: &MoveForm) -> Resu
         to,
         &form.reason,
         Some(user.account.id),
-        auth::now(),
+        state.clock.now(),
     )
     .await
     .map_err(|e| match e {

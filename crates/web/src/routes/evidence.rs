@@ -7,7 +7,6 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::forms::see_other;
 use crate::learners::{owner, standing_of, visible_person};
-use crate::today;
 use crate::views::pathway::*;
 use crate::views::*;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -305,9 +304,11 @@ async fn add_evidence(
         criteria: offered,
         added_by_user: Some(user.account.id),
         added_by_person: user.account.person_id,
-        added_on: today(),
+        added_on: state.clock.today(),
     };
-    if let Err(e) = pathways::add_evidence(&state.store, person.org_id, &new, auth::now()).await {
+    if let Err(e) =
+        pathways::add_evidence(&state.store, person.org_id, &new, state.clock.now()).await
+    {
         // Keep no file that no record points at.
         if let Some(f) = file {
             let _ = state.files.remove(&f.key).await;
@@ -496,9 +497,9 @@ async fn decide(
             feedback: form.feedback,
             by_user: Some(user.account.id),
             by_person: user.account.person_id,
-            on: today(),
+            on: state.clock.today(),
         },
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!("/evidence/{id}")))

@@ -8,7 +8,6 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::forms::{CsrfForm, NoticeQuery, at_field, parse_date, see_other};
 use crate::learners::{self, owner, standing_of, visible_person};
-use crate::today;
 use crate::views::pathway::*;
 use crate::views::*;
 use axum::extract::{Path, Query, State};
@@ -170,10 +169,10 @@ async fn pathway_view(
         enrol_choices: Vec::new(),
         variant_choices: Vec::new(),
         csrf: user.csrf.clone().unwrap_or_default(),
-        today: today(),
+        today: state.clock.today(),
         notice,
         errors: Vec::new(),
-        typed: PathwayForms::fresh(today()),
+        typed: PathwayForms::fresh(state.clock.today()),
         end_reasons: EnrolmentEnd::ALL
             .into_iter()
             .map(|r| Choice {
@@ -217,7 +216,7 @@ async fn pathway_view(
     let evidence = pathways::evidence_for(&state.store, learner.enrolment.id).await?;
     let reviews = pathways::reviews(&state.store, learner.enrolment.id).await?;
     let sign_offs = pathways::sign_offs(&state.store, learner.enrolment.id).await?;
-    let today = today();
+    let today = state.clock.today();
     let standards = care_certificate()
         .for_start(learner.enrolment.enrolled_on)
         .map(|v| {
@@ -403,7 +402,7 @@ async fn enrol_one(
         variant: form.variant,
         aim: form.aim,
         enrolled_on: form.enrolled_on,
-        ..PathwayForms::fresh(today())
+        ..PathwayForms::fresh(state.clock.today())
     };
     shown_again(&state, &user, &person, outcome, ENROL_FIELDS, typed).await
 }
@@ -416,7 +415,12 @@ async fn enrol_person(
 ) -> Result<Response> {
     let id = person.id;
     let mut errors = Vec::new();
-    let on = parse_date("enrolled_on", &form.enrolled_on, &mut errors);
+    let on = parse_date(
+        "enrolled_on",
+        &form.enrolled_on,
+        state.clock.today(),
+        &mut errors,
+    );
     let version_id: i64 = form
         .version_id
         .parse()
@@ -424,8 +428,8 @@ async fn enrol_person(
     if let Some(e) = errors.first() {
         return Err(Error::BadRequest(format!("enrolled_on: {}", e.message)));
     }
-    let on = on.unwrap_or_else(today);
-    if on > today() {
+    let on = on.unwrap_or_else(|| state.clock.today());
+    if on > state.clock.today() {
         return Err(Error::BadRequest(
             "enrolled_on: the enrolment date cannot be in the future".into(),
         ));
@@ -460,7 +464,7 @@ async fn enrol_person(
         }],
         &[],
         Some(user.account.id),
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!("/people/{id}/pathway?done=enrolled")))
@@ -496,7 +500,7 @@ async fn end_enrolment(
         end_reason: form.end_reason,
         ended_on: form.ended_on,
         end_note: form.end_note,
-        ..PathwayForms::fresh(today())
+        ..PathwayForms::fresh(state.clock.today())
     };
     shown_again(&state, &user, &person, outcome, END_FIELDS, typed).await
 }
@@ -511,19 +515,19 @@ async fn end_for(
     let reason = EnrolmentEnd::parse(&form.end_reason)
         .ok_or_else(|| Error::BadRequest("reason: choose why the enrolment ends".into()))?;
     let mut errors = Vec::new();
-    let on = parse_date("ended_on", &form.ended_on, &mut errors);
+    let on = parse_date("ended_on", &form.ended_on, state.clock.today(), &mut errors);
     if let Some(e) = errors.first() {
         return Err(Error::BadRequest(format!("ended_on: {}", e.message)));
     }
     let ending = Ending {
         reason,
-        on: on.unwrap_or_else(today),
+        on: on.unwrap_or_else(|| state.clock.today()),
         note: form.end_note.trim().to_string(),
     };
     check_ending(
         &ending,
         learner.enrolment.enrolled_on,
-        today(),
+        state.clock.today(),
         st.required.saturating_sub(st.signed_off),
     )
     .map_err(|e| Error::BadRequest(e.to_string()))?;
@@ -533,7 +537,7 @@ async fn end_for(
         learner.enrolment.id,
         &ending,
         Some(user.account.id),
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!(
@@ -560,7 +564,7 @@ async fn reopen_enrolment(
         id,
         enrolment_id,
         Some(user.account.id),
-        auth::now(),
+        state.clock.now(),
     )
     .await
     .map(|()| see_other(&format!("/people/{id}/pathway?done=reopened")))
@@ -571,7 +575,7 @@ async fn reopen_enrolment(
         &person,
         outcome,
         &[("reopen", "ended-enrolments")],
-        PathwayForms::fresh(today()),
+        PathwayForms::fresh(state.clock.today()),
     )
     .await
 }
@@ -609,9 +613,9 @@ async fn withdraw(
             reason: form.reason.clone(),
             by_user: Some(user.account.id),
             by_person: user.account.person_id,
-            on: today(),
+            on: state.clock.today(),
         },
-        auth::now(),
+        state.clock.now(),
     )
     .await
     .map(|_| see_other(&format!("/people/{id}/pathway?done=withdrawn")))
@@ -619,7 +623,7 @@ async fn withdraw(
     let typed = PathwayForms {
         withdraw_criterion: form.criterion,
         withdraw_reason: form.reason,
-        ..PathwayForms::fresh(today())
+        ..PathwayForms::fresh(state.clock.today())
     };
     shown_again(&state, &user, &person, outcome, WITHDRAW_FIELDS, typed).await
 }
@@ -658,7 +662,7 @@ async fn record_review(
         actions: form.actions,
         workload: form.workload_pressure,
         rating: form.rating,
-        ..PathwayForms::fresh(today())
+        ..PathwayForms::fresh(state.clock.today())
     };
     shown_again(&state, &user, &person, outcome, REVIEW_FIELDS, typed).await
 }
@@ -674,12 +678,12 @@ async fn save_review(
         .await?
         .ok_or(Error::NotFound)?;
     let mut errors = Vec::new();
-    let held = parse_date("held_on", &form.held_on, &mut errors);
+    let held = parse_date("held_on", &form.held_on, state.clock.today(), &mut errors);
     if let Some(e) = errors.first() {
         return Err(Error::BadRequest(format!("held_on: {}", e.message)));
     }
-    let held = held.unwrap_or_else(today);
-    if held > today() || held < en.enrolled_on {
+    let held = held.unwrap_or_else(|| state.clock.today());
+    if held > state.clock.today() || held < en.enrolled_on {
         return Err(Error::BadRequest(format!(
             "held_on: the review date must be between the enrolment ({}) and today",
             en.enrolled_on
@@ -711,7 +715,7 @@ async fn save_review(
             rating,
             by_user: Some(user.account.id),
         },
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!("/people/{id}/pathway?done=review")))
@@ -746,14 +750,14 @@ async fn raise_flag(
         en.id,
         &form.note,
         Some(user.account.id),
-        auth::now(),
+        state.clock.now(),
     )
     .await
     .map(|_| see_other(&format!("/people/{id}/pathway?done=flag")))
     .map_err(Error::from);
     let typed = PathwayForms {
         flag_note: form.note,
-        ..PathwayForms::fresh(today())
+        ..PathwayForms::fresh(state.clock.today())
     };
     shown_again(&state, &user, &person, outcome, FLAG_FIELDS, typed).await
 }

@@ -159,7 +159,7 @@ async fn new_pathway(
         &template,
         Some(user.account.id),
         &note,
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!("/admin/pathways/{code}?done=1")))
@@ -212,7 +212,7 @@ async fn change_settings(
         &next,
         Some(user.account.id),
         &form.settings_note,
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!(
@@ -497,7 +497,7 @@ async fn add_criterion(
                 &n,
                 Some(user.account.id),
                 &form.change_note,
-                auth::now(),
+                state.clock.now(),
             )
             .await?;
             Ok(see_other(&format!(
@@ -558,7 +558,7 @@ async fn remove_criterion(
         &next,
         Some(user.account.id),
         &note,
-        auth::now(),
+        state.clock.now(),
     )
     .await?;
     Ok(see_other(&format!(

@@ -36,8 +36,8 @@ async fn team_progress(
     let rows = team_progress_rows(&state, &user, "team/progress").await?;
     Ok(progress_page(
         Layout::for_user("Team progress", &user, "/team/progress"),
-        "Team progress".into(),
         "/team/progress",
+        state.clock.today(),
         rows,
         &q,
         None,

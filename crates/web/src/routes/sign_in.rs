@@ -109,7 +109,7 @@ async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let now = auth::now();
+    let now = state.clock.now();
     let account = accounts::by_email(&state.store, &email).await?;
     let org = account.as_ref().map(|a| a.org_id);
     let recent = accounts::failures_since(

@@ -6,7 +6,6 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
 use crate::exports::{Format, Table};
 use crate::learners::{self};
-use crate::today;
 use crate::views::*;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -51,7 +50,7 @@ async fn team_options(state: &AppState, user: &CurrentUser, q: &SortQuery) -> Re
         return Err(auth::refuse(state, user, "team").await);
     }
     let me = user.account.person_id.ok_or(Error::NotFound)?;
-    let today = today();
+    let today = state.clock.today();
     let mut rows = Vec::new();
     for p in people::reports_of(&state.store, me).await? {
         let doc = learners::next_options(state, &p, today).await?;

@@ -93,7 +93,7 @@ async fn create_token(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let token = format!("pw_{}", auth::random_token());
-    let now = auth::now();
+    let now = state.clock.now();
     accounts::create_token(
         &state.store,
         user.account.id,
@@ -125,7 +125,7 @@ async fn revoke_token(
     Form(form): Form<CsrfForm>,
 ) -> Result<Redirect> {
     user.check_csrf(&form.csrf)?;
-    let now = auth::now();
+    let now = state.clock.now();
     if !accounts::revoke_token(&state.store, user.account.id, id, now).await? {
         return Err(auth::refuse(&state, &user, &format!("token:{id}")).await);
     }
