@@ -6,19 +6,17 @@
 
 use anyhow::{Context, Result};
 use pathwise_domain::evidence::EvidenceKind;
-use pathwise_domain::pathway::{LearnerPlace, PathwayFile, Stage};
-use pathwise_domain::{AppRole, Catalogue, Date};
+use pathwise_domain::pathway::{LearnerPlace, PathwayTemplate, Stage};
+use pathwise_domain::shipped::ShippedCatalogue;
+use pathwise_domain::{AppRole, Date};
 use pathwise_storage::pathways::{EvidenceDecision, NewEnrolment, NewEvidence, NewReview};
 use pathwise_storage::people::NewPerson;
-use pathwise_storage::{Store, accounts, catalogue, pathways, people};
+use pathwise_storage::{Store, accounts, pathways, people};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "pathwise-demo";
-
-/// The core catalogue shipped with Pathwise.
-pub const CORE_CATALOGUE: &str = include_str!("../../../catalogue/nhs-core.toml");
 
 /// How to build the demo.
 #[derive(Debug, Clone, Copy)]
@@ -359,19 +357,17 @@ fn new_person(site_id: i64, name: String, role: &str, role_started: Date) -> New
     }
 }
 
-/// Loads the core catalogue if it is not there yet.
-pub async fn ensure_core_catalogue(store: &Store) -> Result<()> {
-    if catalogue::core_version(store).await?.is_none() {
-        let cat = Catalogue::parse(CORE_CATALOGUE).context("the shipped catalogue is invalid")?;
-        catalogue::replace_core(store, &cat).await?;
-    }
-    Ok(())
-}
-
 /// Builds the demo organisation, or finds it when it was built before.
 /// `password_hash` is the argon2 hash of [`DEMO_PASSWORD`], made by the caller.
-pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result<Demo> {
-    ensure_core_catalogue(store).await?;
+/// The core framework and pathways come from `shipped` (loaded at start-up);
+/// the framework is put into the database when it has none.
+pub async fn build(
+    store: &Store,
+    shipped: &ShippedCatalogue,
+    spec: DemoSpec,
+    password_hash: &str,
+) -> Result<Demo> {
+    pathwise_storage::shipped::ensure_loaded(store, shipped, unix_seconds(spec.today)).await?;
     if let Some((org_id, org_name)) = people::organisation_by_code(store, ORG_CODE).await? {
         let mut accounts = Vec::new();
         for email in DEMO_EMAILS {
@@ -607,7 +603,21 @@ pub async fn build(store: &Store, spec: DemoSpec, password_hash: &str) -> Result
             manager_id: p.manager_id,
         })
         .collect();
-    build_pathways(store, org_id, &mut rng, today, &learners[0], &learners[1..]).await?;
+    let template = shipped
+        .pathways
+        .pathways
+        .first()
+        .context("the catalogue folder ships no pathway")?;
+    build_pathways(
+        store,
+        org_id,
+        template,
+        &mut rng,
+        today,
+        &learners[0],
+        &learners[1..],
+    )
+    .await?;
     Ok(Demo {
         org_id,
         org_name: ORG_NAME.to_string(),
@@ -623,9 +633,6 @@ pub const DEMO_EMAILS: [&str; 4] = [
     "admin@demo.pathwise.test",
     "analyst@demo.pathwise.test",
 ];
-
-/// The pathway templates shipped with Pathwise.
-pub const SHIPPED_PATHWAYS: &str = include_str!("../../../catalogue/pathways.toml");
 
 /// Support roles enrolled on the demo pathway, with their variant.
 const PATHWAY_ROLES: &[(&str, &str)] = &[
@@ -668,14 +675,12 @@ fn add_days(d: Date, days: i64) -> Date {
 async fn build_pathways(
     store: &Store,
     org_id: i64,
+    template: &PathwayTemplate,
     rng: &mut StdRng,
     today: Date,
     lena: &DemoLearner,
     others: &[DemoLearner],
 ) -> Result<()> {
-    let file = PathwayFile::parse(SHIPPED_PATHWAYS)
-        .map_err(|e| anyhow::anyhow!("the shipped pathways are invalid: {e}"))?;
-    let template = &file.pathways[0];
     let version_id = pathways::publish(
         store,
         org_id,

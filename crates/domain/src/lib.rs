@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod options;
 pub mod paging;
 pub mod pathway;
+pub mod shipped;
 pub mod throttle;
 
 pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};

@@ -654,9 +654,33 @@ pub struct CareCertificate {
 }
 
 impl CareCertificate {
-    /// Reads the data file.
+    /// Reads and checks the data file: every version has a name, dates
+    /// written as dates and at least one standard.
     pub fn parse(text: &str) -> Result<CareCertificate, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        let cc: CareCertificate = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (i, v) in cc.versions.iter().enumerate() {
+            let at = format!("version {} ('{}')", i + 1, v.name);
+            if v.name.trim().is_empty() {
+                return Err(format!("version {}: name: give the version a name", i + 1));
+            }
+            if v.in_force_from.parse::<Date>().is_err() {
+                return Err(format!(
+                    "{at}: in_force_from: '{}' is not a date like 2015-04-01",
+                    v.in_force_from
+                ));
+            }
+            if let Some(l) = &v.last_used_on
+                && l.parse::<Date>().is_err()
+            {
+                return Err(format!(
+                    "{at}: last_used_on: '{l}' is not a date like 2026-03-31"
+                ));
+            }
+            if v.standards.is_empty() {
+                return Err(format!("{at}: standards: list at least one standard"));
+            }
+        }
+        Ok(cc)
     }
 
     /// The version a new induction starting on `start` uses: the newest in

@@ -5,12 +5,15 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
+use pathwise_domain::shipped::ShippedCatalogue;
 use pathwise_domain::{AppRole, Catalogue};
 use pathwise_storage::files::FileStore;
 use pathwise_storage::{Store, accounts, catalogue, people};
+use pathwise_web::clock::Clock;
 use pathwise_web::{AppState, auth};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -39,6 +42,11 @@ struct DatabaseArgs {
     /// Folder for the SQLite file (default: $XDG_DATA_HOME/pathwise or ~/.local/share/pathwise).
     #[arg(long, env = "PATHWISE_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Folder of the shipped catalogue (career framework, pathways, Care
+    /// Certificate versions), read and checked at start-up (default: the
+    /// installed copy).
+    #[arg(long, env = "PATHWISE_CATALOGUE_DIR")]
+    catalogue_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -334,7 +342,17 @@ fn data_dir(db: &DatabaseArgs) -> Result<PathBuf> {
     Ok(base.join("pathwise"))
 }
 
-async fn open(db: &DatabaseArgs, file_name: &str) -> Result<Store> {
+/// Reads the catalogue folder, connects, applies migrations and puts the
+/// shipped catalogue in where it is missing.
+async fn open(db: &DatabaseArgs, file_name: &str) -> Result<(Store, Arc<ShippedCatalogue>)> {
+    let dir = db
+        .catalogue_dir
+        .clone()
+        .unwrap_or_else(pathwise_storage::shipped::default_dir);
+    let shipped = Arc::new(
+        pathwise_storage::shipped::read_dir(&dir)
+            .with_context(|| format!("the catalogue folder {} cannot be used", dir.display()))?,
+    );
     let url = match db.database.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(url) => url.to_string(),
         None => {
@@ -347,12 +365,15 @@ async fn open(db: &DatabaseArgs, file_name: &str) -> Result<Store> {
         .await
         .with_context(|| "connecting to the database")?;
     store.migrate().await.context("applying migrations")?;
-    pathwise_demo::ensure_core_catalogue(&store).await?;
-    Ok(store)
+    pathwise_storage::shipped::ensure_loaded(&store, &shipped, Clock::System.now())
+        .await
+        .context("loading the shipped catalogue")?;
+    Ok((store, shipped))
 }
 
 async fn serve(
     store: Store,
+    shipped: Arc<ShippedCatalogue>,
     db: &DatabaseArgs,
     args: &ServeArgs,
     banner: impl FnOnce(&str),
@@ -375,7 +396,7 @@ async fn serve(
     };
     std::fs::create_dir_all(&uploads)
         .with_context(|| format!("creating the uploads folder {}", uploads.display()))?;
-    let mut state = AppState::new(store, assets_dir, args.secure_cookies)
+    let mut state = AppState::new(store, shipped, assets_dir, args.secure_cookies)
         .with_uploads(FileStore::new(uploads), args.max_upload_mb * 1024 * 1024);
     if let Some(name) = &args.client_address_header {
         state = state.with_client_address_header(name)?;
@@ -386,8 +407,8 @@ async fn serve(
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { db, serve: args } => {
-            let store = open(&db, "pathwise.sqlite").await?;
-            serve(store, &db, &args, |url| {
+            let (store, shipped) = open(&db, "pathwise.sqlite").await?;
+            serve(store, shipped, &db, &args, |url| {
                 println!("Pathwise is running at {url}");
                 let _ = std::io::stdout().flush();
             })
@@ -400,7 +421,7 @@ async fn run(cli: Cli) -> Result<()> {
             seed,
             build_only,
         } => {
-            let store = open(&db, "demo.sqlite").await?;
+            let (store, shipped) = open(&db, "demo.sqlite").await?;
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_message(format!("Building the demo trust ({staff} staff)..."));
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -410,7 +431,7 @@ async fn run(cli: Cli) -> Result<()> {
                 staff,
                 today: pathwise_web::today(),
             };
-            let demo = pathwise_demo::build(&store, spec, &hash).await?;
+            let demo = pathwise_demo::build(&store, &shipped, spec, &hash).await?;
             bar.finish_and_clear();
             let accounts_text: Vec<String> = demo
                 .accounts
@@ -427,16 +448,25 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{intro}");
                 return Ok(());
             }
-            serve(store, &db, &args, |url| {
+            serve(store, shipped, &db, &args, |url| {
                 println!("{intro}\nPathwise demo is running at {url}  (press Ctrl-C to stop)");
                 let _ = std::io::stdout().flush();
             })
             .await
         }
         Command::Migrate { db } => {
-            let store = open(&db, "pathwise.sqlite").await?;
+            let (store, shipped) = open(&db, "pathwise.sqlite").await?;
             let version = catalogue::core_version(&store).await?.unwrap_or_default();
-            println!("Database is up to date; core catalogue version {version}.");
+            let names: Vec<&str> = shipped
+                .pathways
+                .pathways
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            println!(
+                "Database is up to date; core catalogue version {version}; every organisation has the shipped pathways ({}).",
+                names.join(", ")
+            );
             Ok(())
         }
         Command::Admin {
@@ -472,7 +502,7 @@ async fn run(cli: Cli) -> Result<()> {
             if !email.contains('@') {
                 bail!("email: '{email}' is not an email address");
             }
-            let store = open(&db, "pathwise.sqlite").await?;
+            let (store, shipped) = open(&db, "pathwise.sqlite").await?;
             let org_id = match people::organisation_by_code(&store, &org_code).await? {
                 Some((id, _)) => id,
                 None => {
@@ -481,7 +511,15 @@ async fn run(cli: Cli) -> Result<()> {
                             "org-name: organisation {org_code} is new, so give its name with --org-name"
                         );
                     };
-                    people::create_organisation(&store, &org_code, &org_name).await?
+                    let id = people::create_organisation(&store, &org_code, &org_name).await?;
+                    pathwise_storage::shipped::ensure_pathways(
+                        &store,
+                        &shipped,
+                        id,
+                        Clock::System.now(),
+                    )
+                    .await?;
+                    id
                 }
             };
             let hash = auth::hash_password(&password)?;
@@ -495,7 +533,7 @@ async fn run(cli: Cli) -> Result<()> {
                     password_hash: &hash,
                     roles: &[AppRole::LdAdmin, AppRole::SystemAdmin],
                 },
-                pathwise_web::clock::Clock::System.now(),
+                Clock::System.now(),
             )
             .await?;
             println!("Created admin {email} for organisation {org_code}.");
@@ -507,7 +545,7 @@ async fn run(cli: Cli) -> Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let cat = Catalogue::parse(&text).with_context(|| format!("{}", file.display()))?;
-            let store = open(&db, "pathwise.sqlite").await?;
+            let (store, _) = open(&db, "pathwise.sqlite").await?;
             catalogue::replace_core(&store, &cat).await?;
             println!(
                 "Imported catalogue version {}: {} roles, {} transitions.",
@@ -648,7 +686,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Catalogue {
             command: CatalogueCommand::Export { db, file },
         } => {
-            let store = open(&db, "pathwise.sqlite").await?;
+            let (store, _) = open(&db, "pathwise.sqlite").await?;
             let text = catalogue::export_core(&store).await?.to_toml();
             match file {
                 Some(f) => {

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod files;
 pub mod pathways;
 pub mod people;
+pub mod shipped;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

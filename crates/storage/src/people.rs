@@ -116,6 +116,16 @@ pub async fn organisation_by_code(store: &Store, code: &str) -> Result<Option<(i
     })
 }
 
+/// Every organisation's id, oldest first.
+pub async fn organisation_ids(store: &Store) -> Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM organisations ORDER BY id")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get("id").map_err(Into::into))
+        .collect()
+}
+
 /// An organisation's name.
 pub async fn organisation_name(store: &Store, org_id: i64) -> Result<String> {
     let row = sqlx::query("SELECT name FROM organisations WHERE id = $1")

@@ -22,6 +22,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware;
 use framework_cache::FrameworkCache;
 use pathwise_domain::Date;
+use pathwise_domain::shipped::ShippedCatalogue;
 use pathwise_storage::Store;
 use pathwise_storage::files::FileStore;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub upload_limit: u64,
     /// Where the time comes from (tests fix it).
     pub clock: clock::Clock,
+    /// The shipped catalogue folder, read and checked at start-up.
+    pub catalogue: Arc<ShippedCatalogue>,
     /// Behind a reverse proxy: the header it puts the client's address in
     /// (its last entry is the one the proxy saw). Unset, the peer address of
     /// the connection is the client's.
@@ -57,10 +60,17 @@ pub struct AppState {
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 
 impl AppState {
-    /// The state for a store, with an empty framework cache.
-    pub fn new(store: Store, assets_dir: PathBuf, secure_cookies: bool) -> AppState {
+    /// The state for a store and the shipped catalogue, with an empty
+    /// framework cache.
+    pub fn new(
+        store: Store,
+        catalogue: Arc<ShippedCatalogue>,
+        assets_dir: PathBuf,
+        secure_cookies: bool,
+    ) -> AppState {
         AppState {
             store,
+            catalogue,
             assets_dir,
             secure_cookies,
             frameworks: Arc::default(),

@@ -17,11 +17,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd, check_ending};
 use pathwise_domain::evidence::EvidenceStatus;
-use pathwise_domain::pathway::{CareCertificate, RAG_RULE, Stage, is_signed_off};
+use pathwise_domain::pathway::{RAG_RULE, Stage, is_signed_off};
 use pathwise_storage::pathways::{self, NewEnrolment, NewReview, Withdrawal};
 use pathwise_storage::people::Person;
 use serde::Deserialize;
-use std::sync::OnceLock;
 
 /// The pathway page and its forms.
 pub fn router() -> Router<AppState> {
@@ -37,16 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/sign-offs/withdraw", post(withdraw))
         .route("/people/{id}/reviews", post(record_review))
         .route("/people/{id}/workload-flag", post(raise_flag))
-}
-
-fn care_certificate() -> &'static CareCertificate {
-    static CC: OnceLock<CareCertificate> = OnceLock::new();
-    CC.get_or_init(|| {
-        CareCertificate::parse(include_str!("../../../../catalogue/care-certificate.toml"))
-            .unwrap_or(CareCertificate {
-                versions: Vec::new(),
-            })
-    })
 }
 
 fn notice_for(done: &str) -> Option<String> {
@@ -217,7 +206,9 @@ async fn pathway_view(
     let reviews = pathways::reviews(&state.store, learner.enrolment.id).await?;
     let sign_offs = pathways::sign_offs(&state.store, learner.enrolment.id).await?;
     let today = state.clock.today();
-    let standards = care_certificate()
+    let standards = state
+        .catalogue
+        .care_certificate
         .for_start(learner.enrolment.enrolled_on)
         .map(|v| {
             v.standards

@@ -36,13 +36,23 @@ pub async fn spawn_app() -> TestApp {
         staff: 200,
         today: pathwise_web::today(),
     };
-    let demo = pathwise_demo::build(&store, spec, &hash).await.unwrap();
+    let shipped = std::sync::Arc::new(
+        pathwise_storage::shipped::read_dir(&pathwise_storage::shipped::default_dir()).unwrap(),
+    );
+    let demo = pathwise_demo::build(&store, &shipped, spec, &hash)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let files =
         FileStore::new(std::env::temp_dir().join(format!("pathwise-http-{tag:016x}-uploads")));
-    let state = AppState::new(store.clone(), pathwise_web::default_assets_dir(), false)
-        .with_uploads(files.clone(), UPLOAD_LIMIT);
+    let state = AppState::new(
+        store.clone(),
+        shipped,
+        pathwise_web::default_assets_dir(),
+        false,
+    )
+    .with_uploads(files.clone(), UPLOAD_LIMIT);
     tokio::spawn(pathwise_web::serve(listener, state));
     TestApp {
         base,

@@ -1,0 +1,148 @@
+//! The `pathwise` binary run as a user runs it: the catalogue folder read at
+//! start-up, and `migrate` and `admin create` leaving a database that `serve`
+//! can run on without the demo.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let tag: u64 = rand_tag();
+    let dir = std::env::temp_dir().join(format!("pathwise-cli-{name}-{tag:016x}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rand_tag() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(std::process::id().into());
+    h.finish()
+}
+
+fn shipped_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../catalogue")
+}
+
+fn pathwise(args: &[&str], catalogue: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pathwise"))
+        .args(args)
+        .arg("--catalogue-dir")
+        .arg(catalogue)
+        .env_remove("PATHWISE_DATABASE_URL")
+        .env("PATHWISE_ADMIN_PASSWORD", "a-long-enough-password")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_bad_catalogue_file_stops_start_up_naming_the_file_line_and_field() {
+    let dir = scratch("bad");
+    let catalogue = dir.join("catalogue");
+    std::fs::create_dir_all(&catalogue).unwrap();
+    for f in ["nhs-core.toml", "pathways.toml", "care-certificate.toml"] {
+        std::fs::copy(shipped_dir().join(f), catalogue.join(f)).unwrap();
+    }
+    let care = std::fs::read_to_string(catalogue.join("care-certificate.toml")).unwrap();
+    std::fs::write(
+        catalogue.join("care-certificate.toml"),
+        care.replacen(
+            "in_force_from = \"2015-04-01\"",
+            "in_force_from = \"1 April 2015\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", dir.join("p.sqlite").display());
+    let out = pathwise(&["migrate", "--database", &db], &catalogue);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("care-certificate.toml"), "{err}");
+    assert!(err.contains("in_force_from"), "{err}");
+    assert!(
+        !dir.join("p.sqlite").exists(),
+        "nothing is created from a bad catalogue"
+    );
+    // A syntax error names its line.
+    std::fs::write(catalogue.join("care-certificate.toml"), &care).unwrap();
+    let pathways = std::fs::read_to_string(catalogue.join("pathways.toml")).unwrap();
+    std::fs::write(
+        catalogue.join("pathways.toml"),
+        format!("{pathways}\n[[pathway]\n"),
+    )
+    .unwrap();
+    let out = pathwise(&["migrate", "--database", &db], &catalogue);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pathways.toml"), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn migrate_and_admin_create_leave_the_shipped_pathway_in_place_without_the_demo() {
+    let dir = scratch("migrate");
+    let db = format!("sqlite://{}", dir.join("p.sqlite").display());
+    let out = pathwise(&["migrate", "--database", &db], &shipped_dir());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("shipped pathways"), "{said}");
+    let out = pathwise(
+        &[
+            "admin",
+            "create",
+            "--database",
+            &db,
+            "--org-code",
+            "RXX",
+            "--org-name",
+            "Example NHS Trust",
+            "--email",
+            "lead@example.nhs.uk",
+            "--name",
+            "L&D lead",
+        ],
+        &shipped_dir(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = pathwise_storage::Store::connect(&db).await.unwrap();
+        let (org, _) = pathwise_storage::people::organisation_by_code(&store, "RXX")
+            .await
+            .unwrap()
+            .unwrap();
+        let versions = pathwise_storage::pathways::versions(&store, org)
+            .await
+            .unwrap();
+        assert_eq!(versions.len(), 1, "the shipped pathway, once");
+        assert_eq!(versions[0].version, 1);
+        // Running migrate again publishes nothing more.
+        drop(store);
+    });
+    let out = pathwise(&["migrate", "--database", &db], &shipped_dir());
+    assert!(out.status.success());
+    rt.block_on(async {
+        let store = pathwise_storage::Store::connect(&db).await.unwrap();
+        let (org, _) = pathwise_storage::people::organisation_by_code(&store, "RXX")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            pathwise_storage::pathways::versions(&store, org)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    });
+}
