@@ -457,3 +457,6 @@ macro_rules! field_errors {
 pub(crate) use field_errors;
 
 field_errors!(SignInPage, CataloguePage, TokensPage, RolePage);
+
+#[cfg(test)]
+mod render_tests;
