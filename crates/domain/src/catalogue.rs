@@ -102,13 +102,7 @@ pub fn check_role(role: &Role) -> Result<(), CatalogueError> {
         code: role.code.clone(),
         problem: problem.to_string(),
     };
-    let code_ok = !role.code.is_empty()
-        && role.code.len() <= 60
-        && role
-            .code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !code_ok {
+    if !valid_role_code(&role.code) {
         return Err(bad(
             "code must be 1-60 characters of lower-case letters, digits and hyphens",
         ));
@@ -116,10 +110,34 @@ pub fn check_role(role: &Role) -> Result<(), CatalogueError> {
     if role.title.trim().is_empty() {
         return Err(bad("title is empty"));
     }
-    if !(1..=9).contains(&role.career_level) {
+    if !CAREER_LEVELS.contains(&role.career_level) {
         return Err(bad("career_level must be 1-9"));
     }
     Ok(())
+}
+
+/// Skills for Health career framework levels.
+pub const CAREER_LEVELS: std::ops::RangeInclusive<u8> = 1..=9;
+
+/// How long a route may typically take, in months.
+pub const ROUTE_MONTHS: std::ops::RangeInclusive<u32> = 1..=72;
+
+/// The longest time in role a requirement may ask for, in months.
+pub const MAX_EXPERIENCE_MONTHS: u32 = 240;
+
+/// A role code: 1-60 characters of lower-case letters, digits and hyphens.
+pub fn valid_role_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 60
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// An apprenticeship standard code as the register writes it: `ST` and four
+/// digits, like ST0217.
+pub fn valid_standard_code(code: &str) -> bool {
+    code.len() == 6 && code.starts_with("ST") && code[2..].chars().all(|c| c.is_ascii_digit())
 }
 
 /// Checks one transition; `index` is 1-based for messages, `known` says
@@ -148,7 +166,7 @@ pub fn check_transition(
     if t.from == t.to {
         return Err(bad("a role cannot lead to itself".into()));
     }
-    if t.route.duration_months == 0 || t.route.duration_months > 72 {
+    if !ROUTE_MONTHS.contains(&t.route.duration_months) {
         return Err(bad("route duration_months must be 1-72".into()));
     }
     if t.route.name.trim().is_empty() {

@@ -11,6 +11,7 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use pathwise_domain::input::FieldErrors;
 use pathwise_storage::StorageError;
 
 /// Errors a handler can return.
@@ -31,6 +32,11 @@ pub enum Error {
     /// The request itself is wrong, with a message naming the field.
     #[error("{0}")]
     BadRequest(String),
+    /// What was submitted broke the domain's rules, field by field: pages
+    /// show the NHS.UK error summary with each message at its field; the API
+    /// answers 422 with the same fields.
+    #[error("{}", .0.list().first().map_or("check what you entered", |e| e.message.as_str()))]
+    Invalid(FieldErrors),
     /// Too many failed sign-ins.
     #[error("too many attempts; try again later")]
     TooManyAttempts,
@@ -41,6 +47,12 @@ pub enum Error {
 
 /// Shorthand for handler results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<FieldErrors> for Error {
+    fn from(e: FieldErrors) -> Self {
+        Error::Invalid(e)
+    }
+}
 
 impl From<StorageError> for Error {
     fn from(e: StorageError) -> Self {
@@ -62,6 +74,15 @@ impl IntoResponse for Error {
             Error::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
             Error::Csrf => (StatusCode::FORBIDDEN, self.to_string()),
             Error::BadRequest(_) => (StatusCode::UNPROCESSABLE_ENTITY, self.to_string()),
+            Error::Invalid(errors) => {
+                let fields: serde_json::Map<String, serde_json::Value> = errors
+                    .list()
+                    .iter()
+                    .map(|e| (e.field.clone(), e.message.clone().into()))
+                    .collect();
+                let body = serde_json::json!({ "error": self.to_string(), "fields": fields });
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            }
             Error::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, self.to_string()),
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");

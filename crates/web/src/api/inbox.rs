@@ -3,11 +3,13 @@
 use crate::AppState;
 use crate::api::ErrorDoc;
 use crate::auth::{self, CurrentUser};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::views::capitalise;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use pathwise_domain::Offset;
+use pathwise_domain::input::FieldErrors;
 use pathwise_storage::pathways;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -81,15 +83,16 @@ pub async fn inbox(
     let Some(mut scope) = auth::inbox_scope(&user.viewer) else {
         return Err(auth::refuse(&state, &user, "api/inbox").await);
     };
+    let mut errors = FieldErrors::default();
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
-        return Err(Error::BadRequest(
-            "limit: give a number from 1 to 500".into(),
-        ));
+        errors.add("limit", "Give a number from 1 to 500");
     }
-    let offset = Offset::parse(q.offset.unwrap_or(0))
-        .map_err(|e| Error::BadRequest(format!("offset: {e}")))?
-        .get();
+    let offset = Offset::parse(q.offset.unwrap_or(0)).map_err(|e| capitalise(&e.to_string()));
+    if let Err(m) = &offset {
+        errors.add("offset", m.as_str());
+    }
+    let offset = errors.or_ok(|| offset.ok())?.get();
     scope.learner = q.learner;
     let total = pathways::inbox_count(&state.store, scope).await?;
     let items = pathways::inbox(&state.store, scope, limit, offset)

@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pathwise_domain::{
-    PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
-};
+use pathwise_domain::drafts::{RoleDraft, TransitionDraft};
+use pathwise_domain::input::FieldErrors;
+use pathwise_domain::{PathwayFamily, Requirement, RequirementKind, StaffGroup};
 use pathwise_storage::audit;
 use pathwise_storage::catalogue::{self, Scope};
 use pathwise_storage::people::{self};
@@ -284,7 +284,7 @@ async fn edit_role(
 ) -> Result<Response> {
     framework_editor(&state, &user, &form).await?;
     form.insert("code".into(), code.clone());
-    let role = match parse_role_form(&form) {
+    let role = match RoleDraft::parse(&form).map_err(FieldErrors::into_list) {
         Ok(r) => r,
         Err(errors) => {
             let page = role_page(&state, &user, &code, errors, Some(form), None).await?;
@@ -365,179 +365,6 @@ fn form_site(form: &HashMap<String, String>) -> Option<i64> {
     form.get("site").and_then(|s| s.parse().ok())
 }
 
-/// Reads the local-role form into a role, or the fields at fault.
-pub fn parse_role_form(
-    form: &HashMap<String, String>,
-) -> std::result::Result<Role, Vec<FieldError>> {
-    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
-    let mut errors = Vec::new();
-    let code = get("code").to_lowercase();
-    if code.is_empty()
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        errors.push(FieldError::new(
-            "code",
-            "Enter a code of lower-case letters, digits and hyphens, like discharge-coordinator",
-        ));
-    }
-    if get("title").is_empty() {
-        errors.push(FieldError::new("title", "Enter the role's title"));
-    }
-    let band = get("band").parse();
-    if band.is_err() {
-        errors.push(FieldError::new(
-            "band",
-            "Enter an Agenda for Change band: 1 to 7, 8a to 8d, 9 or VSM",
-        ));
-    }
-    let level = get("career_level")
-        .parse::<u8>()
-        .ok()
-        .filter(|l| (1..=9).contains(l));
-    if level.is_none() {
-        errors.push(FieldError::new(
-            "career_level",
-            "Enter a career framework level from 1 to 9",
-        ));
-    }
-    let group = StaffGroup::from_name(get("staff_group"));
-    if group.is_none() {
-        errors.push(FieldError::new("staff_group", "Choose a staff group"));
-    }
-    let family = PathwayFamily::from_code(get("family"));
-    if family.is_none() {
-        errors.push(FieldError::new("role_family", "Choose a pathway family"));
-    }
-    match (band, level, group, family) {
-        (Ok(band), Some(career_level), Some(staff_group), Some(family)) if errors.is_empty() => {
-            Ok(Role {
-                code,
-                title: get("title").to_string(),
-                band,
-                staff_group,
-                career_level,
-                family,
-                clinical: get("clinical") != "no",
-            })
-        }
-        _ => Err(errors),
-    }
-}
-
-/// Reads the local-transition form into a transition, or the fields at fault.
-pub fn parse_transition_form(
-    form: &HashMap<String, String>,
-) -> std::result::Result<Transition, Vec<FieldError>> {
-    let get = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
-    let mut errors = Vec::new();
-    if get("from").is_empty() {
-        errors.push(FieldError::new(
-            "from",
-            "Choose the role the route starts from",
-        ));
-    }
-    if get("to").is_empty() {
-        errors.push(FieldError::new("to", "Choose the role the route leads to"));
-    } else if get("to") == get("from") {
-        errors.push(FieldError::new(
-            "to",
-            "Choose a different role from the one the route starts from",
-        ));
-    }
-    if get("route_name").is_empty() {
-        errors.push(FieldError::new("route_name", "Enter the route's name"));
-    }
-    let duration = get("duration_months")
-        .parse::<u32>()
-        .ok()
-        .filter(|d| (1..=72).contains(d));
-    if duration.is_none() {
-        errors.push(FieldError::new(
-            "duration_months",
-            "Enter a typical duration from 1 to 72 months",
-        ));
-    }
-    let mut requirements = Vec::new();
-    for (i, line) in get("requirements")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-    {
-        let parsed = line.split_once(':').and_then(|(k, v)| {
-            let kind = RequirementKind::from_code(&k.trim().to_lowercase())?;
-            let v = v.trim();
-            match kind {
-                RequirementKind::Experience => {
-                    v.parse::<u32>()
-                        .ok()
-                        .filter(|m| *m <= 240)
-                        .map(|m| Requirement {
-                            kind,
-                            name: "Time in current role".into(),
-                            months: Some(m),
-                            evidence_hint: None,
-                        })
-                }
-                _ if v.is_empty() => None,
-                _ => Some(Requirement {
-                    kind,
-                    name: v.to_string(),
-                    months: None,
-                    evidence_hint: None,
-                }),
-            }
-        });
-        match parsed {
-            Some(r) => requirements.push(r),
-            None => errors.push(FieldError::new(
-                "requirements",
-                &format!(
-                    "Line {} of the requirements: start with qualification:, evidence: or experience: followed by a name or a number of months",
-                    i + 1
-                ),
-            )),
-        }
-    }
-    let code = get("standard_code").to_uppercase();
-    let code_ok =
-        code.len() == 6 && code.starts_with("ST") && code[2..].chars().all(|c| c.is_ascii_digit());
-    if !code.is_empty() && !code_ok {
-        errors.push(FieldError::new(
-            "standard_code",
-            "Enter a standard code like ST0217, or leave it blank",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Transition {
-        from: get("from").into(),
-        to: get("to").into(),
-        requirements,
-        route: Route {
-            kind: if code.is_empty() {
-                RouteKind::Training
-            } else {
-                RouteKind::Apprenticeship
-            },
-            name: get("route_name").into(),
-            standard_code: (!code.is_empty()).then_some(code),
-            level: None,
-            duration_months: duration.unwrap_or(1),
-            funding_band_gbp: None,
-            confirmed: false,
-        },
-        helpers: if get("helper").is_empty() {
-            vec![]
-        } else {
-            vec![get("helper").into()]
-        },
-    })
-}
-
 async fn framework_editor(
     state: &AppState,
     user: &CurrentUser,
@@ -605,7 +432,7 @@ async fn add_role(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response> {
     framework_editor(&state, &user, &form).await?;
-    let role = match parse_role_form(&form) {
+    let role = match RoleDraft::parse(&form).map_err(FieldErrors::into_list) {
         Ok(r) => r,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };
@@ -625,7 +452,7 @@ async fn add_transition(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response> {
     framework_editor(&state, &user, &form).await?;
-    let t = match parse_transition_form(&form) {
+    let t = match TransitionDraft::parse(&form).map_err(FieldErrors::into_list) {
         Ok(t) => t,
         Err(errors) => return rejected_form(&state, &user, errors, form).await,
     };

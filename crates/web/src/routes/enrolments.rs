@@ -15,7 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pathwise_domain::Date;
+use pathwise_domain::drafts::EnrolmentRow;
+use pathwise_domain::input::Fields;
 use pathwise_domain::pathway::PathwayTemplate;
 use pathwise_storage::pathways::{self, LearnerFilter, NewEnrolment};
 use serde::Deserialize;
@@ -126,6 +127,22 @@ async fn enrolments_export(
     progress_table("enrolments", rows).respond(format)
 }
 
+/// A CSV record's cells by the header's column names.
+struct CsvRow<'a> {
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+}
+
+impl Fields for CsvRow<'_> {
+    fn field(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+}
+
 /// Reads a bulk enrolment CSV: `person_id,pathway,variant,aim,enrolled_on`.
 /// Every problem is named by row (the header is row 1) and column.
 async fn parse_enrolment_csv(
@@ -147,13 +164,11 @@ async fn parse_enrolment_csv(
             )]));
         }
     };
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(c_person), Some(c_pathway)) = (col("person_id"), col("pathway")) else {
+    if !(headers.iter().any(|h| h == "person_id") && headers.iter().any(|h| h == "pathway")) {
         return Ok(Err(vec![
             "row 1: the header must name person_id and pathway (and may name variant, aim, enrolled_on)".into(),
         ]));
-    };
-    let (c_variant, c_aim, c_on) = (col("variant"), col("aim"), col("enrolled_on"));
+    }
     let latest: HashMap<String, (i64, PathwayTemplate)> = learners::latest_versions(state, org_id)
         .await?
         .into_iter()
@@ -171,29 +186,34 @@ async fn parse_enrolment_csv(
                 continue;
             }
         };
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
-        let person = get(Some(c_person));
-        let Ok(person_id) = person.parse::<i64>() else {
-            errors.push(format!(
-                "row {row}, column person_id: '{person}' is not a staff record number"
-            ));
-            continue;
+        let fields = CsvRow {
+            headers: &headers,
+            record: &rec,
         };
+        let parsed = match EnrolmentRow::parse(&fields, today) {
+            Ok(r) => r,
+            Err(e) => {
+                for f in e.list() {
+                    errors.push(format!("row {row}, column {}: {}", f.field, f.message));
+                }
+                continue;
+            }
+        };
+        let person_id = parsed.person_id;
         if let Some(first) = seen.insert(person_id, row) {
             errors.push(format!(
                 "row {row}, column person_id: staff record {person_id} is already on row {first}"
             ));
         }
-        let code = get(Some(c_pathway));
-        let Some((version_id, t)) = latest.get(&code) else {
+        let code = &parsed.pathway;
+        let Some((version_id, t)) = latest.get(code) else {
             errors.push(format!(
                 "row {row}, column pathway: '{code}' is not one of this organisation's pathways ({})",
                 latest.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
             continue;
         };
-        let variant = Some(get(c_variant)).filter(|v| !v.is_empty());
-        if let Some(v) = &variant
+        if let Some(v) = &parsed.variant
             && !t.variants().contains(v)
         {
             errors.push(format!(
@@ -201,34 +221,14 @@ async fn parse_enrolment_csv(
                 t.variants().join(", ")
             ));
         }
-        let aim = Some(get(c_aim)).filter(|v| !v.is_empty());
-        if let Some(a) = &aim
+        if let Some(a) = &parsed.aim
             && !framework.roles.contains_key(a)
         {
             errors.push(format!(
                 "row {row}, column aim: '{a}' is not a role code in the career framework"
             ));
         }
-        let on_text = get(c_on);
-        let on = if on_text.is_empty() {
-            today
-        } else {
-            match on_text.parse::<Date>() {
-                Ok(d) if d <= today => d,
-                Ok(_) => {
-                    errors.push(format!(
-                        "row {row}, column enrolled_on: {on_text} is in the future"
-                    ));
-                    continue;
-                }
-                Err(_) => {
-                    errors.push(format!(
-                        "row {row}, column enrolled_on: '{on_text}' is not a date like 2026-01-05"
-                    ));
-                    continue;
-                }
-            }
-        };
+        let (variant, aim, on) = (parsed.variant, parsed.aim, parsed.enrolled_on);
         out.push(NewEnrolment {
             person_id,
             version_id: *version_id,

@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use pathwise_domain::drafts::ReviewDraft;
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd, check_ending};
 use pathwise_domain::evidence::EvidenceStatus;
 use pathwise_domain::pathway::{RAG_RULE, Stage, is_signed_off};
@@ -108,12 +109,17 @@ async fn shown_again(
     fields: &[(&str, &str)],
     typed: PathwayForms,
 ) -> Result<Response> {
-    let message = match outcome {
-        Err(Error::BadRequest(m)) => m,
+    let errors = match outcome {
+        Err(Error::BadRequest(m)) => vec![at_field(&m, fields)],
+        Err(Error::Invalid(e)) => e
+            .into_list()
+            .into_iter()
+            .map(|e| at_field(&format!("{}: {}", e.field, e.message), fields))
+            .collect(),
         other => return other,
     };
     let mut page = pathway_view(state, user, person, None).await?;
-    page.errors = vec![at_field(&message, fields)];
+    page.errors = errors;
     page.typed = typed;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -668,42 +674,24 @@ async fn save_review(
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let mut errors = Vec::new();
-    let held = parse_date("held_on", &form.held_on, state.clock.today(), &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(Error::BadRequest(format!("held_on: {}", e.message)));
-    }
-    let held = held.unwrap_or_else(|| state.clock.today());
-    if held > state.clock.today() || held < en.enrolled_on {
-        return Err(Error::BadRequest(format!(
-            "held_on: the review date must be between the enrolment ({}) and today",
-            en.enrolled_on
-        )));
-    }
-    if form.progress.trim().is_empty() {
-        return Err(Error::BadRequest(
-            "progress: say what progress was discussed".into(),
-        ));
-    }
-    let rating = match form.rating.trim() {
-        "" => None,
-        r => Some(
-            r.parse::<u8>()
-                .ok()
-                .filter(|x| (1..=5).contains(x))
-                .ok_or_else(|| Error::BadRequest("rating: choose a rating from 1 to 5".into()))?,
-        ),
-    };
+    let typed: &[(&str, &str)] = &[
+        ("held_on", &form.held_on),
+        ("progress", &form.progress),
+        ("actions", &form.actions),
+        ("workload_pressure", &form.workload_pressure),
+        ("rating", &form.rating),
+    ];
+    let review = ReviewDraft::parse(typed, en.enrolled_on, state.clock.today())?;
     pathways::record_review(
         &state.store,
         person.org_id,
         &NewReview {
             enrolment_id: en.id,
-            held_on: held,
-            progress: form.progress.clone(),
-            actions: form.actions.clone(),
-            workload_pressure: form.workload_pressure == "yes",
-            rating,
+            held_on: review.held_on,
+            progress: review.progress,
+            actions: review.actions,
+            workload_pressure: review.workload_pressure,
+            rating: review.rating,
             by_user: Some(user.account.id),
         },
         state.clock.now(),

@@ -87,24 +87,9 @@ impl Layout {
     }
 }
 
-/// A field error for the error summary and the field itself.
-#[derive(Debug, Clone)]
-pub struct FieldError {
-    /// The field's id, linked from the summary.
-    pub field: String,
-    /// What to do, in plain words.
-    pub message: String,
-}
-
-impl FieldError {
-    /// An error at `field` saying `message`.
-    pub fn new(field: &str, message: &str) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+/// A field error for the error summary and the field itself: the domain's,
+/// as every `parse` constructor reports it.
+pub use pathwise_domain::input::FieldError;
 
 /// A moment (seconds since the Unix epoch) as `YYYY-MM-DD HH:MM`, UTC.
 pub fn date_time(at: i64) -> String {

@@ -300,5 +300,57 @@ async fn huge_page_numbers_give_a_last_page_not_a_negative_link() {
     }
     let (status, body) = json(&manager, app.url(&format!("/api/v1/inbox?offset={huge}"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["error"].as_str().unwrap().contains("offset"));
+    assert!(
+        body["fields"]["offset"]
+            .as_str()
+            .unwrap()
+            .contains("offset from 0 to")
+    );
+    let (status, body) = json(&manager, app.url("/api/v1/inbox?limit=0&offset=-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["fields"]["limit"].is_string(),
+        "every field at once: {body}"
+    );
+    assert!(body["fields"]["offset"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn a_review_form_reports_every_field_at_once_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let manager = app.signed_in("manager").await;
+    let page = format!("/people/{}/pathway", app.learner_id);
+    let csrf = app.csrf_of(&manager, &page).await;
+    let res = app
+        .post(
+            &manager,
+            format!("/people/{}/reviews", app.learner_id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("held_on", "1999-01-01"),
+                ("progress", ""),
+                ("actions", "Book the observation <soon>"),
+                ("rating", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    for message in [
+        "The review date must be between the enrolment",
+        "Say what progress was discussed",
+        "Choose a rating from 1 to 5",
+    ] {
+        assert!(html.contains(message), "{message}");
+    }
+    for field in ["#held_on", "#progress", "#rating"] {
+        assert!(
+            html.contains(&format!("href=\"{field}\"")),
+            "summary links to {field}"
+        );
+    }
+    assert!(
+        html.contains("Book the observation &#60;soon&#62;"),
+        "what was typed stays"
+    );
 }
