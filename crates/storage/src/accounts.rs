@@ -2,7 +2,7 @@
 //! sign-in attempts. Secrets are never stored: only hashes of tokens and
 //! argon2 hashes of passwords (made by the caller).
 
-use crate::{Result, StorageError, Store, conflict_on_unique, split_list};
+use crate::{Conflicting, Result, StorageError, Store, conflict_on_unique, split_list};
 use pathwise_domain::AppRole;
 use pathwise_domain::throttle::FailureCounts;
 use sqlx::any::AnyRow;
@@ -100,7 +100,7 @@ pub async fn create(store: &Store, a: &NewAccount<'_>, now: i64) -> Result<i64> 
     .bind(now)
     .fetch_one(store.pool())
     .await
-    .map_err(|e| conflict_on_unique(e, format!("email: an account for {email} already exists")))?;
+    .map_err(|e| conflict_on_unique(e, Conflicting::Email, format!("an account for {email} already exists")))?;
     Ok(row.try_get("id")?)
 }
 

@@ -2,6 +2,7 @@
 //! shared by every organisation, plus each organisation's local roles and
 //! transitions, optionally limited to one site.
 
+use crate::Conflicting;
 use crate::{Result, StorageError, Store, conflict_on_unique, split_list};
 use pathwise_domain::catalogue::{check_role, check_transition};
 use pathwise_domain::{
@@ -105,7 +106,13 @@ async fn insert_role(
     .bind(i64::from(r.clinical))
     .execute(&mut **tx)
     .await
-    .map_err(|e| conflict_on_unique(e, format!("a role with code '{}' already exists", r.code)))?;
+    .map_err(|e| {
+        conflict_on_unique(
+            e,
+            Conflicting::RoleCode,
+            format!("a role with code '{}' already exists", r.code),
+        )
+    })?;
     Ok(())
 }
 
@@ -401,7 +408,7 @@ async fn site_belongs(tx: &mut Transaction<'_, Any>, org_id: i64, site: Option<i
             .await?;
         if found.is_none() {
             return Err(StorageError::Invalid(
-                "site: not one of this organisation's sites".into(),
+                "the site is not one of this organisation's sites".into(),
             ));
         }
     }
@@ -425,10 +432,10 @@ pub async fn add_local_role(
             .fetch_optional(&mut *tx)
             .await?;
     if clash.is_some() {
-        return Err(StorageError::Conflict(format!(
-            "code: a role with code '{}' already exists",
-            role.code
-        )));
+        return Err(StorageError::conflict(
+            Conflicting::RoleCode,
+            format!("a role with code '{}' already exists", role.code),
+        ));
     }
     insert_role(&mut tx, Some(org_id), site, role).await?;
     tx.commit().await?;

@@ -33,9 +33,15 @@ pub enum StorageError {
     /// Something asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The change conflicts with what is stored (e.g. a duplicate code or email).
-    #[error("{0}")]
-    Conflict(String),
+    /// The change conflicts with what is stored: `what` says what clashed
+    /// (never a form field: the caller knows which field that was).
+    #[error("{message}")]
+    Conflict {
+        /// What clashed.
+        what: Conflicting,
+        /// The clash in words a person can act on.
+        message: String,
+    },
     /// The data is not valid for the framework.
     #[error("{0}")]
     Invalid(String),
@@ -48,6 +54,33 @@ pub enum StorageError {
     /// A migration failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// What a change clashed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflicting {
+    /// A role code already in use.
+    RoleCode,
+    /// An email another account has.
+    Email,
+    /// An organisation code already in use.
+    Organisation,
+    /// A learner's current enrolment.
+    Enrolment,
+    /// A decision already made on the evidence.
+    Decision,
+    /// The pathway version asked for.
+    Version,
+}
+
+impl StorageError {
+    /// A conflict with `what`, described by `message`.
+    pub fn conflict(what: Conflicting, message: impl Into<String>) -> StorageError {
+        StorageError::Conflict {
+            what,
+            message: message.into(),
+        }
+    }
 }
 
 /// Shorthand for storage results.
@@ -172,11 +205,15 @@ fn with_create(url: &str) -> String {
 
 /// Turns a unique-constraint violation into a `Conflict` with a message a
 /// person can act on; other errors pass through.
-pub(crate) fn conflict_on_unique(e: sqlx::Error, message: impl Into<String>) -> StorageError {
+pub(crate) fn conflict_on_unique(
+    e: sqlx::Error,
+    what: Conflicting,
+    message: impl Into<String>,
+) -> StorageError {
     if let sqlx::Error::Database(db) = &e
         && db.is_unique_violation()
     {
-        return StorageError::Conflict(message.into());
+        return StorageError::conflict(what, message);
     }
     StorageError::Database(e)
 }

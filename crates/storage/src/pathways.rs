@@ -5,7 +5,7 @@
 //! sign-offs are only ever inserted; the database refuses edits.
 
 use crate::audit::record_with;
-use crate::{Result, StorageError, Store, conflict_on_unique};
+use crate::{Conflicting, Result, StorageError, Store, conflict_on_unique};
 use pathwise_domain::Date;
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
 use pathwise_domain::evidence::{DecisionRefused, EvidenceKind, EvidenceStatus, FileType};
@@ -86,7 +86,7 @@ pub async fn publish(
     .bind(change_note.trim())
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| conflict_on_unique(e, "another version was published at the same moment; try again"))?;
+    .map_err(|e| conflict_on_unique(e, Conflicting::Version, "another version was published at the same moment; try again"))?;
     let id: i64 = row.try_get("id")?;
     for (i, c) in template.criteria.iter().enumerate() {
         sqlx::query(
@@ -336,7 +336,7 @@ pub async fn enrol(
         .bind(by_user)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| conflict_on_unique(e, format!("{at}: {name} is already enrolled on a pathway")))?;
+        .map_err(|e| conflict_on_unique(e, Conflicting::Enrolment, format!("{at}: {name} is already enrolled on a pathway")))?;
         let id: i64 = row.try_get("id")?;
         record_with(
             &mut *tx,
@@ -389,7 +389,7 @@ pub async fn move_version(
 ) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(StorageError::Invalid(
-            "reason: give a reason for moving the learner to another version".into(),
+            "give a reason for moving the learner to another version".into(),
         ));
     }
     let mut tx = store.begin_write().await?;
@@ -414,12 +414,15 @@ pub async fn move_version(
     .bind(&code)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| StorageError::Invalid("version: choose a version of the same pathway".into()))?;
+    .ok_or_else(|| {
+        StorageError::conflict(Conflicting::Version, "choose a version of the same pathway")
+    })?;
     let to_v: i64 = to.try_get("version")?;
     if to_version_id == from {
-        return Err(StorageError::Invalid(format!(
-            "version: the learner is already on version {to_v}"
-        )));
+        return Err(StorageError::conflict(
+            Conflicting::Version,
+            format!("the learner is already on version {to_v}"),
+        ));
     }
     sqlx::query("UPDATE enrolments SET version_id = $1 WHERE id = $2")
         .bind(to_version_id)
@@ -552,8 +555,9 @@ pub async fn reopen_enrolment(
         .fetch_optional(&mut *tx)
         .await?;
     if active.is_some() {
-        return Err(StorageError::Conflict(
-            "the learner is enrolled on a pathway now; end that enrolment before reopening this one".into(),
+        return Err(StorageError::conflict(
+            Conflicting::Enrolment,
+            "the learner is enrolled on a pathway now; end that enrolment before reopening this one",
         ));
     }
     sqlx::query(
@@ -562,7 +566,7 @@ pub async fn reopen_enrolment(
     .bind(enrolment_id)
     .execute(&mut *tx)
     .await
-    .map_err(|e| conflict_on_unique(e, "the learner is enrolled on a pathway now"))?;
+    .map_err(|e| conflict_on_unique(e, Conflicting::Enrolment, "the learner is enrolled on a pathway now"))?;
     record_with(
         &mut *tx,
         Some(org_id),
@@ -963,7 +967,7 @@ async fn complete_evidence(store: &Store, list: &mut [Evidence]) -> Result<()> {
 pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64) -> Result<i64> {
     if e.criteria.is_empty() {
         return Err(StorageError::Invalid(
-            "criteria: choose at least one criterion this evidence meets".into(),
+            "choose at least one criterion this evidence meets".into(),
         ));
     }
     let mut tx = store.begin_write().await?;
@@ -1064,7 +1068,10 @@ pub struct EvidenceDecision {
 
 /// What a second decision on the same evidence is told: the domain's words.
 fn already_decided() -> StorageError {
-    StorageError::Conflict(DecisionRefused::AlreadyDecided.to_string())
+    StorageError::conflict(
+        Conflicting::Decision,
+        DecisionRefused::AlreadyDecided.to_string(),
+    )
 }
 
 /// Records a decision on waiting evidence. Accepting signs off each criterion
@@ -1113,7 +1120,7 @@ pub async fn decide(
     .await
     // Two assessors deciding at once on PostgreSQL: both read "undecided",
     // the unique index lets only one insert.
-    .map_err(|e| conflict_on_unique(e, DecisionRefused::AlreadyDecided.to_string()))?;
+    .map_err(|e| conflict_on_unique(e, Conflicting::Decision, DecisionRefused::AlreadyDecided.to_string()))?;
     let subject = format!("evidence:{}", d.evidence_id);
     record_with(
         &mut *tx,
@@ -1203,7 +1210,7 @@ pub async fn withdraw_sign_off(store: &Store, org_id: i64, w: &Withdrawal, now: 
     let (by_user, by_person, on) = (w.by_user, w.by_person, w.on);
     if reason.trim().is_empty() {
         return Err(StorageError::Invalid(
-            "reason: give a reason for withdrawing the sign-off".into(),
+            "give a reason for withdrawing the sign-off".into(),
         ));
     }
     let mut tx = store.begin_write().await?;
@@ -1414,9 +1421,7 @@ pub struct Review {
 /// Records a review; its workload-pressure answer opens or closes the flag.
 pub async fn record_review(store: &Store, org_id: i64, r: &NewReview, now: i64) -> Result<()> {
     if r.rating.is_some_and(|x| !(1..=5).contains(&x)) {
-        return Err(StorageError::Invalid(
-            "rating: choose a rating from 1 to 5".into(),
-        ));
+        return Err(StorageError::Invalid("choose a rating from 1 to 5".into()));
     }
     let mut tx = store.begin_write().await?;
     let person_id = enrolled_person(&mut tx, org_id, r.enrolment_id).await?;
@@ -1495,7 +1500,7 @@ pub async fn raise_flag(
 ) -> Result<()> {
     if note.trim().is_empty() {
         return Err(StorageError::Invalid(
-            "note: say briefly what is causing the pressure".into(),
+            "say briefly what is causing the pressure".into(),
         ));
     }
     let mut tx = store.begin_write().await?;

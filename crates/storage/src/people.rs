@@ -99,7 +99,11 @@ pub async fn create_organisation(store: &Store, code: &str, name: &str) -> Resul
         .fetch_one(store.pool())
         .await
         .map_err(|e| {
-            crate::conflict_on_unique(e, format!("organisation '{code}' already exists"))
+            crate::conflict_on_unique(
+                e,
+                crate::Conflicting::Organisation,
+                format!("organisation '{code}' already exists"),
+            )
         })?;
     Ok(row.try_get("id")?)
 }

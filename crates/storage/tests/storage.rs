@@ -11,7 +11,7 @@ use pathwise_storage::pathways::{
 };
 use pathwise_storage::people::NewPerson;
 use pathwise_storage::{
-    Backend, StorageError, Store, accounts, audit, catalogue, pathways, people,
+    Backend, Conflicting, StorageError, Store, accounts, audit, catalogue, pathways, people,
 };
 
 const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
@@ -186,7 +186,10 @@ async fn local_roles_belong_to_their_organisation_only(store: Store) {
         .await
         .unwrap();
     let clash = catalogue::add_local_role(&store, org, None, &local_role("hcsw")).await;
-    assert!(matches!(clash, Err(StorageError::Conflict(_))), "{clash:?}");
+    assert!(
+        matches!(clash, Err(StorageError::Conflict { .. })),
+        "{clash:?}"
+    );
     let mine = catalogue::role_map(&store, org).await.unwrap();
     let theirs = catalogue::role_map(&store, other).await.unwrap();
     assert!(mine.contains_key("discharge-coordinator"));
@@ -439,7 +442,7 @@ async fn accounts_sessions_and_tokens(store: Store) {
     };
     let id = accounts::create(&store, &new, 100).await.unwrap();
     let dup = accounts::create(&store, &new, 100).await;
-    assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
+    assert!(matches!(dup, Err(StorageError::Conflict { .. })), "{dup:?}");
     let a = accounts::by_email(&store, "admin@example.TEST")
         .await
         .unwrap()
@@ -797,7 +800,7 @@ async fn enrolments_end_and_reopen(store: Store) {
         .unwrap();
     assert!(matches!(
         pathways::reopen_enrolment(&store, org, learners[0], ids[0], None, 501).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Conflict { .. })
     ));
     let withdrawn = Ending {
         reason: EnrolmentEnd::Withdrawn,
@@ -926,7 +929,7 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
     assert_eq!(signed, vec!["local-induction", "role-orientation"]);
     assert!(matches!(
         pathways::decide(&store, org, &decision, 601).await,
-        Err(StorageError::Conflict(_))
+        Err(StorageError::Conflict { .. })
     ));
     assert_eq!(pathways::inbox_count(&store, scope).await.unwrap(), 0);
     let e = pathways::evidence(&store, eid).await.unwrap().unwrap();
@@ -1117,7 +1120,10 @@ async fn two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts(store
         assert_eq!(won, 1, "round {round}: exactly one decision stands");
         let lost = outcomes.into_iter().find_map(Result::err).unwrap();
         match lost {
-            StorageError::Conflict(m) => {
+            StorageError::Conflict {
+                what: Conflicting::Decision,
+                message: m,
+            } => {
                 assert_eq!(m, DecisionRefused::AlreadyDecided.to_string())
             }
             other => panic!("round {round}: the loser must hear of a conflict, got {other:?}"),

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use pathwise_domain::input::FieldErrors;
-use pathwise_storage::StorageError;
+use pathwise_storage::{Conflicting, StorageError};
 
 /// Errors a handler can return.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,19 @@ pub enum Error {
 /// Shorthand for handler results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The form field a storage conflict belongs to, on the forms that can
+/// cause it; a page that shows another form places it itself.
+pub fn field_for(what: Conflicting) -> &'static str {
+    match what {
+        Conflicting::RoleCode => "code",
+        Conflicting::Email => "email",
+        Conflicting::Organisation => "org_code",
+        Conflicting::Enrolment => "enrolment",
+        Conflicting::Decision => "outcome",
+        Conflicting::Version => "version",
+    }
+}
+
 impl From<FieldErrors> for Error {
     fn from(e: FieldErrors) -> Self {
         Error::Invalid(e)
@@ -58,7 +71,12 @@ impl From<StorageError> for Error {
     fn from(e: StorageError) -> Self {
         match e {
             StorageError::NotFound(_) => Error::NotFound,
-            StorageError::Conflict(m) | StorageError::Invalid(m) => Error::BadRequest(m),
+            StorageError::Conflict { what, message } => {
+                let mut errors = FieldErrors::default();
+                errors.add(field_for(what), crate::views::capitalise(&message));
+                Error::Invalid(errors)
+            }
+            StorageError::Invalid(m) => Error::BadRequest(m),
             other => Error::Internal(other.into()),
         }
     }

@@ -402,10 +402,8 @@ async fn save_framework_edit<T>(
     use pathwise_storage::StorageError;
     match save.await {
         Ok(_) => {}
-        Err(e @ (StorageError::Conflict(_) | StorageError::Invalid(_))) => {
-            let msg = e.to_string();
-            let message = msg.strip_prefix("code: ").unwrap_or(&msg);
-            let errors = vec![FieldError::new(field_name, &capitalise(message))];
+        Err(StorageError::Conflict { message, .. } | StorageError::Invalid(message)) => {
+            let errors = vec![FieldError::new(field_name, &capitalise(&message))];
             return rejected_form(state, user, errors, form).await;
         }
         Err(e) => return Err(e.into()),

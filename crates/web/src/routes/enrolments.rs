@@ -348,18 +348,16 @@ async fn move_enrolment(
     user.check_csrf(&form.csrf)?;
     auth::require_admin(&state, &user, "admin/enrolments/move").await?;
     let outcome = move_one(&state, &user, &form).await;
-    let message = match outcome {
-        Err(Error::BadRequest(m)) => m,
+    let errors = match outcome {
+        Err(Error::BadRequest(m)) => vec![at_field(&m, MOVE_FIELDS)],
+        Err(Error::Invalid(e)) => e
+            .into_list()
+            .into_iter()
+            .map(|e| at_field(&format!("{}: {}", e.field, e.message), MOVE_FIELDS))
+            .collect(),
         other => return other,
     };
-    let mut page = enrolments_view(
-        &state,
-        &user,
-        &PageQuery::default(),
-        vec![at_field(&message, MOVE_FIELDS)],
-        None,
-    )
-    .await?;
+    let mut page = enrolments_view(&state, &user, &PageQuery::default(), errors, None).await?;
     if let Some(a) = page.admin.as_mut() {
         a.move_enrolment = form.enrolment;
         a.move_reason = form.reason;
@@ -380,6 +378,11 @@ async fn move_one(state: &AppState, user: &CurrentUser, form: &MoveForm) -> Resu
         .version_id
         .parse()
         .map_err(|_| Error::BadRequest("version: choose a version".into()))?;
+    if form.reason.trim().is_empty() {
+        return Err(Error::BadRequest(
+            "reason: give a reason for moving the learner to another version".into(),
+        ));
+    }
     pathways::move_version(
         &state.store,
         user.account.org_id,

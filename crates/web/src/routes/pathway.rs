@@ -601,22 +601,28 @@ async fn withdraw(
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let outcome = pathways::withdraw_sign_off(
-        &state.store,
-        person.org_id,
-        &Withdrawal {
-            enrolment_id: en.id,
-            criterion: form.criterion.clone(),
-            reason: form.reason.clone(),
-            by_user: Some(user.account.id),
-            by_person: user.account.person_id,
-            on: state.clock.today(),
-        },
-        state.clock.now(),
-    )
-    .await
-    .map(|_| see_other(&format!("/people/{id}/pathway?done=withdrawn")))
-    .map_err(Error::from);
+    let outcome = if form.reason.trim().is_empty() {
+        Err(Error::BadRequest(
+            "reason: give a reason for withdrawing the sign-off".into(),
+        ))
+    } else {
+        pathways::withdraw_sign_off(
+            &state.store,
+            person.org_id,
+            &Withdrawal {
+                enrolment_id: en.id,
+                criterion: form.criterion.clone(),
+                reason: form.reason.clone(),
+                by_user: Some(user.account.id),
+                by_person: user.account.person_id,
+                on: state.clock.today(),
+            },
+            state.clock.now(),
+        )
+        .await
+        .map(|_| see_other(&format!("/people/{id}/pathway?done=withdrawn")))
+        .map_err(Error::from)
+    };
     let typed = PathwayForms {
         withdraw_criterion: form.criterion,
         withdraw_reason: form.reason,
@@ -723,17 +729,23 @@ async fn raise_flag(
     let en = pathways::enrolment_of(&state.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let outcome = pathways::raise_flag(
-        &state.store,
-        person.org_id,
-        en.id,
-        &form.note,
-        Some(user.account.id),
-        state.clock.now(),
-    )
-    .await
-    .map(|_| see_other(&format!("/people/{id}/pathway?done=flag")))
-    .map_err(Error::from);
+    let outcome = if form.note.trim().is_empty() {
+        Err(Error::BadRequest(
+            "note: say briefly what is causing the pressure".into(),
+        ))
+    } else {
+        pathways::raise_flag(
+            &state.store,
+            person.org_id,
+            en.id,
+            &form.note,
+            Some(user.account.id),
+            state.clock.now(),
+        )
+        .await
+        .map(|_| see_other(&format!("/people/{id}/pathway?done=flag")))
+        .map_err(Error::from)
+    };
     let typed = PathwayForms {
         flag_note: form.note,
         ..PathwayForms::fresh(state.clock.today())
