@@ -59,6 +59,13 @@ impl EthnicityGroup {
     }
 }
 
+/// Evidence completeness (METRICS.md, in-app measures): criteria with
+/// accepted evidence over criteria required, as a percentage; none when
+/// nothing is required.
+pub fn completeness_percent(accepted: usize, required: usize) -> Option<f64> {
+    (required > 0).then(|| 100.0 * accepted as f64 / required as f64)
+}
+
 /// The 97.5% point of the standard normal, for 95% intervals.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
@@ -234,6 +241,13 @@ pub fn controlled_rate(k: u64, n: u64, on: bool) -> Option<(f64, f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completeness_is_accepted_over_required_and_none_without_requirements() {
+        assert_eq!(completeness_percent(45, 60), Some(75.0));
+        assert_eq!(completeness_percent(0, 0), None);
+        assert_eq!(completeness_percent(0, 10), Some(0.0));
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6

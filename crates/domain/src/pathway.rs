@@ -4,6 +4,7 @@
 //! pathway feature; pure rules only.
 
 use crate::dates::Date;
+use crate::evidence::EvidenceStatus;
 use serde::{Deserialize, Serialize};
 
 /// The four stages, in order.
@@ -354,6 +355,69 @@ pub fn next_review_due(enrolled: Date, last_review: Option<Date>, every_weeks: u
     Date::from_unix_days(since.to_unix_days() + i64::from(every_weeks) * 7)
 }
 
+/// The career framework requirement met by completing the Care Certificate:
+/// a criterion that counts as it shows the standards of the version in force.
+pub const CARE_CERTIFICATE_REQUIREMENT: &str = "Care Certificate";
+
+impl Criterion {
+    /// Whether signing this criterion off completes the Care Certificate.
+    pub fn is_care_certificate(&self) -> bool {
+        self.counts_as.as_deref() == Some(CARE_CERTIFICATE_REQUIREMENT)
+    }
+}
+
+/// Where a learner stands on one criterion, as their pathway page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CriterionStatus {
+    /// Signed off.
+    SignedOff,
+    /// Evidence offered for it waits for an assessor.
+    EvidenceWaiting,
+    /// Evidence offered for it was returned, and none waits.
+    Returned,
+    /// Nothing offered yet.
+    NotStarted,
+}
+
+impl CriterionStatus {
+    /// The status of a criterion from whether it is signed off and the
+    /// statuses of the evidence offered for it: signed off wins, then
+    /// evidence waiting, then evidence returned.
+    pub fn of(signed_off: bool, offered: impl IntoIterator<Item = EvidenceStatus>) -> Self {
+        if signed_off {
+            return CriterionStatus::SignedOff;
+        }
+        let offered: Vec<EvidenceStatus> = offered.into_iter().collect();
+        if offered.contains(&EvidenceStatus::Waiting) {
+            CriterionStatus::EvidenceWaiting
+        } else if offered.contains(&EvidenceStatus::Returned) {
+            CriterionStatus::Returned
+        } else {
+            CriterionStatus::NotStarted
+        }
+    }
+
+    /// Words for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            CriterionStatus::SignedOff => "Signed off",
+            CriterionStatus::EvidenceWaiting => "Evidence waiting",
+            CriterionStatus::Returned => "Returned: add more evidence",
+            CriterionStatus::NotStarted => "Not started",
+        }
+    }
+
+    /// The NHS.UK tag colour that goes with it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            CriterionStatus::SignedOff => "green",
+            CriterionStatus::EvidenceWaiting => "blue",
+            CriterionStatus::Returned => "orange",
+            CriterionStatus::NotStarted => "grey",
+        }
+    }
+}
+
 /// How far ahead "reviews due" lists look, in days.
 pub const REVIEWS_DUE_WITHIN_DAYS: i64 = 14;
 
@@ -701,6 +765,37 @@ impl CareCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_pathway_has_one_criterion_completing_the_care_certificate() {
+        let f = PathwayFile::parse(include_str!("../../../catalogue/pathways.toml")).unwrap();
+        let cc: Vec<&str> = f.pathways[0]
+            .criteria
+            .iter()
+            .filter(|c| c.is_care_certificate())
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(cc, ["care-certificate"]);
+    }
+
+    #[test]
+    fn a_criterion_signed_off_wins_then_waiting_then_returned() {
+        use EvidenceStatus::*;
+        assert_eq!(
+            CriterionStatus::of(true, [Returned, Waiting]),
+            CriterionStatus::SignedOff
+        );
+        assert_eq!(
+            CriterionStatus::of(false, [Returned, Waiting]),
+            CriterionStatus::EvidenceWaiting
+        );
+        assert_eq!(
+            CriterionStatus::of(false, [Returned, Accepted]),
+            CriterionStatus::Returned
+        );
+        assert_eq!(CriterionStatus::of(false, []), CriterionStatus::NotStarted);
+        assert_eq!(CriterionStatus::Returned.tag(), "orange");
+    }
 
     #[test]
     fn reviews_due_soon_are_overdue_or_within_two_weeks() {

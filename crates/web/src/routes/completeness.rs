@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use pathwise_domain::metrics::completeness_percent;
 use pathwise_storage::pathways::LearnerFilter;
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ async fn completeness_rows(
         learners: n,
         accepted: a,
         required: r,
-        percent: (r > 0).then(|| 100.0 * a as f64 / r as f64),
+        percent: completeness_percent(a, r),
     };
     let total = groups
         .values()

@@ -17,8 +17,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::drafts::ReviewDraft;
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd, check_ending};
-use pathwise_domain::evidence::EvidenceStatus;
-use pathwise_domain::pathway::{RAG_RULE, Stage, is_signed_off};
+use pathwise_domain::pathway::{CriterionStatus, RAG_RULE, Stage, is_signed_off};
 use pathwise_storage::pathways::{self, NewEnrolment, NewReview, Withdrawal};
 use pathwise_storage::people::Person;
 use serde::Deserialize;
@@ -238,15 +237,7 @@ async fn pathway_view(
                     .iter()
                     .filter(|e| e.criteria.contains(&c.key))
                     .collect();
-                let (status, tag) = if signed {
-                    ("Signed off", "green")
-                } else if offered.iter().any(|e| e.status == EvidenceStatus::Waiting) {
-                    ("Evidence waiting", "blue")
-                } else if offered.iter().any(|e| e.status == EvidenceStatus::Returned) {
-                    ("Returned: add more evidence", "orange")
-                } else {
-                    ("Not started", "grey")
-                };
+                let status = CriterionStatus::of(signed, offered.iter().map(|e| e.status));
                 let last = sign_offs
                     .iter()
                     .rev()
@@ -259,8 +250,8 @@ async fn pathway_view(
                     required: c.required,
                     due,
                     overdue: c.overdue(learner.enrolment.enrolled_on, today, &learner.decisions),
-                    status: status.into(),
-                    tag,
+                    status: status.label().into(),
+                    tag: status.tag(),
                     signed: last.map(|s| {
                         format!(
                             "{} on {}{}",
@@ -272,7 +263,7 @@ async fn pathway_view(
                         )
                     }),
                     is_signed_off: signed,
-                    standards: if c.key == "care-certificate" && c.counts_as.is_some() {
+                    standards: if c.is_care_certificate() {
                         standards.clone()
                     } else {
                         Vec::new()
