@@ -26,20 +26,9 @@ async fn the_api_needs_a_session_or_token() {
 async fn personal_api_tokens_work_until_revoked() {
     let app = spawn_app().await;
     let c = app.signed_in("learner").await;
-    let csrf = app.csrf_of(&c, "/account/tokens").await;
-    let html = app
-        .post(
-            &c,
-            "/account/tokens",
-            &[("csrf", csrf.as_str()), ("name", "my script")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = html.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
-    let token = html[start..].split('<').next().unwrap().to_string();
+    let token = app.new_token(&c, "my script").await;
     assert!(token.starts_with("pw_"));
+    let csrf = app.csrf_of(&c, "/account/tokens").await;
     let fresh = client();
     let res = fresh
         .get(app.url("/api/v1/me/next-options"))

@@ -16,32 +16,6 @@ fn client_from(address: &str) -> reqwest::Client {
 }
 
 impl TestApp {
-    async fn sign_in_from(
-        &self,
-        c: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> reqwest::Response {
-        let form = c
-            .get(self.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = hidden(&form, "csrf");
-        c.post(self.url("/sign-in"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("email", email),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .unwrap()
-    }
-
     async fn org_id(&self) -> i64 {
         people::person(&self.store, self.learner_id)
             .await
@@ -183,13 +157,13 @@ async fn five_wrong_passwords_lock_out_only_the_client_that_sent_them() {
     let email = "learner@demo.pathwise.test";
     let failing = client_from("127.0.0.2");
     for _ in 0..pathwise_domain::throttle::PER_CLIENT_AND_EMAIL {
-        let res = app.sign_in_from(&failing, email, "wrong-password").await;
+        let res = app.sign_in_with(&failing, email, "wrong-password").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let res = app.sign_in_from(&failing, email, DEMO_PASSWORD).await;
+    let res = app.sign_in_with(&failing, email, DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let elsewhere = client_from("127.0.0.3");
-    let res = app.sign_in_from(&elsewhere, email, DEMO_PASSWORD).await;
+    let res = app.sign_in_with(&elsewhere, email, DEMO_PASSWORD).await;
     assert_eq!(
         res.status(),
         StatusCode::SEE_OTHER,
@@ -203,7 +177,7 @@ async fn one_client_cannot_try_unlimited_emails() {
     let spraying = client_from("127.0.0.4");
     for i in 0..pathwise_domain::throttle::PER_CLIENT {
         let res = app
-            .sign_in_from(
+            .sign_in_with(
                 &spraying,
                 &format!("guess{i}@demo.pathwise.test"),
                 "password1",
@@ -212,11 +186,11 @@ async fn one_client_cannot_try_unlimited_emails() {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
     let res = app
-        .sign_in_from(&spraying, "manager@demo.pathwise.test", DEMO_PASSWORD)
+        .sign_in_with(&spraying, "manager@demo.pathwise.test", DEMO_PASSWORD)
         .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let res = app
-        .sign_in_from(
+        .sign_in_with(
             &client_from("127.0.0.5"),
             "manager@demo.pathwise.test",
             DEMO_PASSWORD,
@@ -243,19 +217,7 @@ async fn personal_api_tokens_open_the_api_only_not_pages_or_files() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let file_id = *app.evidence_ids().await.last().unwrap();
-    let csrf = app.csrf_of(&learner, "/account/tokens").await;
-    let html = app
-        .post(
-            &learner,
-            "/account/tokens",
-            &[("csrf", csrf.as_str()), ("name", "probe")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = html.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
-    let token = html[start..].split('<').next().unwrap().to_string();
+    let token = app.new_token(&learner, "probe").await;
     let bare = client();
     let api = bare
         .get(app.url("/api/v1/me/next-options"))

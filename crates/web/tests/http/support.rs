@@ -91,6 +91,17 @@ impl TestApp {
         password: &str,
     ) -> (reqwest::Client, reqwest::Response) {
         let c = client();
+        let res = self.sign_in_with(&c, email, password).await;
+        (c, res)
+    }
+
+    /// Fills in and posts the sign-in form with client `c`.
+    pub async fn sign_in_with(
+        &self,
+        c: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         let form = c
             .get(self.url("/sign-in"))
             .send()
@@ -100,8 +111,7 @@ impl TestApp {
             .await
             .unwrap();
         let csrf = hidden(&form, "csrf");
-        let res = c
-            .post(self.url("/sign-in"))
+        c.post(self.url("/sign-in"))
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("email", email),
@@ -109,8 +119,24 @@ impl TestApp {
             ])
             .send()
             .await
+            .unwrap()
+    }
+
+    /// Makes a personal API token named `name` on the tokens page; returns it.
+    pub async fn new_token(&self, c: &reqwest::Client, name: &str) -> String {
+        let csrf = self.csrf_of(c, "/account/tokens").await;
+        let html = self
+            .post(
+                c,
+                "/account/tokens",
+                &[("csrf", csrf.as_str()), ("name", name)],
+            )
+            .await
+            .text()
+            .await
             .unwrap();
-        (c, res)
+        let start = html.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+        html[start..].split('<').next().unwrap().to_string()
     }
 
     pub async fn signed_in(&self, who: &str) -> reqwest::Client {
