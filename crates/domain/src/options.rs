@@ -98,6 +98,18 @@ pub struct NextOption {
     pub reason: String,
 }
 
+impl NextOption {
+    /// Readiness as a whole percentage (0-100).
+    pub fn readiness_percent(&self) -> u32 {
+        readiness_percent(self.readiness)
+    }
+}
+
+/// A share of requirements met (0-1) as a whole percentage.
+pub fn readiness_percent(readiness: f64) -> u32 {
+    (readiness.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
 /// Ranks the transitions out of the person's current role and returns the
 /// best `limit`. `roles` must hold every role the transitions lead to.
 pub fn rank_next_options(
@@ -300,6 +312,16 @@ fn ordinal(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use crate::band::Band;
+
+    #[test]
+    fn readiness_is_a_whole_percentage_within_bounds() {
+        assert_eq!(readiness_percent(0.0), 0);
+        assert_eq!(readiness_percent(2.0 / 3.0), 67);
+        assert_eq!(readiness_percent(0.125), 13);
+        assert_eq!(readiness_percent(1.0), 100);
+        assert_eq!(readiness_percent(1.5), 100);
+        assert_eq!(readiness_percent(-0.2), 0);
+    }
     use crate::framework::{PathwayFamily, Route, RouteKind, StaffGroup};
 
     fn role(code: &str, band: u8, family: PathwayFamily) -> Role {

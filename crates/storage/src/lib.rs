@@ -14,6 +14,8 @@ pub mod shipped;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +93,14 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    published: PublishedVersions,
 }
+
+/// Published pathway versions by id, each with its organisation, kept once
+/// read: a version is never changed after it is published (a change is a new
+/// version), so every process sharing the database may keep its own copy.
+pub(crate) type PublishedVersions =
+    Arc<RwLock<HashMap<i64, (i64, pathwise_domain::pathway::PathwayTemplate)>>>;
 
 impl Store {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://...`).
@@ -136,7 +145,11 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            published: PublishedVersions::default(),
+        })
     }
 
     /// Applies any migrations not yet applied.
@@ -150,6 +163,11 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The published versions read so far.
+    pub(crate) fn published(&self) -> &PublishedVersions {
+        &self.published
     }
 
     /// Which database is behind the store.
@@ -216,6 +234,11 @@ pub(crate) fn conflict_on_unique(
         return StorageError::conflict(what, message);
     }
     StorageError::Database(e)
+}
+
+/// Ids as an SQL list for `IN (...)` (integers, so nothing to escape).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Reads a comma-separated list column.

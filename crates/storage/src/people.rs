@@ -1,7 +1,7 @@
 //! Organisations, their sites, staff, what staff hold (qualifications and
 //! signed-off evidence) and local vacancies.
 
-use crate::{Result, StorageError, Store, split_list};
+use crate::{Result, StorageError, Store, id_list, split_list};
 use pathwise_domain::Date;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -275,18 +275,35 @@ pub async fn set_vacancies(
 
 /// Open posts at a site, by role code.
 pub async fn site_vacancies(store: &Store, site_id: i64) -> Result<HashMap<String, u32>> {
-    let rows = sqlx::query("SELECT role_code, open_posts FROM vacancies WHERE site_id = $1")
-        .bind(site_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("role_code")?,
-                r.try_get::<i64, _>("open_posts")? as u32,
-            ))
-        })
-        .collect()
+    Ok(vacancies_at(store, &[site_id])
+        .await?
+        .remove(&site_id)
+        .unwrap_or_default())
+}
+
+/// Open posts by role code at each of several sites, in one query (a site
+/// with none is absent).
+pub async fn vacancies_at(
+    store: &Store,
+    site_ids: &[i64],
+) -> Result<HashMap<i64, HashMap<String, u32>>> {
+    let mut out: HashMap<i64, HashMap<String, u32>> = HashMap::new();
+    if site_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT site_id, role_code, open_posts FROM vacancies WHERE site_id IN ({})",
+        id_list(site_ids)
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    for r in &rows {
+        out.entry(r.try_get("site_id")?).or_default().insert(
+            r.try_get("role_code")?,
+            r.try_get::<i64, _>("open_posts")? as u32,
+        );
+    }
+    Ok(out)
 }
 
 /// One member of staff, whatever their organisation (callers check access).
@@ -311,13 +328,34 @@ pub async fn reports_of(store: &Store, manager_id: i64) -> Result<Vec<Person>> {
 
 /// What a person holds: name -> how it was evidenced.
 pub async fn held_items(store: &Store, person_id: i64) -> Result<HashMap<String, String>> {
-    let rows = sqlx::query("SELECT name, detail FROM held_items WHERE person_id = $1")
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("name")?, r.try_get("detail")?)))
-        .collect()
+    Ok(held_items_of(store, &[person_id])
+        .await?
+        .remove(&person_id)
+        .unwrap_or_default())
+}
+
+/// What each of several people holds, in one query (a person holding
+/// nothing is absent).
+pub async fn held_items_of(
+    store: &Store,
+    person_ids: &[i64],
+) -> Result<HashMap<i64, HashMap<String, String>>> {
+    let mut out: HashMap<i64, HashMap<String, String>> = HashMap::new();
+    if person_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT person_id, name, detail FROM held_items WHERE person_id IN ({})",
+        id_list(person_ids)
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    for r in &rows {
+        out.entry(r.try_get("person_id")?)
+            .or_default()
+            .insert(r.try_get("name")?, r.try_get("detail")?);
+    }
+    Ok(out)
 }
 
 /// Named people in an organisation holding any of `role_codes`, at one site

@@ -388,6 +388,23 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
             .unwrap()
             .is_empty()
     );
+    people::set_vacancies(&store, community, "nurse-adult", 4)
+        .await
+        .unwrap();
+    let both = people::vacancies_at(&store, &[acute, community])
+        .await
+        .unwrap();
+    assert_eq!(both[&acute].get("senior-hcsw"), Some(&2));
+    assert_eq!(both[&community].get("nurse-adult"), Some(&4));
+    assert!(!both[&community].contains_key("senior-hcsw"));
+    let held = people::held_items_of(&store, &[ids[0], boss])
+        .await
+        .unwrap();
+    assert_eq!(held[&ids[0]].len(), 1);
+    assert!(
+        !held.contains_key(&boss),
+        "someone holding nothing is absent"
+    );
 
     let educators = ["practice-educator".to_string()];
     let helpers = people::people_in_roles(&store, org, Some(acute), &educators, 5)
@@ -870,6 +887,21 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
         learner: None,
     };
     assert_eq!(pathways::inbox_count(&store, scope).await.unwrap(), 1);
+    let waiting = |manager_id| {
+        let store = store.clone();
+        async move {
+            let filter = LearnerFilter {
+                manager_id,
+                person_id: None,
+            };
+            let (states, _) = pathways::learner_states(&store, org, filter).await.unwrap();
+            states
+                .iter()
+                .map(|s| (s.enrolment.person_id, s.evidence_waiting))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(waiting(Some(boss)).await, vec![(learners[0], 1)]);
     let mine = InboxScope {
         me: Some(learners[0]),
         reports_of: None,
@@ -947,6 +979,11 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
     .await
     .unwrap();
     assert_eq!(states.len(), 1);
+    assert_eq!(
+        states[0].evidence_waiting, 0,
+        "decided evidence is not waiting"
+    );
+    assert_eq!(waiting(None).await, vec![(learners[0], 0)]);
     assert!(is_signed_off("local-induction", &states[0].decisions));
     assert!(templates.contains_key(&v1));
 

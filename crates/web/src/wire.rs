@@ -185,7 +185,7 @@ impl OptionDoc {
 
     /// Readiness as a whole percentage.
     pub fn readiness_percent(&self) -> u32 {
-        (self.readiness * 100.0).round() as u32
+        pathwise_domain::options::readiness_percent(self.readiness)
     }
 
     /// Requirements met, as "n of m".

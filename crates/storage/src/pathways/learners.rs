@@ -44,14 +44,32 @@ pub async fn learner_states(
     org_id: i64,
     filter: LearnerFilter,
 ) -> Result<(Vec<LearnerState>, HashMap<i64, PathwayTemplate>)> {
-    let cond = "e.org_id = $1 AND e.ended_on IS NULL AND ($2 < 0 OR p.manager_id = $2) AND ($3 < 0 OR p.id = $3)";
+    // Each filter is its own term (not `$n < 0 OR ...`), so that one
+    // person's or one team's read is an index lookup, not a scan of every
+    // enrolment in the organisation.
+    let cond = format!(
+        "e.org_id = $1 AND e.ended_on IS NULL AND {} AND {}",
+        if filter.manager_id.is_some() {
+            "p.manager_id = $2"
+        } else {
+            "$2 < 0"
+        },
+        if filter.person_id.is_some() {
+            "e.person_id = $3"
+        } else {
+            "$3 < 0"
+        },
+    );
     let bind = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
         q.bind(org_id)
             .bind(filter.manager_id.unwrap_or(-1))
             .bind(filter.person_id.unwrap_or(-1))
     };
     let rows = bind(sqlx::query(AssertSqlSafe(format!(
-        "SELECT {ENROLMENT_COLUMNS}, p.name, p.site_id, s.name AS site_name, p.role_code, p.manager_id \
+        "SELECT {ENROLMENT_COLUMNS}, p.name, p.site_id, s.name AS site_name, p.role_code, p.manager_id, \
+         (SELECT MAX(r.held_on) FROM reviews r WHERE r.enrolment_id = e.id) AS last_review, \
+         (SELECT COUNT(*) FROM evidence x WHERE x.enrolment_id = e.id \
+          AND NOT EXISTS (SELECT 1 FROM evidence_decisions d WHERE d.evidence_id = x.id)) AS evidence_waiting \
          FROM enrolments e JOIN people p ON p.id = e.person_id JOIN sites s ON s.id = p.site_id \
          WHERE {cond} ORDER BY p.name, e.id"
     ))))
@@ -70,9 +88,9 @@ pub async fn learner_states(
             manager_id: r.try_get("manager_id")?,
             enrolment: e,
             decisions: Vec::new(),
-            last_review: None,
+            last_review: opt_date(r.try_get("last_review")?)?,
             flag_events: Vec::new(),
-            evidence_waiting: 0,
+            evidence_waiting: r.try_get("evidence_waiting")?,
         });
     }
     let join = "JOIN enrolments e ON e.id = x.enrolment_id JOIN people p ON p.id = e.person_id";
@@ -87,16 +105,6 @@ pub async fn learner_states(
             states[i].decisions.push(decision_from(r)?);
         }
     }
-    let reviews = bind(sqlx::query(AssertSqlSafe(format!(
-        "SELECT x.enrolment_id, MAX(x.held_on) AS last FROM reviews x {join} WHERE {cond} GROUP BY x.enrolment_id"
-    ))))
-    .fetch_all(store.pool())
-    .await?;
-    for r in &reviews {
-        if let Some(&i) = index.get(&r.try_get::<i64, _>("enrolment_id")?) {
-            states[i].last_review = opt_date(r.try_get("last")?)?;
-        }
-    }
     let flags = bind(sqlx::query(AssertSqlSafe(format!(
         "SELECT x.enrolment_id, x.at, x.open FROM workload_flags x {join} WHERE {cond} ORDER BY x.id"
     ))))
@@ -107,17 +115,6 @@ pub async fn learner_states(
             states[i]
                 .flag_events
                 .push((r.try_get("at")?, r.try_get::<i64, _>("open")? != 0));
-        }
-    }
-    let waiting = bind(sqlx::query(AssertSqlSafe(format!(
-        "SELECT x.enrolment_id, COUNT(*) AS n FROM evidence x {join} WHERE {cond} \
-         AND NOT EXISTS (SELECT 1 FROM evidence_decisions d WHERE d.evidence_id = x.id) GROUP BY x.enrolment_id"
-    ))))
-    .fetch_all(store.pool())
-    .await?;
-    for r in &waiting {
-        if let Some(&i) = index.get(&r.try_get::<i64, _>("enrolment_id")?) {
-            states[i].evidence_waiting = r.try_get("n")?;
         }
     }
     let mut version_ids: Vec<i64> = states.iter().map(|s| s.enrolment.version_id).collect();

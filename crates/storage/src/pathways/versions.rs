@@ -154,16 +154,46 @@ pub async fn latest(store: &Store, org_id: i64, code: &str) -> Result<(i64, Path
     Ok((id, template(store, org_id, id).await?))
 }
 
-/// Templates by version id, each with its organisation.
+/// Templates by version id, each with its organisation: from the store's
+/// copy of published versions, reading only those not read before.
 pub(super) async fn templates(
     store: &Store,
     ids: &[i64],
 ) -> Result<HashMap<i64, (i64, PathwayTemplate)>> {
     let mut out = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
+    let mut missing = Vec::new();
+    // Entries are whole versions, so a copy left by a panicking writer is
+    // still sound.
+    {
+        let known = store.published().read().unwrap_or_else(|e| e.into_inner());
+        for id in ids {
+            match known.get(id) {
+                Some(t) => {
+                    out.insert(*id, t.clone());
+                }
+                None => missing.push(*id),
+            }
+        }
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    if !missing.is_empty() {
+        let read = read_templates(store, &missing).await?;
+        store
+            .published()
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(read.iter().map(|(id, t)| (*id, t.clone())));
+        out.extend(read);
+    }
+    Ok(out)
+}
+
+/// Templates by version id read from the database.
+async fn read_templates(
+    store: &Store,
+    ids: &[i64],
+) -> Result<HashMap<i64, (i64, PathwayTemplate)>> {
+    let mut out = HashMap::new();
+    let list = crate::id_list(ids);
     let versions = sqlx::query(AssertSqlSafe(format!(
         "SELECT id, org_id, code, name, version, review_every_weeks FROM pathway_versions WHERE id IN ({list})"
     )))

@@ -11,8 +11,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use pathwise_domain::AppRole;
-use pathwise_storage::people::{self};
+use pathwise_domain::{AppRole, NextOption};
 use serde::Deserialize;
 
 /// The team page and its exports.
@@ -50,18 +49,16 @@ async fn team_options(state: &AppState, user: &CurrentUser, q: &SortQuery) -> Re
         return Err(auth::refuse(state, user, "team").await);
     }
     let me = user.account.person_id.ok_or(Error::NotFound)?;
-    let today = state.clock.today();
     let mut rows = Vec::new();
-    for p in people::reports_of(&state.store, me).await? {
-        let doc = learners::next_options(state, &p, today).await?;
-        let top = doc.options.first();
+    for (p, ranked) in learners::team_ranked(state, me).await? {
+        let top = ranked.options.first();
         rows.push(TeamRow {
             id: p.id,
-            name: p.name.clone(),
-            role: doc.person.role.title.clone(),
-            band: doc.person.role.band.clone(),
+            name: p.name,
+            role: ranked.current.title.clone(),
+            band: ranked.current.band.to_string(),
             top_option: top.map(|o| o.role.title.clone()),
-            readiness: top.map(|o| o.readiness_percent()),
+            readiness: top.map(NextOption::readiness_percent),
         });
     }
     let band_rank = |b: &str| {
