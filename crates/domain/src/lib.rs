@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod options;
 pub mod paging;
 pub mod pathway;
+pub mod rota;
 pub mod shipped;
 pub mod throttle;
 
