@@ -100,7 +100,7 @@ pub async fn build(
     let mut leaders = Vec::new();
     let mut lead_roles = Vec::new();
     for s in &SITES {
-        let site_id = people::create_site(store, org_id, s.name, s.kind).await?;
+        let site_id = people::create_site(store, org_id, s.code, s.name, s.kind).await?;
         site_ids.push(site_id);
         for code in s.helpers {
             for _ in 0..rng.random_range(1..=2) {

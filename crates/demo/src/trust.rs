@@ -57,6 +57,8 @@ pub(crate) const LAST: &[&str] = &[
 ];
 
 pub(crate) struct SiteSpec {
+    /// The short code rotas name it by.
+    pub(crate) code: &'static str,
     pub(crate) name: &'static str,
     pub(crate) kind: &'static str,
     pub(crate) share: f64,
@@ -184,6 +186,7 @@ pub(crate) const MH_TEAM: Team = Team {
 
 pub(crate) const SITES: [SiteSpec; 3] = [
     SiteSpec {
+        code: "NGH",
         name: "Northgate General Hospital",
         kind: "Acute hospital",
         share: 0.6,
@@ -215,6 +218,7 @@ pub(crate) const SITES: [SiteSpec; 3] = [
         ],
     },
     SiteSpec {
+        code: "RCS",
         name: "Riverside Community Services",
         kind: "Community services",
         share: 0.25,
@@ -229,6 +233,7 @@ pub(crate) const SITES: [SiteSpec; 3] = [
         ],
     },
     SiteSpec {
+        code: "BHM",
         name: "Beacon House Mental Health Unit",
         kind: "Mental health unit",
         share: 0.15,

@@ -33,6 +33,16 @@ impl LocalTime {
         LocalTime(date.to_unix_days() * DAY + i64::from(minute_of_day))
     }
 
+    /// A time stored as minutes since 1970-01-01 00:00 local time.
+    pub fn from_minutes(minutes: i64) -> LocalTime {
+        LocalTime(minutes)
+    }
+
+    /// Minutes since 1970-01-01 00:00 local time, as stored.
+    pub fn minutes(self) -> i64 {
+        self.0
+    }
+
     /// The date this falls on.
     pub fn date(self) -> Date {
         Date::from_unix_days(self.0.div_euclid(DAY))

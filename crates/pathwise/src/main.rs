@@ -8,7 +8,7 @@ use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
 use pathwise_domain::shipped::ShippedCatalogue;
 use pathwise_domain::{AppRole, Catalogue};
 use pathwise_storage::files::FileStore;
-use pathwise_storage::{Store, accounts, catalogue, people};
+use pathwise_storage::{Store, accounts, catalogue, people, rosters};
 use pathwise_web::clock::Clock;
 use pathwise_web::{AppState, auth};
 use std::io::{BufRead, IsTerminal, Write};
@@ -117,6 +117,11 @@ enum Command {
     Catalogue {
         #[command(subcommand)]
         command: CatalogueCommand,
+    },
+    /// Import rotas from the e-rostering system.
+    Roster {
+        #[command(subcommand)]
+        command: RosterCommand,
     },
     /// Make workforce panel extracts.
     Panel {
@@ -237,6 +242,26 @@ enum AdminCommand {
         /// Organisation name, needed when the organisation is new.
         #[arg(long)]
         org_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RosterCommand {
+    /// Import a roster CSV as the e-rostering system exports it:
+    /// `person_id,date,start,end,shift_type,site` (date YYYY-MM-DD, times
+    /// HH:MM local, an end at or before the start ends the next day;
+    /// shift_type early, late, long_day, night, short, on_call, study or
+    /// leave; site a site code). More columns are ignored. All or nothing:
+    /// for the people in the file, it replaces the shifts stored on the
+    /// dates it covers, first to last.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The organisation's code, e.g. the ODS code RXX.
+        #[arg(long)]
+        org_code: String,
+        /// The roster file.
+        file: PathBuf,
     },
 }
 
@@ -539,6 +564,46 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Created admin {email} for organisation {org_code}.");
             Ok(())
         }
+        Command::Roster {
+            command: RosterCommand::Import { db, org_code, file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let nothing_imported = |problems: Vec<String>| {
+                anyhow::anyhow!(
+                    "{}: nothing imported\n{}",
+                    file.display(),
+                    problems.join("\n")
+                )
+            };
+            let shifts = pathwise_web::csv_files::roster(&text).map_err(nothing_imported)?;
+            let (store, _) = open(&db, "pathwise.sqlite").await?;
+            let Some((org_id, org_name)) = people::organisation_by_code(&store, &org_code).await?
+            else {
+                bail!("org-code: no organisation has the code {org_code}");
+            };
+            match rosters::import(&store, org_id, &shifts, None, Clock::System.now()).await? {
+                Ok(done) => {
+                    println!(
+                        "Imported {} for {} at {org_name}, {} to {}.",
+                        counted(done.shifts, "shift", "shifts"),
+                        counted(done.people, "person", "people"),
+                        done.from,
+                        done.to
+                    );
+                    if done.replaced > 0 {
+                        println!(
+                            "Replaced {} already stored for them on those dates.",
+                            counted(done.replaced as usize, "shift", "shifts")
+                        );
+                    }
+                    Ok(())
+                }
+                Err(problems) => Err(nothing_imported(
+                    problems.iter().map(ToString::to_string).collect(),
+                )),
+            }
+        }
         Command::Catalogue {
             command: CatalogueCommand::Import { db, file },
         } => {
@@ -725,4 +790,9 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// "1 shift", "3 shifts".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -1,6 +1,6 @@
 //! The `pathwise` binary run as a user runs it: the catalogue folder read at
-//! start-up, and `migrate` and `admin create` leaving a database that `serve`
-//! can run on without the demo.
+//! start-up, `migrate` and `admin create` leaving a database that `serve`
+//! can run on without the demo, and roster imports.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -145,4 +145,63 @@ fn migrate_and_admin_create_leave_the_shipped_pathway_in_place_without_the_demo(
             1
         );
     });
+}
+
+#[test]
+fn a_roster_import_is_all_or_nothing_and_a_reimport_replaces_its_dates() {
+    let dir = scratch("roster");
+    let db = format!("sqlite://{}", dir.join("p.sqlite").display());
+    let built = pathwise(
+        &["demo", "--database", &db, "--staff", "200", "--build-only"],
+        &shipped_dir(),
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let header = "person_id,date,start,end,shift_type,site\n";
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}1,2026-05-04,07:00,15:00,early,NGH\n1,2026-05-05,07:00,15:00,early,MOON\n"
+        ),
+    )
+    .unwrap();
+    let import = |file: &Path| {
+        pathwise(
+            &[
+                "roster",
+                "import",
+                "--database",
+                &db,
+                "--org-code",
+                "DEMO",
+                file.to_str().unwrap(),
+            ],
+            &shipped_dir(),
+        )
+    };
+    let out = import(&bad);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing imported"), "{err}");
+    assert!(
+        err.contains("row 3, column site: 'MOON' is not one of the organisation's site codes"),
+        "{err}"
+    );
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{header}1,2026-05-04,07:00,15:00,early,NGH\n1,2026-05-05,19:00,07:30,night,NGH\n"),
+    )
+    .unwrap();
+    let first = String::from_utf8_lossy(&import(&good).stdout).to_string();
+    assert!(
+        first.contains("Imported 2 shifts for 1 person at") && !first.contains("Replaced"),
+        "the refused file wrote nothing: {first}"
+    );
+    let again = String::from_utf8_lossy(&import(&good).stdout).to_string();
+    assert!(again.contains("Replaced 2 shifts"), "{again}");
 }

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod files;
 pub mod pathways;
 pub mod people;
+pub mod rosters;
 pub mod shipped;
 
 use sqlx::AnyPool;
@@ -73,6 +74,8 @@ pub enum Conflicting {
     Decision,
     /// The pathway version asked for.
     Version,
+    /// A site code already in use in the organisation.
+    SiteCode,
 }
 
 impl StorageError {

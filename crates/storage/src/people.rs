@@ -12,6 +12,8 @@ use std::collections::HashMap;
 pub struct Site {
     /// Its id.
     pub id: i64,
+    /// Its short code, `NGH`.
+    pub code: String,
     /// Its name.
     pub name: String,
     /// What it is, e.g. "Acute hospital".
@@ -140,28 +142,46 @@ pub async fn organisation_name(store: &Store, org_id: i64) -> Result<String> {
     Ok(row.try_get("name")?)
 }
 
-/// Adds a site to an organisation and returns its id.
-pub async fn create_site(store: &Store, org_id: i64, name: &str, kind: &str) -> Result<i64> {
-    let row =
-        sqlx::query("INSERT INTO sites (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
-            .bind(org_id)
-            .bind(name)
-            .bind(kind)
-            .fetch_one(store.pool())
-            .await?;
+/// Adds a site to an organisation under a short code (as rotas and staff
+/// extracts name it) and returns its id.
+pub async fn create_site(
+    store: &Store,
+    org_id: i64,
+    code: &str,
+    name: &str,
+    kind: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO sites (org_id, code, name, kind) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(code)
+    .bind(name)
+    .bind(kind)
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| {
+        crate::conflict_on_unique(
+            e,
+            crate::Conflicting::SiteCode,
+            format!("the organisation already has a site with code {code}"),
+        )
+    })?;
     Ok(row.try_get("id")?)
 }
 
 /// An organisation's sites, by name.
 pub async fn sites(store: &Store, org_id: i64) -> Result<Vec<Site>> {
-    let rows = sqlx::query("SELECT id, name, kind FROM sites WHERE org_id = $1 ORDER BY name")
-        .bind(org_id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, code, name, kind FROM sites WHERE org_id = $1 ORDER BY name")
+            .bind(org_id)
+            .fetch_all(store.pool())
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(Site {
                 id: r.try_get("id")?,
+                code: r.try_get("code")?,
                 name: r.try_get("name")?,
                 kind: r.try_get("kind")?,
             })

@@ -58,6 +58,7 @@ pub fn field_for(what: Conflicting) -> &'static str {
         Conflicting::Enrolment => "enrolment",
         Conflicting::Decision => "outcome",
         Conflicting::Version => "version",
+        Conflicting::SiteCode => "site_code",
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
+use crate::csv_files;
 use crate::error::{Error, Result};
 use crate::exports::Format;
 use crate::forms::{at_field, see_other};
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::drafts::EnrolmentRow;
-use pathwise_domain::input::Fields;
 use pathwise_domain::pathway::PathwayTemplate;
 use pathwise_storage::pathways::{self, LearnerFilter, NewEnrolment};
 use serde::Deserialize;
@@ -127,22 +127,6 @@ async fn enrolments_export(
     progress_table("enrolments", rows).respond(format)
 }
 
-/// A CSV record's cells by the header's column names.
-struct CsvRow<'a> {
-    headers: &'a [String],
-    record: &'a csv::StringRecord,
-}
-
-impl Fields for CsvRow<'_> {
-    fn field(&self, name: &str) -> &str {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .and_then(|i| self.record.get(i))
-            .map_or("", str::trim)
-    }
-}
-
 /// Reads a bulk enrolment CSV: `person_id,pathway,variant,aim,enrolled_on`.
 /// Every problem is named by row (the header is row 1) and column.
 async fn parse_enrolment_csv(
@@ -153,22 +137,6 @@ async fn parse_enrolment_csv(
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let mut names = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_lowercase).collect(),
-        Err(e) => {
-            return Ok(Err(vec![format!(
-                "row 1: the header could not be read ({e})"
-            )]));
-        }
-    };
-    if !(headers.iter().any(|h| h == "person_id") && headers.iter().any(|h| h == "pathway")) {
-        return Ok(Err(vec![
-            "row 1: the header must name person_id and pathway (and may name variant, aim, enrolled_on)".into(),
-        ]));
-    }
     let latest: HashMap<String, (i64, PathwayTemplate)> = learners::latest_versions(state, org_id)
         .await?
         .into_iter()
@@ -177,70 +145,58 @@ async fn parse_enrolment_csv(
     let framework = state.frameworks.get(&state.store, org_id).await?;
     let today = state.clock.today();
     let mut seen = HashMap::new();
-    for (i, rec) in reader.records().enumerate() {
-        let row = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("row {row}: could not be read ({e})"));
-                continue;
-            }
-        };
-        let fields = CsvRow {
-            headers: &headers,
-            record: &rec,
-        };
-        let parsed = match EnrolmentRow::parse(&fields, today) {
-            Ok(r) => r,
-            Err(e) => {
-                for f in e.list() {
-                    errors.push(format!("row {row}, column {}: {}", f.field, f.message));
+    csv_files::read_rows(
+        text,
+        &["person_id", "pathway"],
+        &mut errors,
+        |row, fields, errors| {
+            let parsed = match EnrolmentRow::parse(fields, today) {
+                Ok(r) => r,
+                Err(e) => {
+                    csv_files::add_field_errors(errors, row, &e);
+                    return;
                 }
-                continue;
-            }
-        };
-        let person_id = parsed.person_id;
-        if let Some(first) = seen.insert(person_id, row) {
-            errors.push(format!(
+            };
+            let person_id = parsed.person_id;
+            if let Some(first) = seen.insert(person_id, row) {
+                errors.push(format!(
                 "row {row}, column person_id: staff record {person_id} is already on row {first}"
             ));
-        }
-        let code = &parsed.pathway;
-        let Some((version_id, t)) = latest.get(code) else {
-            errors.push(format!(
+            }
+            let code = &parsed.pathway;
+            let Some((version_id, t)) = latest.get(code) else {
+                errors.push(format!(
                 "row {row}, column pathway: '{code}' is not one of this organisation's pathways ({})",
                 latest.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
-            continue;
-        };
-        if let Some(v) = &parsed.variant
-            && !t.variants().contains(v)
-        {
-            errors.push(format!(
-                "row {row}, column variant: '{v}' is not a variant of {code} ({})",
-                t.variants().join(", ")
-            ));
-        }
-        if let Some(a) = &parsed.aim
-            && !framework.roles.contains_key(a)
-        {
-            errors.push(format!(
-                "row {row}, column aim: '{a}' is not a role code in the career framework"
-            ));
-        }
-        let (variant, aim, on) = (parsed.variant, parsed.aim, parsed.enrolled_on);
-        out.push(NewEnrolment {
-            person_id,
-            version_id: *version_id,
-            variant,
-            aim,
-            enrolled_on: on,
-        });
-        names.push(format!("row {row}"));
-    }
-    if out.is_empty() && errors.is_empty() {
-        errors.push("the file has a header but no rows".into());
-    }
+                return;
+            };
+            if let Some(v) = &parsed.variant
+                && !t.variants().contains(v)
+            {
+                errors.push(format!(
+                    "row {row}, column variant: '{v}' is not a variant of {code} ({})",
+                    t.variants().join(", ")
+                ));
+            }
+            if let Some(a) = &parsed.aim
+                && !framework.roles.contains_key(a)
+            {
+                errors.push(format!(
+                    "row {row}, column aim: '{a}' is not a role code in the career framework"
+                ));
+            }
+            let (variant, aim, on) = (parsed.variant, parsed.aim, parsed.enrolled_on);
+            out.push(NewEnrolment {
+                person_id,
+                version_id: *version_id,
+                variant,
+                aim,
+                enrolled_on: on,
+            });
+            names.push(format!("row {row}"));
+        },
+    );
     Ok(if errors.is_empty() {
         Ok((out, names))
     } else {

@@ -1,0 +1,145 @@
+//! CSV files as people upload them or pass to the command line: a header row
+//! naming the columns (any order, more columns ignored), then one record per
+//! row, each read into a domain type by its `parse` constructor. Every
+//! problem is named by row (the header is row 1) and column.
+
+use pathwise_domain::input::{FieldErrors, Fields};
+use pathwise_domain::rota::{RosterRow, Shift};
+
+/// A CSV record's cells by the header's column names.
+pub struct CsvRow<'a> {
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+}
+
+impl Fields for CsvRow<'_> {
+    fn field(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+}
+
+/// Reads `text`, whose header must name every column in `required`, and
+/// hands each record with its row number and `errors` to `each`. A problem
+/// reading a record is added to `errors` and the record skipped; a missing or
+/// unreadable header is the only error and nothing is handed on.
+pub fn read_rows(
+    text: &str,
+    required: &[&str],
+    errors: &mut Vec<String>,
+    mut each: impl FnMut(usize, &CsvRow<'_>, &mut Vec<String>),
+) {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_lowercase).collect(),
+        Err(e) => {
+            errors.push(format!("row 1: the header could not be read ({e})"));
+            return;
+        }
+    };
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
+    if !missing.is_empty() {
+        errors.push(format!(
+            "row 1: the header must name {} (it has no {})",
+            required.join(", "),
+            missing.join(", ")
+        ));
+        return;
+    }
+    let mut rows = 0;
+    for (i, rec) in reader.records().enumerate() {
+        let row = i + 2;
+        rows += 1;
+        match rec {
+            Ok(record) => each(
+                row,
+                &CsvRow {
+                    headers: &headers,
+                    record: &record,
+                },
+                errors,
+            ),
+            Err(e) => errors.push(format!("row {row}: could not be read ({e})")),
+        }
+    }
+    if rows == 0 {
+        errors.push("the file has a header but no rows".into());
+    }
+}
+
+/// Adds a row's field errors, each as "row N, column C: message".
+pub fn add_field_errors(errors: &mut Vec<String>, row: usize, e: &FieldErrors) {
+    for f in e.list() {
+        errors.push(format!("row {row}, column {}: {}", f.field, f.message));
+    }
+}
+
+/// The columns of a roster file.
+pub const ROSTER_COLUMNS: [&str; 6] = ["person_id", "date", "start", "end", "shift_type", "site"];
+
+/// Reads a roster file (`person_id,date,start,end,shift_type,site`) into
+/// shifts by row, or every problem found in it.
+pub fn roster(text: &str) -> Result<Vec<(usize, Shift)>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut shifts = Vec::new();
+    read_rows(
+        text,
+        &ROSTER_COLUMNS,
+        &mut errors,
+        |row, fields, errors| match RosterRow::parse(fields) {
+            Ok(s) => shifts.push((row, s)),
+            Err(e) => add_field_errors(errors, row, &e),
+        },
+    );
+    if errors.is_empty() {
+        Ok(shifts)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_roster_file_is_read_in_any_column_order_with_extra_columns() {
+        let text = "site,person_id,date,start,end,shift_type,ward\n\
+                    NGH,7,2026-05-04,19:00,07:30,night,Ward 7\n";
+        let rows = roster(text).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1.describe(), "night shift 19:00-07:30");
+    }
+
+    #[test]
+    fn roster_problems_name_the_row_and_column() {
+        let text = "person_id,date,start,end,shift_type,site\n\
+                    7,2026-05-04,07:00,15:00,early,NGH\n\
+                    7,2026-05-05,7am,15:00,early,NGH\n";
+        assert_eq!(
+            roster(text).unwrap_err(),
+            ["row 3, column start: '7am' is not a time like 07:30"]
+        );
+        assert_eq!(
+            roster("person_id,date,start,end,site\n").unwrap_err(),
+            [
+                "row 1: the header must name person_id, date, start, end, shift_type, site (it has no shift_type)"
+            ]
+        );
+        assert_eq!(
+            roster("person_id,date,start,end,shift_type,site\n").unwrap_err(),
+            ["the file has a header but no rows"]
+        );
+    }
+}
