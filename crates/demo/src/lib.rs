@@ -55,6 +55,7 @@ pub struct Demo {
 }
 
 mod progress;
+mod rotas;
 mod trust;
 
 use progress::*;
@@ -306,6 +307,28 @@ pub async fn build(
             manager_id: p.manager_id,
         })
         .collect();
+    let rostered: Vec<rotas::Rostered<'_>> = members
+        .iter()
+        .zip(&member_ids)
+        .filter_map(|(p, id)| {
+            let site = SITES.get(site_ids.iter().position(|s| *s == p.site_id)?)?;
+            Some(rotas::Rostered {
+                person_id: *id,
+                site: site.code,
+            })
+        })
+        .collect();
+    // Rotas draw from their own stream, so the rest of the demo is the same
+    // with or without them.
+    rotas::build_rotas(
+        store,
+        org_id,
+        &mut StdRng::seed_from_u64(spec.seed.wrapping_add(1)),
+        today,
+        &rostered,
+        unix_seconds(today),
+    )
+    .await?;
     let template = shipped
         .pathways
         .pathways

@@ -70,6 +70,50 @@ impl Date {
         months.max(0) as u32
     }
 
+    /// The date `n` days later (earlier when negative).
+    pub fn plus_days(self, n: i64) -> Date {
+        Date::from_unix_days(self.to_unix_days() + n)
+    }
+
+    /// The day of the week, "Monday".
+    pub fn weekday(self) -> &'static str {
+        const DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        // 1970-01-01 was a Thursday.
+        DAYS[(self.to_unix_days() + 3).rem_euclid(7) as usize]
+    }
+
+    /// The date as people write it, "4 May 2026".
+    pub fn in_words(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[(self.month as usize).clamp(1, 12) - 1],
+            self.year
+        )
+    }
+
     /// The same day `n` months earlier (clamped to the month's last day).
     pub fn months_before(self, n: u32) -> Date {
         let total = self.year * 12 + self.month as i32 - 1 - n as i32;
@@ -105,6 +149,18 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let d: Date = "2026-05-04".parse().unwrap();
+        assert_eq!(d.weekday(), "Monday");
+        assert_eq!(d.plus_days(6).weekday(), "Sunday");
+        assert_eq!(d.in_words(), "4 May 2026");
+        assert_eq!(d.plus_days(-4).in_words(), "30 April 2026");
+        let new_year: Date = "2026-12-31".parse().unwrap();
+        assert_eq!(new_year.plus_days(1).in_words(), "1 January 2027");
+        assert_eq!(new_year.weekday(), "Thursday");
+    }
 
     #[test]
     fn unix_days_map_to_civil_dates() {

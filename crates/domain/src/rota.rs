@@ -83,9 +83,8 @@ pub fn parse_clock(text: &str) -> Option<u32> {
 
 /// The Monday that starts the week `date` falls in.
 pub fn week_start(date: Date) -> Date {
-    let days = date.to_unix_days();
     // 1970-01-01 was a Thursday: three days after a Monday.
-    Date::from_unix_days(days - (days + 3).rem_euclid(7))
+    date.plus_days(-(date.to_unix_days() + 3).rem_euclid(7))
 }
 
 /// What kind of shift a roster line is.

@@ -80,3 +80,41 @@ pub fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A CSV file uploaded with its form's CSRF token.
+pub struct CsvUpload {
+    /// The CSRF token sent with it.
+    pub csrf: String,
+    /// The file's text, `None` when no file or an empty one was chosen.
+    pub text: Option<String>,
+}
+
+/// Reads a multipart form with a `csrf` field and a UTF-8 CSV `file`.
+pub async fn read_csv_upload(mut mp: axum::extract::Multipart) -> crate::error::Result<CsvUpload> {
+    use crate::error::Error;
+    let mut csrf = String::new();
+    let mut text = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| Error::BadRequest(format!("file: the upload could not be read ({e})")))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "file" => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| Error::BadRequest(format!("file: could not be read ({e})")))?;
+                text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Error::BadRequest("file: the CSV file must be UTF-8 text".into())
+                })?);
+            }
+            _ => {}
+        }
+    }
+    Ok(CsvUpload {
+        csrf,
+        text: text.filter(|t| !t.trim().is_empty()),
+    })
+}

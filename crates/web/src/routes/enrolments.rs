@@ -7,7 +7,7 @@ use crate::auth::{self, CurrentUser};
 use crate::csv_files;
 use crate::error::{Error, Result};
 use crate::exports::Format;
-use crate::forms::{at_field, see_other};
+use crate::forms::{CsvUpload, at_field, read_csv_upload, see_other};
 use crate::learners::{self};
 use crate::views::pathway::*;
 use crate::views::*;
@@ -207,29 +207,9 @@ async fn parse_enrolment_csv(
 async fn upload_enrolments(
     State(state): State<AppState>,
     user: CurrentUser,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response> {
-    let mut csrf = String::new();
-    let mut text = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| Error::BadRequest(format!("file: the upload could not be read ({e})")))?
-    {
-        match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "file" => {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| Error::BadRequest(format!("file: could not be read ({e})")))?;
-                text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
-                    Error::BadRequest("file: the CSV file must be UTF-8 text".into())
-                })?);
-            }
-            _ => {}
-        }
-    }
+    let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/enrolments/upload").await?;
     let problems = |list: Vec<String>| {
@@ -240,7 +220,6 @@ async fn upload_enrolments(
             })
             .collect::<Vec<_>>()
     };
-    let text = text.filter(|t| !t.trim().is_empty());
     let Some(text) = text else {
         let page = enrolments_view(
             &state,

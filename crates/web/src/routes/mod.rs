@@ -13,6 +13,7 @@ pub mod next_options;
 pub mod pathway;
 pub mod pathway_templates;
 pub mod progress;
+pub mod rota;
 pub mod sign_in;
 pub mod team;
 pub mod tokens;
@@ -36,4 +37,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(pathway_templates::router())
         .merge(enrolments::router())
         .merge(completeness::router())
+        .merge(rota::router())
 }

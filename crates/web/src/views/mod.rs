@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, Date, PageNumber};
 
 pub mod pathway;
+pub mod rota;
 
 /// A link in the header navigation.
 #[derive(Debug, Clone)]
@@ -53,16 +54,19 @@ impl Layout {
         if user.account.person_id.is_some() && !user.has(AppRole::Analyst) {
             add("/pathway", "My pathway");
             add("/me", "My next steps");
+            add("/rota", "My rota");
         }
         if user.has(AppRole::Manager) {
             add("/team", "My team");
             add("/team/progress", "Team progress");
+            add("/team/rota", "Team rota");
         }
         if user.inbox.is_some() {
             add("/inbox", "Evidence to review");
         }
         if user.viewer.may_edit_framework() {
             add("/admin/pathways", "Pathways");
+            add("/admin/rosters", "Rosters");
         }
         add("/catalogue", "Career framework");
         if user.viewer.may_edit_framework() {

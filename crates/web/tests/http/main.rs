@@ -8,5 +8,6 @@ mod evidence;
 mod next_options;
 mod pathway;
 mod probe;
+mod rota;
 mod sign_in;
 mod support;
