@@ -86,8 +86,13 @@ impl Date {
             "Saturday",
             "Sunday",
         ];
+        DAYS[usize::from(self.days_from_monday())]
+    }
+
+    /// Days since the Monday of its week: 0 on a Monday, 6 on a Sunday.
+    pub fn days_from_monday(self) -> u8 {
         // 1970-01-01 was a Thursday.
-        DAYS[(self.to_unix_days() + 3).rem_euclid(7) as usize]
+        (self.to_unix_days() + 3).rem_euclid(7) as u8
     }
 
     /// The date as people write it, "4 May 2026".

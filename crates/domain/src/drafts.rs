@@ -10,7 +10,7 @@ use crate::catalogue::{
 use crate::framework::{
     PathwayFamily, Requirement, RequirementKind, Role, Route, RouteKind, StaffGroup, Transition,
 };
-use crate::input::{FieldErrors, Fields};
+use crate::input::{FieldErrors, Fields, staff_record_number};
 use crate::{Band, Date};
 
 /// A local role as typed into the role form.
@@ -282,14 +282,7 @@ impl EnrolmentRow {
     /// file's column names.
     pub fn parse(f: &(impl Fields + ?Sized), today: Date) -> Result<EnrolmentRow, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let person = f.field("person_id");
-        let person_id = person.parse::<i64>().ok().filter(|p| *p > 0);
-        if person_id.is_none() {
-            errors.add(
-                "person_id",
-                format!("'{person}' is not a staff record number"),
-            );
-        }
+        let person_id = staff_record_number(f, "person_id", &mut errors);
         let pathway = f.field("pathway");
         if pathway.is_empty() {
             errors.add("pathway", "give the pathway's code");

@@ -86,6 +86,21 @@ impl Fields for [(&str, &str)] {
     }
 }
 
+/// Reads a staff record number (a positive whole number) from `field`,
+/// noting a problem there when it is not one.
+pub fn staff_record_number(
+    f: &(impl Fields + ?Sized),
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<i64> {
+    let text = f.field(field);
+    let id = text.parse::<i64>().ok().filter(|p| *p > 0);
+    if id.is_none() {
+        errors.add(field, format!("'{text}' is not a staff record number"));
+    }
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod enrolment;
 pub mod evidence;
 pub mod framework;
 pub mod input;
+pub mod learning;
 pub mod metrics;
 pub mod options;
 pub mod paging;

@@ -14,7 +14,7 @@
 //! written.
 
 use crate::Date;
-use crate::input::{FieldErrors, Fields};
+use crate::input::{FieldErrors, Fields, staff_record_number};
 use std::fmt;
 
 /// Minutes in a day.
@@ -83,8 +83,7 @@ pub fn parse_clock(text: &str) -> Option<u32> {
 
 /// The Monday that starts the week `date` falls in.
 pub fn week_start(date: Date) -> Date {
-    // 1970-01-01 was a Thursday: three days after a Monday.
-    date.plus_days(-(date.to_unix_days() + 3).rem_euclid(7))
+    date.plus_days(-i64::from(date.days_from_monday()))
 }
 
 /// What kind of shift a roster line is.
@@ -202,14 +201,7 @@ impl RosterRow {
     /// the `start` ends the next day. Field names are the file's columns.
     pub fn parse(f: &(impl Fields + ?Sized)) -> Result<Shift, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let person = f.field("person_id");
-        let person_id = person.parse::<i64>().ok().filter(|p| *p > 0);
-        if person_id.is_none() {
-            errors.add(
-                "person_id",
-                format!("'{person}' is not a staff record number"),
-            );
-        }
+        let person_id = staff_record_number(f, "person_id", &mut errors);
         let day = f.field("date");
         let date = day.parse::<Date>().ok();
         if date.is_none() {

@@ -118,3 +118,13 @@ pub async fn read_csv_upload(mut mp: axum::extract::Multipart) -> crate::error::
         text: text.filter(|t| !t.trim().is_empty()),
     })
 }
+
+/// Problems with an uploaded file, each placed at the `file` field.
+pub fn file_problems(list: Vec<String>) -> Vec<FieldError> {
+    list.into_iter()
+        .map(|m| FieldError {
+            field: "file".into(),
+            message: m,
+        })
+        .collect()
+}

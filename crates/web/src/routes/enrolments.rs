@@ -7,7 +7,7 @@ use crate::auth::{self, CurrentUser};
 use crate::csv_files;
 use crate::error::{Error, Result};
 use crate::exports::Format;
-use crate::forms::{CsvUpload, at_field, read_csv_upload, see_other};
+use crate::forms::{CsvUpload, at_field, file_problems, read_csv_upload, see_other};
 use crate::learners::{self};
 use crate::views::pathway::*;
 use crate::views::*;
@@ -212,14 +212,7 @@ async fn upload_enrolments(
     let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/enrolments/upload").await?;
-    let problems = |list: Vec<String>| {
-        list.into_iter()
-            .map(|m| FieldError {
-                field: "file".into(),
-                message: m,
-            })
-            .collect::<Vec<_>>()
-    };
+    let problems = file_problems;
     let Some(text) = text else {
         let page = enrolments_view(
             &state,

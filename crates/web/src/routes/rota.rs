@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::csv_files;
 use crate::error::{Error, Result};
-use crate::forms::{CsvUpload, parse_date, read_csv_upload, see_other};
+use crate::forms::{CsvUpload, file_problems, parse_date, read_csv_upload, see_other};
 use crate::learners;
 use crate::views::rota::*;
 use crate::views::*;
@@ -288,10 +288,7 @@ async fn import_roster(
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/rosters/import").await?;
     let refused = |list: Vec<String>| {
-        let mut errors: Vec<FieldError> = list
-            .into_iter()
-            .map(|m| FieldError::new("file", &m))
-            .collect();
+        let mut errors = file_problems(list);
         if !(errors.len() == 1 && errors[0].message.starts_with("Choose")) {
             errors.push(FieldError::new(
                 "file",
