@@ -5,6 +5,11 @@
 #
 #   bench/next-options.sh [DURATION_SECONDS]      (default 20)
 #
+# With BENCH_POSTGRES_URL set (a server URL ending in a database to connect
+# to, e.g. postgres://postgres@127.0.0.1:5432/postgres), each size is also run
+# on PostgreSQL, in a fresh database dropped afterwards. STAFF_SIZES overrides
+# the sizes (default "1500 50000").
+#
 # Needs wrk (apt-get install wrk). Writes bench/out/next-options.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,16 +61,27 @@ wait_for http://127.0.0.1:18181/
 run_wrk hello-world http://127.0.0.1:18181/
 kill "$HELLO_PID"; wait "$HELLO_PID" 2>/dev/null || true
 
-for STAFF in 1500 50000; do
-  DATA=$(mktemp -d)
-  /usr/bin/time -v "$BIN" demo --staff "$STAFF" --data-dir "$DATA" --build-only > "$OUT/build-$STAFF.txt" 2> "$OUT/build-$STAFF.time"
-  "$BIN" demo --staff "$STAFF" --data-dir "$DATA" --port 18182 > /dev/null 2>&1 & PID=$!
+serve_and_measure() { # label database-args...
+  local label="$1"; shift
+  /usr/bin/time -v "$BIN" demo --staff "$STAFF" "$@" --build-only > "$OUT/build-$label.txt" 2> "$OUT/build-$label.time"
+  "$BIN" demo --staff "$STAFF" "$@" --port 18182 > /dev/null 2>&1 & PID=$!
   wait_for http://127.0.0.1:18182/healthz
   TOKEN=$(sign_in http://127.0.0.1:18182)
   [ -n "$TOKEN" ] || { echo "sign-in failed" >&2; kill "$PID"; exit 1; }
   curl -sf -H "Cookie: pathwise_session=$TOKEN" http://127.0.0.1:18182/api/v1/me/next-options > /dev/null
-  run_wrk "next-options-$STAFF-staff" http://127.0.0.1:18182/api/v1/me/next-options "$TOKEN"
+  run_wrk "$label" http://127.0.0.1:18182/api/v1/me/next-options "$TOKEN"
   kill -INT "$PID"; wait "$PID" 2>/dev/null || true
+}
+
+for STAFF in ${STAFF_SIZES:-1500 50000}; do
+  DATA=$(mktemp -d)
+  serve_and_measure "next-options-$STAFF-staff" --data-dir "$DATA"
   rm -rf "$DATA"
+  if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+    DB="pathwise_bench_$STAFF"
+    psql -q "$BENCH_POSTGRES_URL" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+    serve_and_measure "next-options-$STAFF-staff-postgres" --database "${BENCH_POSTGRES_URL%/*}/$DB"
+    psql -q "$BENCH_POSTGRES_URL" -c "DROP DATABASE $DB"
+  fi
 done
 cat "$OUT/next-options.md"
