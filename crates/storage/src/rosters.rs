@@ -81,12 +81,52 @@ pub async fn import(
             });
         }
     }
+    let first = LocalTime::at(from, 0).minutes();
+    let after = LocalTime::at(to.plus_days(1), 0).minutes();
+    // Shifts kept either side of the replaced dates can still collide with
+    // the file's first or last shifts (a stored night the evening before).
+    let day = 24 * 60;
+    let kept = sqlx::query(AssertSqlSafe(format!(
+        "SELECT person_id, starts_at, ends_at, shift_type FROM shifts WHERE org_id = $1 \
+         AND ((starts_at >= $2 AND starts_at < $3) OR (starts_at >= $4 AND starts_at < $5)) \
+         AND person_id IN ({})",
+        id_list(&ids)
+    )))
+    .bind(org_id)
+    .bind(first - day)
+    .bind(first)
+    .bind(after)
+    .bind(after + day)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &kept {
+        let person: i64 = r.try_get("person_id")?;
+        let (start, end) = (
+            LocalTime::from_minutes(r.try_get("starts_at")?),
+            LocalTime::from_minutes(r.try_get("ends_at")?),
+        );
+        let kind = ShiftType::from_code(&r.try_get::<String, _>("shift_type")?)
+            .unwrap_or(ShiftType::Short);
+        for (row, s) in rows {
+            if s.person_id == person && s.start < end && start < s.end {
+                problems.push(RosterProblem {
+                    row: *row,
+                    column: "start".into(),
+                    message: format!(
+                        "staff record {person} already has a {} {}-{} on {}, stored before and outside this file's dates",
+                        kind.words(),
+                        start.clock(),
+                        end.clock(),
+                        start.date()
+                    ),
+                });
+            }
+        }
+    }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
         return Ok(Err(problems));
     }
-    let first = LocalTime::at(from, 0).minutes();
-    let after = LocalTime::at(Date::from_unix_days(to.to_unix_days() + 1), 0).minutes();
     let replaced = sqlx::query(AssertSqlSafe(format!(
         "DELETE FROM shifts WHERE org_id = $1 AND starts_at >= $2 AND starts_at < $3 AND person_id IN ({})",
         id_list(&ids)

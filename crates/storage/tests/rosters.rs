@@ -204,4 +204,30 @@ async fn reimporting_replaces_only_the_dates_the_file_covers(store: Store) {
         .await
         .unwrap();
     assert_eq!(ben_now.len(), 1, "people not in the file keep their shifts");
+
+    // A stored night the evening before a file's first date is kept, so an
+    // early that morning collides with it; nothing is written.
+    let night = roster(&[[&ben, "2026-05-10", "19:00", "07:30", "night", "ACU"]]);
+    rosters::import(&store, org, &night, None, 300)
+        .await
+        .unwrap()
+        .unwrap();
+    let early = roster(&[[&ben, "2026-05-11", "07:00", "15:00", "early", "ACU"]]);
+    let problems = rosters::import(&store, org, &early, None, 400)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .to_string()
+            .contains("already has a night shift 19:00-07:30 on 2026-05-10, stored before"),
+        "{}",
+        problems[0]
+    );
+    let after = roster(&[[&ben, "2026-05-11", "08:00", "16:00", "early", "ACU"]]);
+    rosters::import(&store, org, &after, None, 500)
+        .await
+        .unwrap()
+        .unwrap();
 }
