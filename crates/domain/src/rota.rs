@@ -320,6 +320,30 @@ pub fn overlapping_shifts(rows: &[(usize, Shift)]) -> Vec<RosterProblem> {
     problems
 }
 
+/// Rows of a roster file that collide with `stored` shifts the import keeps
+/// (those just outside the dates the file replaces).
+pub fn collisions_with_stored(rows: &[(usize, Shift)], stored: &[Shift]) -> Vec<RosterProblem> {
+    let mut problems = Vec::new();
+    for kept in stored {
+        for (row, s) in rows {
+            if s.person_id == kept.person_id && s.start < kept.end && kept.start < s.end {
+                problems.push(RosterProblem {
+                    row: *row,
+                    column: "start".into(),
+                    message: format!(
+                        "staff record {} already has a {} on {}, stored before and outside this file's dates",
+                        kept.person_id,
+                        kept.describe(),
+                        kept.start.date()
+                    ),
+                });
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.row);
+    problems
+}
+
 /// Where a learning session happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Venue {
@@ -669,6 +693,30 @@ mod tests {
         ];
         let rows_named: Vec<usize> = overlapping_shifts(&rows).iter().map(|p| p.row).collect();
         assert_eq!(rows_named, [3, 4]);
+    }
+
+    #[test]
+    fn a_row_colliding_with_a_kept_stored_shift_is_named() {
+        let stored = [shift(ShiftType::Night, "2026-05-10", "19:00", "07:30", "A")];
+        let rows = vec![
+            (
+                2,
+                shift(ShiftType::Early, "2026-05-11", "07:00", "15:00", "A"),
+            ),
+            (
+                3,
+                shift(ShiftType::Late, "2026-05-11", "13:00", "21:00", "A"),
+            ),
+        ];
+        let problems = collisions_with_stored(&rows, &stored);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "row 2, column start: staff record 7 already has a night shift 19:00-07:30 on 2026-05-10, stored before and outside this file's dates"
+        );
+        let mut other = stored[0].clone();
+        other.person_id = 8;
+        assert!(collisions_with_stored(&rows, &[other]).is_empty());
     }
 
     #[test]

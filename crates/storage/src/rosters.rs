@@ -3,7 +3,10 @@
 
 use crate::{Result, Store, id_list};
 use pathwise_domain::Date;
-use pathwise_domain::rota::{LocalTime, RosterProblem, Shift, ShiftType, overlapping_shifts};
+use pathwise_domain::rota::{
+    LocalTime, RosterProblem, Shift, ShiftType, collisions_with_stored, overlapping_shifts,
+};
+use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::{BTreeSet, HashMap};
 
@@ -86,10 +89,10 @@ pub async fn import(
     // Shifts kept either side of the replaced dates can still collide with
     // the file's first or last shifts (a stored night the evening before).
     let day = 24 * 60;
-    let kept = sqlx::query(AssertSqlSafe(format!(
-        "SELECT person_id, starts_at, ends_at, shift_type FROM shifts WHERE org_id = $1 \
-         AND ((starts_at >= $2 AND starts_at < $3) OR (starts_at >= $4 AND starts_at < $5)) \
-         AND person_id IN ({})",
+    let kept: Vec<Shift> = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SHIFT_COLUMNS} FROM shifts s JOIN sites t ON t.id = s.site_id WHERE s.org_id = $1 \
+         AND ((s.starts_at >= $2 AND s.starts_at < $3) OR (s.starts_at >= $4 AND s.starts_at < $5)) \
+         AND s.person_id IN ({})",
         id_list(&ids)
     )))
     .bind(org_id)
@@ -98,31 +101,11 @@ pub async fn import(
     .bind(after)
     .bind(after + day)
     .fetch_all(&mut *tx)
-    .await?;
-    for r in &kept {
-        let person: i64 = r.try_get("person_id")?;
-        let (start, end) = (
-            LocalTime::from_minutes(r.try_get("starts_at")?),
-            LocalTime::from_minutes(r.try_get("ends_at")?),
-        );
-        let kind = ShiftType::from_code(&r.try_get::<String, _>("shift_type")?)
-            .unwrap_or(ShiftType::Short);
-        for (row, s) in rows {
-            if s.person_id == person && s.start < end && start < s.end {
-                problems.push(RosterProblem {
-                    row: *row,
-                    column: "start".into(),
-                    message: format!(
-                        "staff record {person} already has a {} {}-{} on {}, stored before and outside this file's dates",
-                        kind.words(),
-                        start.clock(),
-                        end.clock(),
-                        start.date()
-                    ),
-                });
-            }
-        }
-    }
+    .await?
+    .iter()
+    .map(shift_from)
+    .collect::<Result<_>>()?;
+    problems.extend(collisions_with_stored(rows, &kept));
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
         return Ok(Err(problems));
@@ -220,7 +203,7 @@ async fn read(
     // A shift lasts at most a day, so only those starting from a day before
     // `from` can reach into the range: the index on (person, start) bounds it.
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT s.person_id, s.starts_at, s.ends_at, s.shift_type, t.code \
+        "SELECT {SHIFT_COLUMNS} \
          FROM shifts s JOIN people p ON p.id = s.person_id JOIN sites t ON t.id = s.site_id \
          WHERE {cond} AND s.starts_at >= $4 ORDER BY s.person_id, s.starts_at"
     )))
@@ -230,18 +213,20 @@ async fn read(
     .bind(from.plus_minutes(-24 * 60).minutes())
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let code: String = r.try_get("shift_type")?;
-            Ok(Shift {
-                person_id: r.try_get("person_id")?,
-                start: LocalTime::from_minutes(r.try_get("starts_at")?),
-                end: LocalTime::from_minutes(r.try_get("ends_at")?),
-                kind: ShiftType::from_code(&code).ok_or_else(|| {
-                    crate::StorageError::Invalid(format!("stored shift type '{code}'"))
-                })?,
-                site: r.try_get("code")?,
-            })
-        })
-        .collect()
+    rows.iter().map(shift_from).collect()
+}
+
+/// The columns [`shift_from`] reads, with shifts as `s` and sites as `t`.
+const SHIFT_COLUMNS: &str = "s.person_id, s.starts_at, s.ends_at, s.shift_type, t.code";
+
+fn shift_from(r: &AnyRow) -> Result<Shift> {
+    let code: String = r.try_get("shift_type")?;
+    Ok(Shift {
+        person_id: r.try_get("person_id")?,
+        start: LocalTime::from_minutes(r.try_get("starts_at")?),
+        end: LocalTime::from_minutes(r.try_get("ends_at")?),
+        kind: ShiftType::from_code(&code)
+            .ok_or_else(|| crate::StorageError::Invalid(format!("stored shift type '{code}'")))?,
+        site: r.try_get("code")?,
+    })
 }

@@ -211,13 +211,15 @@ pub async fn team_ranked(state: &AppState, manager_id: i64) -> Result<Vec<(Perso
     sites.dedup();
     let mut held = people::held_items_of(store, &ids).await?;
     let vacancies = people::vacancies_at(store, &sites).await?;
+    // A manager's reports are all in the manager's organisation.
+    let framework = state.frameworks.get(store, first.org_id).await?;
+    let today = state.clock.today();
     let mut out = Vec::with_capacity(reports.len());
     for p in reports {
-        let framework = state.frameworks.get(store, p.org_id).await?;
         let ranked = rank(
             &framework,
             &p,
-            state.clock.today(),
+            today,
             held.remove(&p.id).unwrap_or_default(),
             met.remove(&p.id).unwrap_or_default(),
             vacancies.get(&p.site_id).cloned().unwrap_or_default(),
