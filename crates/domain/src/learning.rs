@@ -4,7 +4,8 @@
 //! refusal with the reasons it does not fit the learner's rota).
 
 use crate::Date;
-use crate::rota::{LocalTime, Misfit};
+use crate::input::{FieldErrors, Fields};
+use crate::rota::{LocalTime, Misfit, Sitting, Venue, hours_and_minutes, parse_clock};
 
 /// The most sittings one repeat pattern may make.
 pub const MAX_SITTINGS_PER_PATTERN: usize = 200;
@@ -175,6 +176,335 @@ pub fn offered_on_cancel<T: Clone>(waitlist: &[T]) -> Option<T> {
     waitlist.first().cloned()
 }
 
+/// The longest session one sitting may be, in minutes (a long teaching day).
+pub const MAX_SESSION_MINUTES: u32 = 600;
+/// The most places one sitting may have.
+pub const MAX_CAPACITY: u32 = 500;
+/// Week days as a form names its boxes (`day0` Monday to `day6` Sunday).
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn date_field(f: &(impl Fields + ?Sized), name: &str, errors: &mut FieldErrors) -> Option<Date> {
+    let text = f.field(name);
+    let date = text.parse::<Date>().ok();
+    if date.is_none() {
+        errors.add(
+            name,
+            if text.is_empty() {
+                "Enter the date as year-month-day, for example 2026-05-04".to_string()
+            } else {
+                format!("'{text}' is not a date like 2026-05-04")
+            },
+        );
+    }
+    date
+}
+
+fn whole_number(
+    f: &(impl Fields + ?Sized),
+    name: &str,
+    range: std::ops::RangeInclusive<u32>,
+    what: &str,
+    errors: &mut FieldErrors,
+) -> Option<u32> {
+    let text = f.field(name);
+    let n = text.parse::<u32>().ok().filter(|n| range.contains(n));
+    if n.is_none() {
+        errors.add(
+            name,
+            format!(
+                "Enter {what} as a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        );
+    }
+    n
+}
+
+/// A learning offer as L&D describe it: what it is and what it supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferDraft {
+    /// "Care Certificate workshop".
+    pub title: String,
+    /// What happens there, for learners.
+    pub description: String,
+    /// What it supports, in words: the criteria or the route.
+    pub supports: String,
+}
+
+impl OfferDraft {
+    /// Reads `title` (required, at most 120 characters), `description` and
+    /// `supports` (each at most 2,000).
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<OfferDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = f.field("title");
+        if title.is_empty() {
+            errors.add("title", "Enter the offer's title");
+        } else if title.chars().count() > 120 {
+            errors.add("title", "Keep the title to 120 characters or fewer");
+        }
+        for name in ["description", "supports"] {
+            if f.field(name).chars().count() > 2000 {
+                errors.add(name, "Keep this to 2,000 characters or fewer");
+            }
+        }
+        errors.or_ok(|| {
+            Some(OfferDraft {
+                title: title.to_string(),
+                description: f.field("description").to_string(),
+                supports: f.field("supports").to_string(),
+            })
+        })
+    }
+}
+
+/// Sittings of an offer repeated by one pattern, as the form gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionPattern {
+    /// Each sitting's start, in order.
+    pub starts: Vec<LocalTime>,
+    /// Length of each, in minutes.
+    pub minutes: u32,
+    /// Where.
+    pub venue: Venue,
+    /// Places at each.
+    pub capacity: u32,
+    /// Who runs them.
+    pub facilitator: String,
+}
+
+impl SessionPattern {
+    /// Reads `first_date`, `last_date`, the days ticked (`day0` Monday to
+    /// `day6` Sunday), `starts` (times like "09:30, 14:00"), `minutes`,
+    /// `venue` (a site code or `online`), `capacity` and `facilitator`.
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<SessionPattern, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let first = date_field(f, "first_date", &mut errors);
+        let last = date_field(f, "last_date", &mut errors);
+        let weekdays: Vec<Weekday> = (0..7u8)
+            .filter(|d| !f.field(&format!("day{d}")).is_empty())
+            .collect();
+        let mut starts = Vec::new();
+        let text = f.field("starts");
+        for part in text.split([',', ' ']).filter(|p| !p.is_empty()) {
+            match parse_clock(part) {
+                Some(t) => starts.push(t),
+                None => {
+                    errors.add(
+                        "starts",
+                        format!("'{part}' is not a time like 09:30: separate times with commas"),
+                    );
+                    break;
+                }
+            }
+        }
+        let minutes = whole_number(
+            f,
+            "minutes",
+            15..=MAX_SESSION_MINUTES,
+            "the length in minutes",
+            &mut errors,
+        );
+        let capacity = whole_number(f, "capacity", 1..=MAX_CAPACITY, "the places", &mut errors);
+        let venue = match f.field("venue") {
+            "" => {
+                errors.add("venue", "Choose a site, or online");
+                None
+            }
+            v if v.eq_ignore_ascii_case("online") => Some(Venue::Online),
+            v => Some(Venue::Site(v.to_string())),
+        };
+        let facilitator = f.field("facilitator");
+        if facilitator.chars().count() > 120 {
+            errors.add("facilitator", "Keep the name to 120 characters or fewer");
+        }
+        let mut sittings = None;
+        if let (Some(first), Some(last)) = (first, last) {
+            if weekdays.is_empty() {
+                errors.add("day0", capital(&PatternError::Empty.to_string()));
+            } else if starts.is_empty() && !errors.list().iter().any(|e| e.field == "starts") {
+                errors.add("starts", "Enter at least one start time, like 09:30");
+            } else if !starts.is_empty() {
+                match repeat(first, last, &weekdays, &starts) {
+                    Ok(s) => sittings = Some(s),
+                    Err(e @ PatternError::Backwards) => {
+                        errors.add("last_date", capital(&e.to_string()))
+                    }
+                    Err(e) => errors.add("first_date", capital(&e.to_string())),
+                }
+            }
+        }
+        errors.or_ok(|| {
+            Some(SessionPattern {
+                starts: sittings?,
+                minutes: minutes?,
+                venue: venue?,
+                capacity: capacity?,
+                facilitator: facilitator.to_string(),
+            })
+        })
+    }
+
+    /// Each sitting the pattern makes.
+    pub fn sittings(&self) -> Vec<Sitting> {
+        self.starts
+            .iter()
+            .map(|start| Sitting {
+                start: *start,
+                minutes: self.minutes,
+                venue: self.venue.clone(),
+            })
+            .collect()
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+impl ReleasePeriod {
+    /// The stored code: `week` or `month`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReleasePeriod::Week => "week",
+            ReleasePeriod::Month => "month",
+        }
+    }
+
+    /// From the stored code.
+    pub fn from_code(code: &str) -> Option<ReleasePeriod> {
+        match code {
+            "week" => Some(ReleasePeriod::Week),
+            "month" => Some(ReleasePeriod::Month),
+            _ => None,
+        }
+    }
+}
+
+impl ReleaseAgreement {
+    /// Reads a manager's form: `hours` (like 3 or 7.5, at most 37.5 a week
+    /// or 150 a month), `per` (`week` or `month`), `from` and an optional
+    /// `until` (not before `from`).
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<ReleaseAgreement, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let per = ReleasePeriod::from_code(f.field("per"));
+        if per.is_none() {
+            errors.add("per", "Choose per week or per month");
+        }
+        let most = if per == Some(ReleasePeriod::Month) {
+            150.0
+        } else {
+            37.5
+        };
+        let text = f.field("hours");
+        let minutes = text
+            .parse::<f64>()
+            .ok()
+            .filter(|h| h.is_finite() && *h > 0.0 && *h <= most)
+            .map(|h| (h * 60.0).round() as u32);
+        if minutes.is_none() {
+            errors.add(
+                "hours",
+                format!(
+                    "Enter the hours of release, more than 0 and at most {most}, like 3 or 7.5"
+                ),
+            );
+        }
+        let from = date_field(f, "from", &mut errors);
+        let until = match f.field("until") {
+            "" => Some(None),
+            _ => date_field(f, "until", &mut errors).map(Some),
+        };
+        if let (Some(from), Some(Some(until))) = (from, until)
+            && until < from
+        {
+            errors.add("until", "The end date must be on or after the start date");
+        }
+        errors.or_ok(|| {
+            Some(ReleaseAgreement {
+                minutes: minutes?,
+                per: per?,
+                from: from?,
+                until: until?,
+            })
+        })
+    }
+
+    /// In words: "3 hours a week from 4 May 2026 until 30 June 2026".
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} a {} from {}",
+            hours_and_minutes(self.minutes),
+            self.per.code(),
+            self.from.in_words()
+        );
+        if let Some(u) = self.until {
+            s.push_str(&format!(" until {}", u.in_words()));
+        }
+        s
+    }
+}
+
+/// The release agreement that applies on `date`: of those covering it, the
+/// one recorded last (`agreements` in the order they were recorded).
+pub fn release_on(agreements: &[ReleaseAgreement], date: Date) -> Option<&ReleaseAgreement> {
+    agreements.iter().rev().find(|a| a.covers(date))
+}
+
+/// What the register says of a booked learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    /// Came.
+    Attended,
+    /// Did not come.
+    Absent,
+    /// Cancelled too late for the place to be used.
+    CancelledLate,
+}
+
+impl Attendance {
+    /// Every mark, in the register's order.
+    pub const ALL: [Attendance; 3] = [
+        Attendance::Attended,
+        Attendance::Absent,
+        Attendance::CancelledLate,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::Absent => "absent",
+            Attendance::CancelledLate => "cancelled_late",
+        }
+    }
+
+    /// From the stored code.
+    pub fn from_code(code: &str) -> Option<Attendance> {
+        Attendance::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// In words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Attendance::Attended => "Attended",
+            Attendance::Absent => "Absent",
+            Attendance::CancelledLate => "Cancelled late",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +615,148 @@ mod tests {
         );
         assert_eq!(offered_on_cancel(&[7, 8]), Some(7));
         assert_eq!(offered_on_cancel::<i64>(&[]), None);
+    }
+
+    fn names(e: &FieldErrors) -> Vec<&str> {
+        e.list().iter().map(|f| f.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_repeat_form_makes_its_sittings_or_names_every_field_wrong() {
+        let form: &[(&str, &str)] = &[
+            ("first_date", "2026-05-04"),
+            ("last_date", "2026-05-17"),
+            ("day1", "yes"),
+            ("starts", "14:30, 07:45"),
+            ("minutes", "90"),
+            ("venue", "NGH"),
+            ("capacity", "12"),
+            ("facilitator", "Sam Tutor"),
+        ];
+        let p = SessionPattern::parse(form).unwrap();
+        assert_eq!(p.starts.len(), 4, "two Tuesdays, two times");
+        assert_eq!(p.starts[0].clock(), "07:45");
+        let s = p.sittings();
+        assert_eq!(s[1].end().clock(), "16:00");
+        assert_eq!(s[0].venue, Venue::Site("NGH".into()));
+        let online: &[(&str, &str)] = &[
+            ("first_date", "2026-05-04"),
+            ("last_date", "2026-05-04"),
+            ("day0", "yes"),
+            ("starts", "09:00"),
+            ("minutes", "30"),
+            ("venue", "Online"),
+            ("capacity", "1"),
+        ];
+        assert_eq!(SessionPattern::parse(online).unwrap().venue, Venue::Online);
+        let bad: &[(&str, &str)] = &[
+            ("first_date", "4th May"),
+            ("last_date", "2026-05-17"),
+            ("starts", "9.30"),
+            ("minutes", "5"),
+            ("capacity", "0"),
+        ];
+        let e = SessionPattern::parse(bad).unwrap_err();
+        assert_eq!(
+            names(&e),
+            ["first_date", "starts", "minutes", "capacity", "venue"]
+        );
+        let backwards: &[(&str, &str)] = &[
+            ("first_date", "2026-05-17"),
+            ("last_date", "2026-05-04"),
+            ("day0", "yes"),
+            ("starts", "09:00"),
+            ("minutes", "600"),
+            ("venue", "online"),
+            ("capacity", "500"),
+        ];
+        let e = SessionPattern::parse(backwards).unwrap_err();
+        assert_eq!(names(&e), ["last_date"]);
+        assert_eq!(e.list()[0].message, "The last date is before the first");
+        let no_days: &[(&str, &str)] = &[
+            ("first_date", "2026-05-04"),
+            ("last_date", "2026-05-05"),
+            ("starts", "09:00"),
+            ("minutes", "601"),
+            ("venue", "online"),
+            ("capacity", "501"),
+        ];
+        let e = SessionPattern::parse(no_days).unwrap_err();
+        assert_eq!(names(&e), ["minutes", "capacity", "day0"]);
+    }
+
+    #[test]
+    fn an_offer_needs_a_title_of_sensible_length() {
+        let e = OfferDraft::parse([("title", " ")].as_slice()).unwrap_err();
+        assert_eq!(names(&e), ["title"]);
+        let long = "x".repeat(121);
+        let e = OfferDraft::parse([("title", long.as_str())].as_slice()).unwrap_err();
+        assert!(e.list()[0].message.contains("120"));
+        let o = OfferDraft::parse(
+            [
+                ("title", " Care Certificate workshop "),
+                ("supports", "Standards 1-4"),
+            ]
+            .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(o.title, "Care Certificate workshop");
+        assert_eq!(o.description, "");
+    }
+
+    #[test]
+    fn a_release_agreement_form_reads_hours_and_dates() {
+        let a = ReleaseAgreement::parse(
+            [
+                ("hours", "7.5"),
+                ("per", "month"),
+                ("from", "2026-05-04"),
+                ("until", ""),
+            ]
+            .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(a.minutes, 450);
+        assert_eq!(a.per, ReleasePeriod::Month);
+        assert_eq!(a.until, None);
+        assert_eq!(a.describe(), "7 hours 30 minutes a month from 4 May 2026");
+        let e = ReleaseAgreement::parse(
+            [
+                ("hours", "38"),
+                ("per", "week"),
+                ("from", "2026-05-04"),
+                ("until", "2026-05-03"),
+            ]
+            .as_slice(),
+        )
+        .unwrap_err();
+        assert_eq!(names(&e), ["hours", "until"]);
+        let e = ReleaseAgreement::parse([("hours", "0")].as_slice()).unwrap_err();
+        assert_eq!(names(&e), ["per", "hours", "from"]);
+    }
+
+    #[test]
+    fn the_agreement_recorded_last_that_covers_a_day_applies() {
+        let first = ReleaseAgreement {
+            minutes: 180,
+            per: ReleasePeriod::Week,
+            from: day("2026-05-04"),
+            until: None,
+        };
+        let later = ReleaseAgreement {
+            minutes: 60,
+            from: day("2026-06-01"),
+            until: Some(day("2026-06-30")),
+            ..first.clone()
+        };
+        let both = [first.clone(), later.clone()];
+        assert_eq!(release_on(&both, day("2026-05-20")), Some(&first));
+        assert_eq!(release_on(&both, day("2026-06-10")), Some(&later));
+        assert_eq!(release_on(&both, day("2026-07-01")), Some(&first));
+        assert_eq!(release_on(&both, day("2026-05-01")), None);
+        for a in Attendance::ALL {
+            assert_eq!(Attendance::from_code(a.code()), Some(a));
+        }
+        assert_eq!(Attendance::from_code("late"), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod files;
+pub mod learning;
 pub mod pathways;
 pub mod people;
 pub mod rosters;
@@ -76,6 +77,8 @@ pub enum Conflicting {
     Version,
     /// A site code already in use in the organisation.
     SiteCode,
+    /// A booking the person already has on the sitting.
+    Booking,
 }
 
 impl StorageError {

@@ -5,14 +5,10 @@
 #[macro_use]
 mod common;
 
-use common::{drop_database, fresh};
+use common::{date, drop_database, fresh, ward};
 use pathwise_domain::rota::{LocalTime, RosterRow, Shift, ShiftType};
-use pathwise_domain::{Catalogue, Date};
-use pathwise_storage::people::NewPerson;
-use pathwise_storage::{Store, audit, catalogue, people, rosters};
+use pathwise_storage::{Store, audit, rosters};
 use std::collections::HashMap;
-
-const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
 
 on_both!(
     a_roster_is_imported_and_read_by_person_and_team,
@@ -20,50 +16,8 @@ on_both!(
     reimporting_replaces_only_the_dates_the_file_covers,
 );
 
-fn date(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
 fn at(d: &str, minute_of_day: u32) -> LocalTime {
     LocalTime::at(date(d), minute_of_day)
-}
-
-/// An organisation with two sites (`ACU`, `COM`), a manager and two reports.
-async fn ward(store: &Store) -> (i64, i64, Vec<i64>) {
-    catalogue::replace_core(store, &Catalogue::parse(CORE).unwrap())
-        .await
-        .unwrap();
-    let org = people::create_organisation(store, "R1", "Rota trust")
-        .await
-        .unwrap();
-    let acute = people::create_site(store, org, "ACU", "Acute", "Acute hospital")
-        .await
-        .unwrap();
-    people::create_site(store, org, "COM", "Community", "Community services")
-        .await
-        .unwrap();
-    let person = |name: &str, role: &str, manager_id| NewPerson {
-        site_id: acute,
-        name: name.into(),
-        role_code: role.into(),
-        role_started: date("2024-01-01"),
-        manager_id,
-        interests: vec![],
-    };
-    let boss = people::insert_people(store, org, &[person("Mo Ward", "ward-manager", None)])
-        .await
-        .unwrap()[0];
-    let team = people::insert_people(
-        store,
-        org,
-        &[
-            person("Ada Early", "hcsw", Some(boss)),
-            person("Ben Night", "hcsw", Some(boss)),
-        ],
-    )
-    .await
-    .unwrap();
-    (org, boss, team)
 }
 
 /// Roster rows as a file gives them, numbered from 2 (the header is row 1).

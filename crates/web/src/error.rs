@@ -59,6 +59,7 @@ pub fn field_for(what: Conflicting) -> &'static str {
         Conflicting::Decision => "outcome",
         Conflicting::Version => "version",
         Conflicting::SiteCode => "site_code",
+        Conflicting::Booking => "session",
     }
 }
 

@@ -3,7 +3,16 @@
 //! `on_both!` to run each test on both.
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
-use pathwise_storage::{Backend, Store};
+use pathwise_domain::{Catalogue, Date};
+use pathwise_storage::people::{self, NewPerson};
+use pathwise_storage::{Backend, Store, catalogue};
+
+const CORE: &str = include_str!("../../../../catalogue/nhs-core.toml");
+
+/// A date written as people write it in tests.
+pub fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
 
 /// A fresh database, and for PostgreSQL the server URL and name to drop it by.
 pub async fn fresh(backend: Backend) -> Option<(Store, Option<(String, String)>)> {
@@ -49,6 +58,44 @@ pub async fn drop_database(store: Store, cleanup: Option<(String, String)>) {
             .expect("drop database");
         admin.close().await;
     }
+}
+
+/// An organisation with two sites (`ACU`, `COM`), a manager and two reports.
+pub async fn ward(store: &Store) -> (i64, i64, Vec<i64>) {
+    catalogue::replace_core(store, &Catalogue::parse(CORE).unwrap())
+        .await
+        .unwrap();
+    let org = people::create_organisation(store, "R1", "Rota trust")
+        .await
+        .unwrap();
+    let acute = people::create_site(store, org, "ACU", "Acute", "Acute hospital")
+        .await
+        .unwrap();
+    people::create_site(store, org, "COM", "Community", "Community services")
+        .await
+        .unwrap();
+    let person = |name: &str, role: &str, manager_id| NewPerson {
+        site_id: acute,
+        name: name.into(),
+        role_code: role.into(),
+        role_started: date("2024-01-01"),
+        manager_id,
+        interests: vec![],
+    };
+    let boss = people::insert_people(store, org, &[person("Mo Ward", "ward-manager", None)])
+        .await
+        .unwrap()[0];
+    let team = people::insert_people(
+        store,
+        org,
+        &[
+            person("Ada Early", "hcsw", Some(boss)),
+            person("Ben Night", "hcsw", Some(boss)),
+        ],
+    )
+    .await
+    .unwrap();
+    (org, boss, team)
 }
 
 macro_rules! on_both {
