@@ -54,6 +54,7 @@ pub struct Demo {
     pub accounts: Vec<DemoAccount>,
 }
 
+mod learning;
 mod progress;
 mod rotas;
 mod trust;
@@ -329,6 +330,13 @@ pub async fn build(
         unix_seconds(today),
     )
     .await?;
+    // The demo learner and the rest of their manager's team.
+    let team: Vec<i64> = learners
+        .iter()
+        .filter(|l| l.manager_id == learners[0].manager_id)
+        .map(|l| l.person_id)
+        .collect();
+    learning::build_learning(store, org_id, today, &team, unix_seconds(today)).await?;
     let template = shipped
         .pathways
         .pathways

@@ -20,6 +20,17 @@ pub struct Date {
 #[error("'{0}' is not a date: expected YYYY-MM-DD")]
 pub struct DateError(pub String);
 
+/// The days of the week, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 impl Date {
     /// Builds a date, checking the day exists.
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -77,16 +88,7 @@ impl Date {
 
     /// The day of the week, "Monday".
     pub fn weekday(self) -> &'static str {
-        const DAYS: [&str; 7] = [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ];
-        DAYS[usize::from(self.days_from_monday())]
+        WEEKDAYS[usize::from(self.days_from_monday())]
     }
 
     /// Days since the Monday of its week: 0 on a Monday, 6 on a Sunday.

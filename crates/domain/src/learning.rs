@@ -180,16 +180,6 @@ pub fn offered_on_cancel<T: Clone>(waitlist: &[T]) -> Option<T> {
 pub const MAX_SESSION_MINUTES: u32 = 600;
 /// The most places one sitting may have.
 pub const MAX_CAPACITY: u32 = 500;
-/// Week days as a form names its boxes (`day0` Monday to `day6` Sunday).
-pub const WEEKDAY_NAMES: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 fn date_field(f: &(impl Fields + ?Sized), name: &str, errors: &mut FieldErrors) -> Option<Date> {
     let text = f.field(name);
@@ -460,6 +450,24 @@ impl ReleaseAgreement {
 /// one recorded last (`agreements` in the order they were recorded).
 pub fn release_on(agreements: &[ReleaseAgreement], date: Date) -> Option<&ReleaseAgreement> {
     agreements.iter().rev().find(|a| a.covers(date))
+}
+
+/// Release minutes left on `date` under the agreement that applies then,
+/// with `booked` the (date, minutes) of places already booked: `None` when
+/// no agreement covers the day, so release does not limit it.
+pub fn release_left(
+    agreements: &[ReleaseAgreement],
+    date: Date,
+    booked: &[(Date, u32)],
+) -> Option<u32> {
+    let a = release_on(agreements, date)?;
+    let (first, last) = a.period_of(date);
+    let used = booked
+        .iter()
+        .filter(|(d, _)| first <= *d && *d <= last)
+        .map(|(_, m)| *m)
+        .sum();
+    Some(a.left(date, used))
 }
 
 /// What the register says of a booked learner.
@@ -754,6 +762,11 @@ mod tests {
         assert_eq!(release_on(&both, day("2026-06-10")), Some(&later));
         assert_eq!(release_on(&both, day("2026-07-01")), Some(&first));
         assert_eq!(release_on(&both, day("2026-05-01")), None);
+        let booked = [(day("2026-06-02"), 45), (day("2026-06-09"), 60)];
+        assert_eq!(release_left(&both, day("2026-06-03"), &booked), Some(15));
+        assert_eq!(release_left(&both, day("2026-06-16"), &booked), Some(60));
+        assert_eq!(release_left(&both, day("2026-05-20"), &booked), Some(180));
+        assert_eq!(release_left(&both, day("2026-05-01"), &booked), None);
         for a in Attendance::ALL {
             assert_eq!(Attendance::from_code(a.code()), Some(a));
         }

@@ -432,7 +432,7 @@ impl fmt::Display for Misfit {
                 "overlaps your {shift} once {t} minutes' travel between sites is allowed"
             ),
             Misfit::TooSoonAfterNight { shift, rest_hours } => {
-                write!(f, "within {rest_hours} hours of the end of your {shift}")
+                write!(f, "is within {rest_hours} hours of the end of your {shift}")
             }
             Misfit::OverRelease { needed, left } => write!(
                 f,
@@ -753,7 +753,7 @@ mod tests {
         let s = sitting("2026-05-05", "18:29", 30, Venue::Online);
         assert_eq!(
             why(&s, std::slice::from_ref(&night)),
-            ["within 11 hours of the end of your night shift 19:00-07:30"]
+            ["is within 11 hours of the end of your night shift 19:00-07:30"]
         );
         // Exactly 11 hours after: fits.
         let s = sitting("2026-05-05", "18:30", 30, Venue::Online);

@@ -642,28 +642,57 @@ fn booking_from(r: &AnyRow) -> Result<BookingRow> {
     })
 }
 
-async fn bookings_where(store: &Store, cond: &str, key: i64) -> Result<Vec<BookingRow>> {
-    sqlx::query(AssertSqlSafe(format!(
+async fn bookings_where(store: &Store, cond: &str, key: Option<i64>) -> Result<Vec<BookingRow>> {
+    let sql = format!(
         "SELECT {BOOKING_SELECT}, {SESSION_COLUMNS} FROM bookings b \
          JOIN people p ON p.id = b.person_id JOIN learning_sessions s ON s.id = b.session_id {SESSION_JOINS} \
          WHERE {cond} AND b.status <> 'cancelled' ORDER BY s.starts_at, b.status, b.id"
-    )))
-    .bind(key)
-    .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(booking_from)
-    .collect()
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    if let Some(key) = key {
+        query = query.bind(key);
+    }
+    query
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(booking_from)
+        .collect()
 }
 
 /// A person's live bookings (places and waitlist), by the sitting's start.
 pub async fn bookings_of(store: &Store, person_id: i64) -> Result<Vec<BookingRow>> {
-    bookings_where(store, "b.person_id = $1", person_id).await
+    bookings_of_people(store, &[person_id]).await
+}
+
+/// Several people's live bookings in one read, by the sitting's start.
+pub async fn bookings_of_people(store: &Store, person_ids: &[i64]) -> Result<Vec<BookingRow>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    bookings_where(
+        store,
+        &format!("b.person_id IN ({})", id_list(person_ids)),
+        None,
+    )
+    .await
+}
+
+/// One live booking of the organisation.
+pub async fn booking(store: &Store, org_id: i64, id: i64) -> Result<BookingRow> {
+    bookings_where(
+        store,
+        &format!("b.org_id = {org_id} AND b.id = $1"),
+        Some(id),
+    )
+    .await?
+    .pop()
+    .ok_or(StorageError::NotFound("booking"))
 }
 
 /// The live bookings on a sitting: places first, then the waitlist in order.
 pub async fn bookings_on(store: &Store, session_id: i64) -> Result<Vec<BookingRow>> {
-    bookings_where(store, "b.session_id = $1", session_id).await
+    bookings_where(store, "b.session_id = $1", Some(session_id)).await
 }
 
 /// Minutes booked (places on sittings not cancelled) and minutes attended

@@ -30,6 +30,12 @@ impl Clock {
         }
     }
 
+    /// The wall-clock time now, as rotas and sessions are written (UTC:
+    /// the hour's difference in British Summer Time is not applied).
+    pub fn local_now(&self) -> pathwise_domain::rota::LocalTime {
+        pathwise_domain::rota::LocalTime::from_minutes(self.now().div_euclid(60))
+    }
+
     /// Today's date (UTC).
     pub fn today(&self) -> Date {
         Date::from_unix_days(self.now().div_euclid(86_400))

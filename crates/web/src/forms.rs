@@ -26,6 +26,11 @@ pub struct NoticeQuery {
     pub done: String,
 }
 
+/// A count with its noun: "1 shift", "3 shifts".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Sends the browser on to `to` after a post (303 See Other).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

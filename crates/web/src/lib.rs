@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod booking;
 pub mod clock;
 pub mod csv_files;
 pub mod error;

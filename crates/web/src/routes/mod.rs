@@ -9,6 +9,7 @@ pub mod completeness;
 pub mod enrolments;
 pub mod evidence;
 pub mod inbox;
+pub mod learning;
 pub mod next_options;
 pub mod pathway;
 pub mod pathway_templates;
@@ -38,4 +39,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(enrolments::router())
         .merge(completeness::router())
         .merge(rota::router())
+        .merge(learning::router())
 }

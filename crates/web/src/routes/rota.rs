@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::csv_files;
 use crate::error::{Error, Result};
-use crate::forms::{CsvUpload, file_problems, parse_date, read_csv_upload, see_other};
+use crate::forms::{CsvUpload, file_problems, parse_date, plural, read_csv_upload, see_other};
 use crate::learners;
 use crate::views::rota::*;
 use crate::views::*;
@@ -245,10 +245,6 @@ async fn rosters_view(
         sites,
         errors,
     })
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 async fn rosters_page(

@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, Date, PageNumber};
 
+pub mod learning;
 pub mod pathway;
 pub mod rota;
 
@@ -55,6 +56,9 @@ impl Layout {
             add("/pathway", "My pathway");
             add("/me", "My next steps");
             add("/rota", "My rota");
+            add("/learning", "Learning");
+        } else if user.viewer.may_edit_framework() {
+            add("/learning", "Learning");
         }
         if user.has(AppRole::Manager) {
             add("/team", "My team");

@@ -5,6 +5,7 @@
 mod api;
 mod catalogue;
 mod evidence;
+mod learning;
 mod next_options;
 mod pathway;
 mod probe;
