@@ -356,6 +356,41 @@ impl SessionPattern {
     }
 }
 
+/// A sitting's new date, start and length, as the "change the time" form gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTime {
+    /// When it starts.
+    pub start: LocalTime,
+    /// How long, in minutes.
+    pub minutes: u32,
+}
+
+impl SessionTime {
+    /// Reads `date`, `start` (like 09:30) and `minutes`.
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<SessionTime, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let date = date_field(f, "date", &mut errors);
+        let text = f.field("start");
+        let start = parse_clock(text);
+        if start.is_none() {
+            errors.add("start", format!("'{text}' is not a time like 09:30"));
+        }
+        let minutes = whole_number(
+            f,
+            "minutes",
+            15..=MAX_SESSION_MINUTES,
+            "the length in minutes",
+            &mut errors,
+        );
+        errors.or_ok(|| {
+            Some(SessionTime {
+                start: LocalTime::at(date?, start?),
+                minutes: minutes?,
+            })
+        })
+    }
+}
+
 fn capital(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -691,6 +726,27 @@ mod tests {
         ];
         let e = SessionPattern::parse(no_days).unwrap_err();
         assert_eq!(names(&e), ["minutes", "capacity", "day0"]);
+    }
+
+    #[test]
+    fn a_new_time_for_a_sitting_names_each_field_it_cannot_read() {
+        let t = SessionTime::parse(
+            [
+                ("date", "2026-05-06"),
+                ("start", "20:15"),
+                ("minutes", "45"),
+            ]
+            .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(
+            (t.start.date(), t.start.clock(), t.minutes),
+            (day("2026-05-06"), "20:15".to_string(), 45)
+        );
+        let e =
+            SessionTime::parse([("date", "6/5"), ("start", "8pm"), ("minutes", "0")].as_slice())
+                .unwrap_err();
+        assert_eq!(names(&e), ["date", "start", "minutes"]);
     }
 
     #[test]

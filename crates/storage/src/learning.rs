@@ -811,6 +811,50 @@ pub async fn cancel_session(
     Ok(())
 }
 
+/// Moves a sitting to a new start and length (audited), counting the change
+/// for calendars. Its bookings stay.
+pub async fn move_session(
+    store: &Store,
+    org_id: i64,
+    session_id: i64,
+    start: LocalTime,
+    minutes: u32,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE learning_sessions SET starts_at = $3, minutes = $4, revision = revision + 1 \
+         WHERE id = $1 AND org_id = $2 AND cancelled_at IS NULL",
+    )
+    .bind(session_id)
+    .bind(org_id)
+    .bind(start.minutes())
+    .bind(i64::from(minutes))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StorageError::NotFound("session"));
+    }
+    crate::audit::record_with(
+        &mut *tx,
+        Some(org_id),
+        by_user,
+        now,
+        "learning.session_moved",
+        &format!("session:{session_id}"),
+        &format!(
+            "to {} {} for {minutes} minutes",
+            start.date(),
+            start.clock()
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Records a release agreement for a person of the organisation (audited).
 pub async fn record_release(
     store: &Store,

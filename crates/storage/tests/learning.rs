@@ -378,13 +378,31 @@ async fn the_register_and_release_agreements_are_kept(store: Store) {
     assert_eq!(releases[&team[0]], [agreement, monthly]);
     assert!(!releases.contains_key(&team[1]));
 
+    // Moving a sitting keeps its bookings and counts the change.
+    let later = LocalTime::at(date("2026-05-06"), 19 * 60);
+    learning::move_session(&store, org, session, later, 60, None, 55)
+        .await
+        .unwrap();
+    let s = learning::session(&store, org, session).await.unwrap();
+    assert_eq!((s.start, s.minutes, s.revision), (later, 60, 1));
+    assert_eq!(
+        learning::bookings_on(&store, session).await.unwrap().len(),
+        2
+    );
+
     // Cancelling a sitting keeps its bookings and bumps its revision.
     learning::cancel_session(&store, org, session, None, 60)
         .await
         .unwrap();
     let s = learning::session(&store, org, session).await.unwrap();
     assert!(s.cancelled);
-    assert_eq!(s.revision, 1);
+    assert_eq!(s.revision, 2);
+    assert!(
+        learning::move_session(&store, org, session, later, 60, None, 61)
+            .await
+            .is_err(),
+        "a cancelled sitting stays where it was"
+    );
     let gone = learning::minutes_used(&store, &team, week.0, week.1)
         .await
         .unwrap();

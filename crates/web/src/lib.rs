@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod booking;
+pub mod calendar;
 pub mod clock;
 pub mod csv_files;
 pub mod error;

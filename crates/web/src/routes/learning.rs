@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::booking::{self, PersonFit};
+use crate::calendar;
 use crate::error::{Error, Result};
 use crate::forms::{CsrfForm, NoticeQuery, encode, plural, see_other};
 use crate::views::learning::*;
@@ -19,7 +20,8 @@ use axum::{Form, Router};
 use pathwise_domain::dates::WEEKDAYS;
 use pathwise_domain::input::FieldErrors;
 use pathwise_domain::learning::{
-    Attendance, Booking, OfferDraft, ReleaseAgreement, ReleasePeriod, SessionPattern, release_on,
+    Attendance, Booking, OfferDraft, ReleaseAgreement, ReleasePeriod, SessionPattern, SessionTime,
+    release_on,
 };
 use pathwise_domain::rota::{FitSettings, LocalTime, Venue, hours_and_minutes, week_start};
 use pathwise_domain::{AppRole, Date};
@@ -40,6 +42,12 @@ pub fn router() -> Router<AppState> {
         .route("/learning/sessions/{id}/book", post(book))
         .route("/learning/sessions/{id}/register", post(register))
         .route("/learning/sessions/{id}/cancel", post(cancel_session))
+        .route("/learning/sessions/{id}/move", post(move_session))
+        .route(
+            "/learning/sessions/{id}/calendar.ics",
+            get(session_calendar),
+        )
+        .route("/learning/calendar.ics", get(my_calendar))
         .route("/learning/bookings/{id}/cancel", post(cancel_booking))
         .route("/learning/offers", get(offers_page).post(create_offer))
         .route("/learning/offers/{id}", get(offer_page))
@@ -857,4 +865,89 @@ async fn record_release(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+async fn move_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Result<Response> {
+    user.check_csrf(f.get("csrf").map_or("", String::as_str))?;
+    auth::require_admin(&state, &user, &format!("session:{id}/move")).await?;
+    match SessionTime::parse(&f) {
+        Ok(t) => {
+            learning::move_session(
+                &state.store,
+                user.account.org_id,
+                id,
+                t.start,
+                t.minutes,
+                Some(user.account.id),
+                state.clock.now(),
+            )
+            .await?;
+            let done = "The session has moved. Everyone booked keeps their place; calendar files show the new time.";
+            Ok(see_other(&format!(
+                "/learning/sessions/{id}?done={}",
+                encode(done)
+            )))
+        }
+        Err(e) => {
+            let page = session_view(&state, &user, id, None, e.into_list()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+fn ics(name: &str, body: String) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn my_calendar(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
+    let Some(me) = own_person(&user) else {
+        return Err(auth::refuse(&state, &user, "learning/calendar").await);
+    };
+    let bookings = learning::bookings_of(&state.store, me).await?;
+    let sessions: Vec<&Session> = bookings
+        .iter()
+        .filter(|b| b.status == Status::Booked)
+        .map(|b| &b.session)
+        .collect();
+    let body = calendar::sessions_ics(
+        "Your learning sessions",
+        user.account.org_id,
+        &sessions,
+        state.clock.now(),
+    );
+    Ok(ics("learning.ics", body))
+}
+
+async fn session_calendar(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    auth::require_admin(&state, &user, &format!("session:{id}/calendar")).await?;
+    let session = learning::session(&state.store, user.account.org_id, id).await?;
+    let body = calendar::sessions_ics(
+        &session.title,
+        user.account.org_id,
+        &[&session],
+        state.clock.now(),
+    );
+    Ok(ics(&format!("session-{id}.ics"), body))
 }

@@ -576,3 +576,137 @@ async fn a_manager_records_release_and_sees_it_counted() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The calendar file at `path`, read back by Python's `icalendar`.
+async fn parsed_calendar(app: &TestApp, c: &reqwest::Client, path: &str) -> Vec<Value> {
+    let res = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let body = res.bytes().await.unwrap();
+    let file = std::env::temp_dir().join(format!("pathwise-{}.ics", rand::random::<u64>()));
+    std::fs::write(&file, &body).unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/independent/ics_check.py"
+    );
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("python3 runs the independent calendar check");
+    std::fs::remove_file(&file).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn calendar_files_keep_each_sessions_uid_and_carry_its_move_and_cancellation() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let offer = add_offer(&app, &admin, "Evening handover module").await;
+    let day = pathwise_web::today().plus_days(400);
+    let session = add_sitting(&app, &admin, offer, day, "20:15", "4").await;
+    // Far ahead, so no rota is stored then: it fits.
+    let learner = app.signed_in("learner").await;
+    let csrf = app.csrf_of(&learner, "/learning").await;
+    let res = app
+        .post(
+            &learner,
+            format!("/learning/sessions/{session}/book"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let events = parsed_calendar(&app, &learner, "/learning/calendar.ics").await;
+    let event = events
+        .iter()
+        .find(|e| e["summary"] == "Evening handover module")
+        .expect("the booking is in the learner's calendar");
+    let uid = event["uid"].as_str().unwrap().to_string();
+    assert!(uid.contains(&format!("session-{session}.")), "{uid}");
+    assert_eq!(event["sequence"], 0);
+    assert_eq!(event["status"], "CONFIRMED");
+    assert_eq!(event["start"], format!("{day}T20:15:00"));
+    assert_eq!(event["end"], format!("{day}T21:15:00"));
+    assert_eq!(event["location"], "Online");
+    assert_eq!(event["stamped"], true);
+
+    // L&D move it: same UID, one more change, the new time.
+    let page = format!("/learning/sessions/{session}");
+    let acsrf = app.csrf_of(&admin, &page).await;
+    let later = day.plus_days(1).to_string();
+    let res = app
+        .post(
+            &admin,
+            format!("{page}/move"),
+            &[
+                ("csrf", acsrf.as_str()),
+                ("date", later.as_str()),
+                ("start", "07:45"),
+                ("minutes", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = app
+        .post(
+            &admin,
+            format!("{page}/move"),
+            &[
+                ("csrf", acsrf.as_str()),
+                ("date", "soon"),
+                ("start", "7"),
+                ("minutes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let events = parsed_calendar(&app, &learner, "/learning/calendar.ics").await;
+    let moved = events.iter().find(|e| e["uid"] == uid.as_str()).unwrap();
+    assert_eq!(moved["sequence"], 1);
+    assert_eq!(moved["start"], format!("{later}T07:45:00"));
+    assert_eq!(moved["end"], format!("{later}T08:15:00"));
+
+    // Cancelled: the same event, cancelled, in the learner's and the facilitator's file.
+    let res = app
+        .post(
+            &admin,
+            format!("{page}/cancel"),
+            &[("csrf", acsrf.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    for (c, path) in [
+        (&learner, "/learning/calendar.ics".to_string()),
+        (&admin, format!("{page}/calendar.ics")),
+    ] {
+        let events = parsed_calendar(&app, c, &path).await;
+        let gone = events.iter().find(|e| e["uid"] == uid.as_str()).unwrap();
+        assert_eq!(gone["status"], "CANCELLED", "{path}");
+        assert_eq!(gone["sequence"], 2);
+    }
+    // The facilitator's file is L&D's; the analyst has no bookings to export.
+    assert_eq!(
+        app.page(&learner, &format!("{page}/calendar.ics")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let analyst = app.signed_in("analyst").await;
+    assert_eq!(
+        app.page(&analyst, "/learning/calendar.ics").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
