@@ -54,6 +54,7 @@ pub struct Demo {
     pub accounts: Vec<DemoAccount>,
 }
 
+pub mod cohort;
 mod learning;
 mod progress;
 mod rotas;

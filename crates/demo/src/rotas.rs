@@ -64,18 +64,24 @@ fn shift(person_id: i64, site: &str, kind: ShiftType, date: Date) -> Shift {
     }
 }
 
-/// One person's eight weeks, day by day: never two shifts on a day, and the
+/// One person's `weeks`, day by day: never two shifts on a day, and the
 /// day after a night is another night or a rest day.
-fn rota(rng: &mut StdRng, who: &Rostered<'_>, first: Date, learner: bool) -> Vec<Shift> {
+pub(crate) fn rota(
+    rng: &mut StdRng,
+    who: &Rostered<'_>,
+    first: Date,
+    weeks: i64,
+    learner: bool,
+) -> Vec<Shift> {
     let pattern = match rng.random_range(0..10) {
         0 => Pattern::FixedNights,
         1..=2 => Pattern::PartTime,
         _ => Pattern::FullTime,
     };
-    let leave_week = rng.random_bool(0.2).then(|| rng.random_range(0..WEEKS));
+    let leave_week = rng.random_bool(0.2).then(|| rng.random_range(0..weeks));
     let mut out = Vec::new();
     let mut after_night = false;
-    for d in 0..WEEKS * 7 {
+    for d in 0..weeks * 7 {
         let date = Date::from_unix_days(first.to_unix_days() + d);
         let (week, weekday) = (d / 7, d % 7);
         if leave_week == Some(week) && weekday < 5 {
@@ -130,7 +136,7 @@ pub(crate) async fn build_rotas(
     let first = Date::from_unix_days(week_start(today).to_unix_days() - WEEKS_BEFORE * 7);
     let mut rows = Vec::new();
     for (i, who) in staff.iter().take(MAX_ROSTERED).enumerate() {
-        for s in rota(rng, who, first, i == 0) {
+        for s in rota(rng, who, first, WEEKS, i == 0) {
             rows.push((rows.len() + 2, s));
         }
     }

@@ -18,6 +18,7 @@ pub mod options;
 pub mod paging;
 pub mod pathway;
 pub mod rota;
+pub mod schedule;
 pub mod shipped;
 pub mod throttle;
 

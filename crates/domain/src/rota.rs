@@ -461,22 +461,33 @@ pub fn hours_and_minutes(minutes: u32) -> String {
     }
 }
 
-/// Every reason `sitting` does not fit a person with `shifts`, given the
-/// release minutes still unbooked in its week (`None` when no release
-/// agreement limits it). Empty when it fits.
-pub fn misfits(
+/// A reason a sitting does not fit, before it is put in words.
+enum Clash<'a> {
+    Overlaps(&'a Shift, Option<u32>),
+    AfterNight(&'a Shift),
+    OverRelease(u32, u32),
+    OnLeave,
+}
+
+/// Checks the fit rules, telling `clash` each reason found; stops as soon
+/// as `clash` answers false.
+fn check<'a>(
     sitting: &Sitting,
-    shifts: &[Shift],
+    shifts: &'a [Shift],
     release_left: Option<u32>,
     settings: FitSettings,
-) -> Vec<Misfit> {
+    mut clash: impl FnMut(Clash<'a>) -> bool,
+) {
     let (start, end) = (sitting.start, sitting.end());
-    let mut out = Vec::new();
+    let mut on_leave = false;
     for shift in shifts {
         match shift.kind {
             ShiftType::Leave => {
-                if shift.touches(start.date()) && !out.contains(&Misfit::OnLeave) {
-                    out.push(Misfit::OnLeave);
+                if shift.touches(start.date()) && !on_leave {
+                    on_leave = true;
+                    if !clash(Clash::OnLeave) {
+                        return;
+                    }
                 }
                 continue;
             }
@@ -489,32 +500,68 @@ pub fn misfits(
         };
         let pad = i64::from(travel.unwrap_or(0));
         if start < shift.end.plus_minutes(pad) && shift.start.plus_minutes(-pad) < end {
-            out.push(Misfit::Overlaps {
-                shift: shift.describe(),
-                travel: travel.filter(|t| *t > 0),
-            });
+            if !clash(Clash::Overlaps(shift, travel.filter(|t| *t > 0))) {
+                return;
+            }
             continue;
         }
         if shift.kind == ShiftType::Night {
             let rest = i64::from(settings.rest_after_night_hours) * 60;
             let since = start.minutes_since(shift.end);
-            if (0..rest).contains(&since) {
-                out.push(Misfit::TooSoonAfterNight {
-                    shift: shift.describe(),
-                    rest_hours: settings.rest_after_night_hours,
-                });
+            if (0..rest).contains(&since) && !clash(Clash::AfterNight(shift)) {
+                return;
             }
         }
     }
     if let Some(left) = release_left
         && sitting.minutes > left
     {
-        out.push(Misfit::OverRelease {
-            needed: sitting.minutes,
-            left,
-        });
+        clash(Clash::OverRelease(sitting.minutes, left));
     }
+}
+
+/// Every reason `sitting` does not fit a person with `shifts`, given the
+/// release minutes still unbooked in its week (`None` when no release
+/// agreement limits it). Empty when it fits.
+pub fn misfits(
+    sitting: &Sitting,
+    shifts: &[Shift],
+    release_left: Option<u32>,
+    settings: FitSettings,
+) -> Vec<Misfit> {
+    let mut out = Vec::new();
+    check(sitting, shifts, release_left, settings, |c| {
+        out.push(match c {
+            Clash::Overlaps(shift, travel) => Misfit::Overlaps {
+                shift: shift.describe(),
+                travel,
+            },
+            Clash::AfterNight(shift) => Misfit::TooSoonAfterNight {
+                shift: shift.describe(),
+                rest_hours: settings.rest_after_night_hours,
+            },
+            Clash::OverRelease(needed, left) => Misfit::OverRelease { needed, left },
+            Clash::OnLeave => Misfit::OnLeave,
+        });
+        true
+    });
     out
+}
+
+/// Whether `sitting` fits: [`misfits`] is empty, found without putting any
+/// reason in words (the timetable optimiser asks this millions of times).
+pub fn fits(
+    sitting: &Sitting,
+    shifts: &[Shift],
+    release_left: Option<u32>,
+    settings: FitSettings,
+) -> bool {
+    let mut ok = true;
+    check(sitting, shifts, release_left, settings, |_| {
+        ok = false;
+        false
+    });
+    ok
 }
 
 #[cfg(test)]

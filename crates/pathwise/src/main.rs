@@ -2,6 +2,8 @@
 //! apply migrations, create an admin, and import or export the catalogue.
 #![forbid(unsafe_code)]
 
+mod schedule;
+
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
@@ -122,6 +124,11 @@ enum Command {
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
+    },
+    /// Pick learning session times that fit the most learners' rotas.
+    Schedule {
+        #[command(subcommand)]
+        command: schedule::ScheduleCommand,
     },
     /// Make workforce panel extracts.
     Panel {
@@ -748,6 +755,9 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
+        Command::Schedule { command } => {
+            tokio::task::spawn_blocking(move || schedule::run(command)).await?
+        }
         Command::Catalogue {
             command: CatalogueCommand::Export { db, file },
         } => {

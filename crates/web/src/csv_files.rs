@@ -5,6 +5,7 @@
 
 use pathwise_domain::input::{FieldErrors, Fields};
 use pathwise_domain::rota::{RosterRow, Shift};
+use pathwise_domain::schedule::{CohortRow, Slot, SlotRow};
 
 /// A CSV record's cells by the header's column names.
 pub struct CsvRow<'a> {
@@ -90,22 +91,64 @@ pub const ROSTER_COLUMNS: [&str; 6] = ["person_id", "date", "start", "end", "shi
 /// Reads a roster file (`person_id,date,start,end,shift_type,site`) into
 /// shifts by row, or every problem found in it.
 pub fn roster(text: &str) -> Result<Vec<(usize, Shift)>, Vec<String>> {
+    each_row(text, &ROSTER_COLUMNS, |row, fields| {
+        RosterRow::parse(fields).map(|s| (row, s))
+    })
+}
+
+/// The columns of a slots file for the timetable optimiser.
+pub const SLOT_COLUMNS: [&str; 6] = ["slot_id", "date", "start", "minutes", "site", "capacity"];
+
+fn each_row<T>(
+    text: &str,
+    required: &[&str],
+    mut parse: impl FnMut(usize, &CsvRow<'_>) -> Result<T, FieldErrors>,
+) -> Result<Vec<T>, Vec<String>> {
     let mut errors = Vec::new();
-    let mut shifts = Vec::new();
+    let mut out = Vec::new();
     read_rows(
         text,
-        &ROSTER_COLUMNS,
+        required,
         &mut errors,
-        |row, fields, errors| match RosterRow::parse(fields) {
-            Ok(s) => shifts.push((row, s)),
+        |row, fields, errors| match parse(row, fields) {
+            Ok(v) => out.push(v),
             Err(e) => add_field_errors(errors, row, &e),
         },
     );
     if errors.is_empty() {
-        Ok(shifts)
+        Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// Reads a slots file (`slot_id,date,start,minutes,site,capacity`), or
+/// every problem found in it (a slot id used twice among them).
+pub fn slots(text: &str) -> Result<Vec<Slot>, Vec<String>> {
+    let slots = each_row(text, &SLOT_COLUMNS, |_, f| SlotRow::parse(f))?;
+    let mut seen = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for (i, s) in slots.iter().enumerate() {
+        if let Some(first) = seen.insert(s.id.as_str(), i) {
+            errors.push(format!(
+                "row {}, column slot_id: '{}' is also the id on row {}",
+                i + 2,
+                s.id,
+                first + 2
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(slots)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a learners file (`person_id` and an optional
+/// `release_minutes_per_week`), or every problem found in it.
+pub fn cohort(text: &str) -> Result<Vec<(i64, Option<u32>)>, Vec<String>> {
+    each_row(text, &["person_id"], |_, f| CohortRow::parse(f))
 }
 
 #[cfg(test)]
