@@ -99,6 +99,11 @@ impl Date {
 
     /// The date as people write it, "4 May 2026".
     pub fn in_words(self) -> String {
+        format!("{} {}", self.day, self.month_in_words())
+    }
+
+    /// Its month as people write it, "May 2026".
+    pub fn month_in_words(self) -> String {
         const MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -114,8 +119,7 @@ impl Date {
             "December",
         ];
         format!(
-            "{} {} {}",
-            self.day,
+            "{} {}",
             MONTHS[(self.month as usize).clamp(1, 12) - 1],
             self.year
         )

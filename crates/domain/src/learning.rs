@@ -98,29 +98,7 @@ pub struct ReleaseAgreement {
 impl ReleaseAgreement {
     /// The first and last day of the period `date` falls in.
     pub fn period_of(&self, date: Date) -> (Date, Date) {
-        match self.per {
-            ReleasePeriod::Week => {
-                let monday = crate::rota::week_start(date);
-                (monday, monday.plus_days(6))
-            }
-            ReleasePeriod::Month => {
-                let first = Date { day: 1, ..date };
-                let next = if date.month == 12 {
-                    Date {
-                        year: date.year + 1,
-                        month: 1,
-                        day: 1,
-                    }
-                } else {
-                    Date {
-                        month: date.month + 1,
-                        day: 1,
-                        ..date
-                    }
-                };
-                (first, next.plus_days(-1))
-            }
-        }
+        self.per.period_of(date)
     }
 
     /// Whether it applies on `date`.
@@ -399,6 +377,33 @@ fn capital(s: &str) -> String {
 }
 
 impl ReleasePeriod {
+    /// The first and last day of the week or calendar month `date` falls in.
+    pub fn period_of(self, date: Date) -> (Date, Date) {
+        match self {
+            ReleasePeriod::Week => {
+                let monday = crate::rota::week_start(date);
+                (monday, monday.plus_days(6))
+            }
+            ReleasePeriod::Month => {
+                let first = Date { day: 1, ..date };
+                let next = if date.month == 12 {
+                    Date {
+                        year: date.year + 1,
+                        month: 1,
+                        day: 1,
+                    }
+                } else {
+                    Date {
+                        month: date.month + 1,
+                        day: 1,
+                        ..date
+                    }
+                };
+                (first, next.plus_days(-1))
+            }
+        }
+    }
+
     /// The stored code: `week` or `month`.
     pub fn code(self) -> &'static str {
         match self {
@@ -487,14 +492,14 @@ pub fn release_on(agreements: &[ReleaseAgreement], date: Date) -> Option<&Releas
     agreements.iter().rev().find(|a| a.covers(date))
 }
 
-/// Release minutes left on `date` under the agreement that applies then,
-/// with `booked` the (date, minutes) of places already booked: `None` when
-/// no agreement covers the day, so release does not limit it.
-pub fn release_left(
-    agreements: &[ReleaseAgreement],
+/// The agreement that applies on `date` and the minutes already used in
+/// its period, with `booked` the (date, minutes) of places held: `None`
+/// when no agreement covers the day.
+pub fn release_used<'a>(
+    agreements: &'a [ReleaseAgreement],
     date: Date,
     booked: &[(Date, u32)],
-) -> Option<u32> {
+) -> Option<(&'a ReleaseAgreement, u32)> {
     let a = release_on(agreements, date)?;
     let (first, last) = a.period_of(date);
     let used = booked
@@ -502,7 +507,18 @@ pub fn release_left(
         .filter(|(d, _)| first <= *d && *d <= last)
         .map(|(_, m)| *m)
         .sum();
-    Some(a.left(date, used))
+    Some((a, used))
+}
+
+/// Release minutes left on `date` under the agreement that applies then
+/// (see [`release_used`]): `None` when no agreement covers the day, so
+/// release does not limit it.
+pub fn release_left(
+    agreements: &[ReleaseAgreement],
+    date: Date,
+    booked: &[(Date, u32)],
+) -> Option<u32> {
+    release_used(agreements, date, booked).map(|(a, used)| a.left(date, used))
 }
 
 /// What the register says of a booked learner.

@@ -36,6 +36,21 @@ pub async fn record(
     record_with(store.pool(), org_id, user_id, at, action, subject, detail).await
 }
 
+/// Appends an event to a write transaction and commits both together.
+pub(crate) async fn commit_with(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    org_id: Option<i64>,
+    user_id: Option<i64>,
+    at: i64,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
+    record_with(&mut *tx, org_id, user_id, at, action, subject, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Appends an event through a connection or transaction, so that the event
 /// and the change it describes are written together or not at all.
 pub(crate) async fn record_with<'e, E>(

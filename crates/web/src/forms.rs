@@ -26,6 +26,24 @@ pub struct NoticeQuery {
     pub done: String,
 }
 
+/// A form's fields by name, for forms read by a domain `parse`.
+pub type FormFields = std::collections::HashMap<String, String>;
+
+/// The CSRF token a form carried.
+pub fn csrf_in(f: &FormFields) -> &str {
+    f.get("csrf").map_or("", String::as_str)
+}
+
+/// The notice for `?done=...`, when there is one.
+pub fn notice(done: &str) -> Option<String> {
+    Some(done.to_string()).filter(|d| !d.is_empty())
+}
+
+/// A page shown again with what was wrong (422).
+pub fn unprocessable(page: impl IntoResponse) -> Response {
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
 /// A count with its noun: "1 shift", "3 shifts".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -10,10 +10,12 @@ pub mod enrolments;
 pub mod evidence;
 pub mod inbox;
 pub mod learning;
+pub mod learning_offers;
 pub mod next_options;
 pub mod pathway;
 pub mod pathway_templates;
 pub mod progress;
+pub mod release;
 pub mod rota;
 pub mod sign_in;
 pub mod team;
@@ -40,4 +42,6 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(completeness::router())
         .merge(rota::router())
         .merge(learning::router())
+        .merge(learning_offers::router())
+        .merge(release::router())
 }
