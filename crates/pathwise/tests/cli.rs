@@ -205,3 +205,103 @@ fn a_roster_import_is_all_or_nothing_and_a_reimport_replaces_its_dates() {
     let again = String::from_utf8_lossy(&import(&good).stdout).to_string();
     assert!(again.contains("Replaced 2 shifts"), "{again}");
 }
+
+fn bare(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pathwise"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_timetable_optimiser_writes_a_plan_for_a_generated_cohort_and_names_bad_rows() {
+    let dir = scratch("schedule");
+    let d = dir.to_str().unwrap();
+    let out = bare(&[
+        "schedule",
+        "generate",
+        "--learners",
+        "120",
+        "--slots",
+        "30",
+        "--weeks",
+        "2",
+        "--seed",
+        "4",
+        "--out",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = dir.join("plan.json");
+    let out = bare(&[
+        "schedule",
+        "optimise",
+        "--rosters",
+        &format!("{d}/rosters.csv"),
+        "--slots",
+        &format!("{d}/slots.csv"),
+        "--learners",
+        &format!("{d}/learners.csv"),
+        "--k",
+        "3",
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Chose 3 of 30 slots"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(doc["cohort"], 120);
+    assert_eq!(doc["chosen"].as_array().unwrap().len(), 3);
+    let covered = doc["covered"].as_u64().unwrap() as usize;
+    assert_eq!(doc["assigned"].as_object().unwrap().len(), covered);
+    let uncovered = doc["uncovered"].as_array().unwrap();
+    assert_eq!(uncovered.len(), 120 - covered);
+    assert!(
+        uncovered
+            .iter()
+            .all(|u| !u["reason"].as_str().unwrap().is_empty())
+    );
+    let chosen: Vec<&str> = doc["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        doc["assigned"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|s| chosen.contains(&s.as_str().unwrap()))
+    );
+
+    let bad = dir.join("bad-slots.csv");
+    std::fs::write(&bad, "slot_id,date,start,minutes,site,capacity\nA,2027-01-05,9am,60,online,10\nA,2027-01-05,09:00,60,online,10\n").unwrap();
+    let out = bare(&[
+        "schedule",
+        "optimise",
+        "--rosters",
+        &format!("{d}/rosters.csv"),
+        "--slots",
+        bad.to_str().unwrap(),
+        "--k",
+        "1",
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("row 2, column start: '9am' is not a time like 09:30"),
+        "{err}"
+    );
+}
