@@ -14,6 +14,7 @@ pub mod framework;
 pub mod input;
 pub mod learning;
 pub mod metrics;
+pub mod notify;
 pub mod options;
 pub mod paging;
 pub mod pathway;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod files;
 pub mod learning;
+pub mod notifications;
 pub mod pathways;
 pub mod people;
 pub mod rosters;
@@ -214,6 +215,17 @@ impl Store {
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+}
+
+/// A date as stored (`2026-05-04`).
+pub(crate) fn date(s: &str) -> Result<pathwise_domain::Date> {
+    s.parse()
+        .map_err(|_| StorageError::Invalid(format!("stored date '{s}'")))
+}
+
+/// An optional stored date.
+pub(crate) fn opt_date(s: Option<String>) -> Result<Option<pathwise_domain::Date>> {
+    s.as_deref().map(date).transpose()
 }
 
 /// SQLite files are created on first use.

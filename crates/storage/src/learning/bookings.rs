@@ -4,6 +4,8 @@
 
 use super::{SESSION_COLUMNS, SESSION_JOINS, Session, count, session_from};
 use crate::{Conflicting, Result, StorageError, Store, id_list};
+use crate::notifications::{Notice, notify_person_in};
+use pathwise_domain::notify::NotificationKind;
 use pathwise_domain::learning::{Attendance, Booking, request_place};
 use pathwise_domain::rota::{LocalTime, Misfit};
 use sqlx::any::AnyRow;
@@ -238,6 +240,26 @@ pub async fn cancel_booking(
                 .execute(&mut *tx)
                 .await?;
             moved_up = Some(next_person);
+            let what = sqlx::query(
+                "SELECT o.title, s.starts_at FROM learning_sessions s JOIN learning_offers o ON o.id = s.offer_id WHERE s.id = $1",
+            )
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let title: String = what.try_get("title")?;
+            let starts = LocalTime::from_minutes(what.try_get("starts_at")?);
+            let notice = Notice {
+                kind: NotificationKind::PlaceOffered,
+                about: format!("place-offered:{next}"),
+                title: format!(
+                    "A place is yours: {title}, {} at {}",
+                    starts.date().in_words(),
+                    starts.clock()
+                ),
+                body: "Someone gave up their place, so you have moved up from the waiting list. If you cannot go now, cancel your place so the next person can have it.".into(),
+                link: format!("/learning/sessions/{session_id}"),
+            };
+            notify_person_in(&mut tx, next_person, &notice, now).await?;
         }
     }
     let mut detail = format!("person:{person_id}");

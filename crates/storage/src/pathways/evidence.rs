@@ -1,6 +1,8 @@
 //! Evidence, the decisions on it (one each), sign-offs and their withdrawal.
 
 use super::*;
+use crate::notifications::{Notice, notify_person_in};
+use pathwise_domain::notify::NotificationKind;
 
 /// An uploaded file as recorded.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,6 +361,21 @@ pub async fn decide(
         ),
     )
     .await?;
+    if !d.accept {
+        let feedback = d.feedback.trim();
+        let notice = Notice {
+            kind: NotificationKind::EvidenceReturned,
+            about: format!("evidence-returned:{}", d.evidence_id),
+            title: format!("Your evidence '{title}' was returned with feedback"),
+            body: if feedback.is_empty() {
+                "Open it to see what to change, then add to it or add new evidence.".into()
+            } else {
+                format!("Feedback: {feedback}")
+            },
+            link: format!("/evidence/{}", d.evidence_id),
+        };
+        notify_person_in(&mut tx, person_id, &notice, now).await?;
+    }
     let mut signed = Vec::new();
     if d.accept {
         let offered = sqlx::query("SELECT criterion_key FROM evidence_criteria WHERE evidence_id = $1 ORDER BY criterion_key")
@@ -460,6 +477,17 @@ pub async fn withdraw_sign_off(store: &Store, org_id: i64, w: &Withdrawal, now: 
         &format!("'{criterion}' superseded: {}", reason.trim()),
     )
     .await?;
+    let notice = Notice {
+        kind: NotificationKind::SignOffWithdrawn,
+        about: format!("sign-off-withdrawn:{enrolment_id}:{criterion}:{now}"),
+        title: format!("The sign-off of '{criterion}' was withdrawn"),
+        body: format!(
+            "Reason: {}. Talk to your line manager or assessor about what to do next.",
+            reason.trim()
+        ),
+        link: "/pathway".into(),
+    };
+    notify_person_in(&mut tx, person_id, &notice, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -28,11 +28,4 @@ pub use learners::*;
 pub use reviews::*;
 pub use versions::*;
 
-fn date(s: &str) -> Result<Date> {
-    s.parse()
-        .map_err(|_| StorageError::Invalid(format!("stored date '{s}'")))
-}
-
-fn opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.as_deref().map(date).transpose()
-}
+use crate::{date, opt_date};
