@@ -3,6 +3,7 @@
 //! could not be sent waits before the next try.
 
 use crate::Date;
+use crate::input::FieldError;
 
 /// What a notification is about. Each person chooses, per kind, how to hear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +137,45 @@ pub fn delivery(channel: Channel, daily_digest: bool) -> Delivery {
     }
 }
 
+/// How a person wants to hear of each kind, and whether they take a daily digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    /// Each kind's channel.
+    pub channels: Vec<(NotificationKind, Channel)>,
+    /// Emails gathered into one a day.
+    pub daily_digest: bool,
+}
+
+/// Reads the notification settings form: a channel (`both`, `app` or
+/// `email`) for every kind, the field named by its code, and `digest` as
+/// `yes` for a daily digest. Every kind must be answered.
+pub fn parse_choices<'a>(
+    field: impl Fn(&str) -> Option<&'a str>,
+) -> Result<Preferences, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut channels = Vec::new();
+    for kind in NotificationKind::ALL {
+        match field(kind.code()).and_then(Channel::from_code) {
+            Some(c) => channels.push((kind, c)),
+            None => errors.push(FieldError::new(
+                kind.code(),
+                &format!(
+                    "Choose how to hear of this: {}",
+                    kind.describe().to_lowercase()
+                ),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Preferences {
+            channels,
+            daily_digest: field("digest") == Some("yes"),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
 /// The date `n` working days (Monday to Friday) before `today`. Bank holidays
 /// count as working days.
 pub fn working_days_before(today: Date, n: u32) -> Date {
@@ -255,13 +295,47 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_form_needs_a_channel_for_every_kind() {
+        let all = |k: &str| match k {
+            "digest" => Some("yes"),
+            "place_offered" => Some("email"),
+            _ => Some("app"),
+        };
+        let p = parse_choices(all).unwrap();
+        assert!(p.daily_digest);
+        assert_eq!(p.channels.len(), NotificationKind::ALL.len());
+        assert!(
+            p.channels
+                .contains(&(NotificationKind::PlaceOffered, Channel::Email))
+        );
+        let missing = |k: &str| (k != "review_due").then_some("both");
+        let errors = parse_choices(missing).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "review_due");
+        assert_eq!(
+            errors[0].message,
+            "Choose how to hear of this: a progress review due soon or overdue"
+        );
+        let wrong = |_: &str| Some("pigeon");
+        assert_eq!(parse_choices(wrong).unwrap_err().len(), 6);
+    }
+
+    #[test]
     fn working_days_skip_weekends() {
         // Wednesday 2 December 2026.
         let wed = day("2026-12-02");
         assert_eq!(working_days_before(wed, 0), wed);
         assert_eq!(working_days_before(wed, 2), day("2026-11-30"), "Monday");
-        assert_eq!(working_days_before(wed, 3), day("2026-11-27"), "the Friday before");
-        assert_eq!(working_days_before(wed, 5), day("2026-11-25"), "a week earlier");
+        assert_eq!(
+            working_days_before(wed, 3),
+            day("2026-11-27"),
+            "the Friday before"
+        );
+        assert_eq!(
+            working_days_before(wed, 5),
+            day("2026-11-25"),
+            "a week earlier"
+        );
         // From a Sunday, one working day back is Friday.
         assert_eq!(working_days_before(day("2026-12-06"), 1), day("2026-12-04"));
     }

@@ -77,6 +77,26 @@ struct ServeArgs {
     /// front, or every client shares the proxy's address.
     #[arg(long, env = "PATHWISE_CLIENT_ADDRESS_HEADER")]
     client_address_header: Option<String>,
+    /// The mail server for reminders and notifications: smtp://HOST:PORT
+    /// (add ?tls=required for STARTTLS) or smtps://HOST:PORT. Without one,
+    /// notifications show in the app and emails wait in the outbox.
+    #[arg(long, env = "PATHWISE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// A file with the mail server's user name on its first line and the
+    /// password on its second.
+    #[arg(long, env = "PATHWISE_SMTP_CREDENTIALS_FILE", requires = "smtp_url")]
+    smtp_credentials_file: Option<PathBuf>,
+    /// The sender of Pathwise's emails.
+    #[arg(
+        long,
+        env = "PATHWISE_MAIL_FROM",
+        default_value = "Pathwise <pathwise@localhost>"
+    )]
+    mail_from: String,
+    /// The address people open Pathwise at, for links in emails (default:
+    /// the address it listens on).
+    #[arg(long, env = "PATHWISE_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -421,6 +441,21 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let mailer = match &args.smtp_url {
+        Some(url) => Some(pathwise_web::mail::Mailer::new(
+            &pathwise_web::mail::MailSettings {
+                smtp_url: url.clone(),
+                credentials_file: args.smtp_credentials_file.clone(),
+                from: args.mail_from.clone(),
+                public_url,
+            },
+        )?),
+        None => None,
+    };
     banner(&format!("http://{addr}/"));
     let uploads = match &args.uploads_dir {
         Some(d) => d.clone(),
@@ -433,6 +468,9 @@ async fn serve(
     if let Some(name) = &args.client_address_header {
         state = state.with_client_address_header(name)?;
     }
+    state.email_configured = mailer.is_some();
+    let worker = pathwise_web::background::Worker::new(mailer);
+    tokio::spawn(pathwise_web::background::run(state.clone(), worker));
     pathwise_web::serve(listener, state).await
 }
 

@@ -83,9 +83,30 @@ async fn trust(store: &Store) -> Trust {
     .await
     .unwrap()[0];
     let mo = account(store, org, boss, "mo@trust.example", &[AppRole::Manager]).await;
-    let ada = account(store, org, team[0], "ada@trust.example", &[AppRole::Learner]).await;
-    account(store, org, team[1], "ben@trust.example", &[AppRole::Learner]).await;
-    let sue = account(store, org, sue_person, "sue@trust.example", &[AppRole::Assessor]).await;
+    let ada = account(
+        store,
+        org,
+        team[0],
+        "ada@trust.example",
+        &[AppRole::Learner],
+    )
+    .await;
+    account(
+        store,
+        org,
+        team[1],
+        "ben@trust.example",
+        &[AppRole::Learner],
+    )
+    .await;
+    let sue = account(
+        store,
+        org,
+        sue_person,
+        "sue@trust.example",
+        &[AppRole::Assessor],
+    )
+    .await;
     let file = PathwayFile::parse(PATHWAYS).unwrap();
     let v1 = pathways::publish(store, org, &file.pathways[0], None, "first", 2)
         .await
@@ -324,18 +345,29 @@ async fn a_reminder_scan_gives_each_reminder_once(store: Store) {
 
     let (sue, _) = notes::notifications(&store, t.sue, 10, 0).await.unwrap();
     assert_eq!(sue.len(), 1);
-    assert_eq!(sue[0].title, "Evidence from Ada Early is waiting for a decision");
+    assert_eq!(
+        sue[0].title,
+        "Evidence from Ada Early is waiting for a decision"
+    );
     assert_eq!(sue[0].link, format!("/evidence/{late}"));
     let (mo, _) = notes::notifications(&store, t.mo, 10, 0).await.unwrap();
     let titles: Vec<&str> = mo.iter().map(|n| n.title.as_str()).collect();
-    assert!(titles.contains(&"Evidence from Ada Early has waited 10 working days"), "{titles:?}");
-    assert!(titles.contains(&"Ada Early's progress review is overdue (due 30 March 2026)"), "{titles:?}");
+    assert!(
+        titles.contains(&"Evidence from Ada Early has waited 10 working days"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Ada Early's progress review is overdue (due 30 March 2026)"),
+        "{titles:?}"
+    );
     let bens_account = accounts::by_email(&store, "ben@trust.example")
         .await
         .unwrap()
         .unwrap()
         .id;
-    let (ben, _) = notes::notifications(&store, bens_account, 10, 0).await.unwrap();
+    let (ben, _) = notes::notifications(&store, bens_account, 10, 0)
+        .await
+        .unwrap();
     assert_eq!(ben[0].title, "Tomorrow: Moving and handling at 09:30");
 
     // Deciding the evidence stops further reminders about it; the next day's
@@ -378,21 +410,40 @@ async fn the_outbox_is_claimed_once_retried_and_given_up(store: Store) {
     assert_eq!(ids.len(), claimed, "no message claimed twice");
     assert_eq!(claimed, 20, "12 + 8 between them");
     // While the lease holds nobody else takes them.
-    assert!(notes::claim_mail(&store, "c", 250, 60, 50).await.unwrap().is_empty());
+    assert!(
+        notes::claim_mail(&store, "c", 250, 60, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     for m in a.iter() {
         notes::mark_sent(&store, m.id, "a", 210).await.unwrap();
     }
     // Worker b fails: its messages wait a minute, then go again.
     for m in b.iter() {
-        assert!(!notes::mark_failed(&store, m.id, "b", 210, "connection refused").await.unwrap());
+        assert!(
+            !notes::mark_failed(&store, m.id, "b", 210, "connection refused")
+                .await
+                .unwrap()
+        );
     }
-    assert!(notes::claim_mail(&store, "c", 269, 60, 50).await.unwrap().is_empty());
+    assert!(
+        notes::claim_mail(&store, "c", 269, 60, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let retry = notes::claim_mail(&store, "c", 270, 60, 50).await.unwrap();
     assert_eq!(retry.len(), b.len());
     assert!(retry.iter().all(|m| m.attempts == 1));
     // A worker marking a message it no longer holds changes nothing.
-    notes::mark_sent(&store, retry[0].id, "b", 271).await.unwrap();
-    assert_eq!(notes::outbox_counts(&store).await.unwrap().sent, a.len() as i64);
+    notes::mark_sent(&store, retry[0].id, "b", 271)
+        .await
+        .unwrap();
+    assert_eq!(
+        notes::outbox_counts(&store).await.unwrap().sent,
+        a.len() as i64
+    );
     // One keeps failing until it is given up.
     let stubborn = retry[0].id;
     let mut now = 300;
@@ -422,5 +473,10 @@ async fn the_outbox_is_claimed_once_retried_and_given_up(store: Store) {
             given_up: 1
         }
     );
-    assert!(notes::claim_mail(&store, "c", now + 100_000, 60, 50).await.unwrap().is_empty());
+    assert!(
+        notes::claim_mail(&store, "c", now + 100_000, 60, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -11,8 +11,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use pathwise_domain::{AppRole, AssessingScope, Viewer};
 use pathwise_storage::accounts::{self, Account};
-use pathwise_storage::audit;
 use pathwise_storage::pathways::{self, InboxScope};
+use pathwise_storage::{audit, notifications};
 use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
@@ -100,6 +100,8 @@ pub struct CurrentUser {
     pub csrf: Option<String>,
     /// Evidence waiting for this person's decision, for assessors on pages.
     pub inbox: Option<i64>,
+    /// Their unread notifications, on pages.
+    pub unread: Option<i64>,
 }
 
 impl CurrentUser {
@@ -204,6 +206,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 viewer,
                 csrf: None,
                 inbox: None,
+                unread: None,
             });
         }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
@@ -215,11 +218,17 @@ impl FromRequestParts<AppState> for CurrentUser {
             Some(scope) if !api => Some(pathways::inbox_count(&state.store, scope).await?),
             _ => None,
         };
+        let unread = if api {
+            None
+        } else {
+            Some(notifications::unread_count(&state.store, account.id).await?)
+        };
         Ok(CurrentUser {
             account,
             viewer,
             csrf: Some(csrf),
             inbox,
+            unread,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod background;
 pub mod booking;
 pub mod calendar;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod exports;
 pub mod forms;
 pub mod framework_cache;
 pub mod learners;
+pub mod mail;
 pub mod progress;
 pub mod routes;
 pub mod views;
@@ -57,6 +59,8 @@ pub struct AppState {
     /// (its last entry is the one the proxy saw). Unset, the peer address of
     /// the connection is the client's.
     pub client_address_header: Option<axum::http::HeaderName>,
+    /// Whether a mail server is configured (emails wait in the outbox until one is).
+    pub email_configured: bool,
 }
 
 /// The default largest evidence file: 10 MB.
@@ -81,6 +85,7 @@ impl AppState {
             upload_limit: DEFAULT_UPLOAD_LIMIT,
             clock: clock::Clock::System,
             client_address_header: None,
+            email_configured: false,
         }
     }
 

@@ -3,10 +3,10 @@
 //! sitting, release minutes used, and the register.
 
 use super::{SESSION_COLUMNS, SESSION_JOINS, Session, count, session_from};
-use crate::{Conflicting, Result, StorageError, Store, id_list};
 use crate::notifications::{Notice, notify_person_in};
-use pathwise_domain::notify::NotificationKind;
+use crate::{Conflicting, Result, StorageError, Store, id_list};
 use pathwise_domain::learning::{Attendance, Booking, request_place};
+use pathwise_domain::notify::NotificationKind;
 use pathwise_domain::rota::{LocalTime, Misfit};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};

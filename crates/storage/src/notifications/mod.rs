@@ -5,6 +5,7 @@
 //! an event that was rolled back.
 
 use crate::{Result, StorageError, Store};
+pub use pathwise_domain::notify::Preferences;
 use pathwise_domain::notify::{Channel, EmailWhen, NotificationKind, delivery};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -219,21 +220,13 @@ pub async fn mark_read(store: &Store, user_id: i64, id: Option<i64>, now: i64) -
     Ok(done)
 }
 
-/// How an account wants to hear of each kind, and whether it takes a daily digest.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Preferences {
-    /// Each kind's channel, every kind listed (the default where not chosen).
-    pub channels: Vec<(NotificationKind, Channel)>,
-    /// Emails gathered into one a day.
-    pub daily_digest: bool,
-}
-
 /// An account's notification preferences.
 pub async fn preferences(store: &Store, user_id: i64) -> Result<Preferences> {
-    let chosen = sqlx::query("SELECT kind, channel FROM notification_preferences WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(store.pool())
-        .await?;
+    let chosen =
+        sqlx::query("SELECT kind, channel FROM notification_preferences WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(store.pool())
+            .await?;
     let mut channels: Vec<(NotificationKind, Channel)> = NotificationKind::ALL
         .iter()
         .map(|k| (*k, Channel::default()))

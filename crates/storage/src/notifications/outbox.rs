@@ -173,6 +173,14 @@ pub async fn outbox_counts(store: &Store) -> Result<OutboxCounts> {
     })
 }
 
+/// One account's digest: its notifications' ids, titles and links.
+struct Digest {
+    user: i64,
+    org: i64,
+    address: String,
+    items: Vec<(i64, String, String)>,
+}
+
 /// Gathers each account's notifications waiting for the digest into one
 /// email for `today` (at most one digest a day each). How many were queued.
 pub async fn queue_digests(store: &Store, today: pathwise_domain::Date, now: i64) -> Result<usize> {
@@ -183,21 +191,36 @@ pub async fn queue_digests(store: &Store, today: pathwise_domain::Date, now: i64
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut by_user: Vec<(i64, i64, String, Vec<(i64, String, String)>)> = Vec::new();
+    let mut by_user: Vec<Digest> = Vec::new();
     for r in &rows {
         let user: i64 = r.try_get("user_id")?;
         let item = (r.try_get("id")?, r.try_get("title")?, r.try_get("link")?);
         match by_user.last_mut() {
-            Some(last) if last.0 == user => last.3.push(item),
-            _ => by_user.push((user, r.try_get("org_id")?, r.try_get("email")?, vec![item])),
+            Some(last) if last.user == user => last.items.push(item),
+            _ => by_user.push(Digest {
+                user,
+                org: r.try_get("org_id")?,
+                address: r.try_get("email")?,
+                items: vec![item],
+            }),
         }
     }
     let mut queued = 0;
-    for (user, org, address, items) in by_user {
+    for Digest {
+        user,
+        org,
+        address,
+        items,
+    } in by_user
+    {
         let subject = format!(
             "Pathwise: {} {} for you",
             items.len(),
-            if items.len() == 1 { "update" } else { "updates" }
+            if items.len() == 1 {
+                "update"
+            } else {
+                "updates"
+            }
         );
         let body = items
             .iter()

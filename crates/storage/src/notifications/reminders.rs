@@ -117,7 +117,10 @@ async fn waiting_evidence(tx: &mut super::Tx, today: Date, now: i64) -> Result<u
         if stage == EvidenceStage::Escalated {
             let escalated = Notice {
                 about: format!("evidence-escalated:{id}"),
-                title: format!("Evidence from {learner} has waited {} working days", after * 2),
+                title: format!(
+                    "Evidence from {learner} has waited {} working days",
+                    after * 2
+                ),
                 body: format!(
                     "'{title}' was added on {} and is still waiting for a decision by someone you manage.",
                     added.in_words()
@@ -165,7 +168,10 @@ async fn reviews_due(tx: &mut super::Tx, today: Date, now: i64) -> Result<usize>
             ReviewReminder::Overdue => (
                 "overdue",
                 format!("Your progress review is overdue (due {})", due.in_words()),
-                format!("{name}'s progress review is overdue (due {})", due.in_words()),
+                format!(
+                    "{name}'s progress review is overdue (due {})",
+                    due.in_words()
+                ),
             ),
         };
         let about = format!("review-{word}:{id}:{due}");

@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod learning;
 pub mod learning_offers;
 pub mod next_options;
+pub mod notifications;
 pub mod pathway;
 pub mod pathway_templates;
 pub mod progress;
@@ -44,4 +45,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(learning::router())
         .merge(learning_offers::router())
         .merge(release::router())
+        .merge(notifications::router())
 }

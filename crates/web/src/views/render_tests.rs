@@ -31,6 +31,7 @@ fn layout(title: &str) -> Layout {
             },
         ],
         inbox: Some(3),
+        unread: Some(2),
     }
 }
 
