@@ -42,6 +42,10 @@ export async function startDemo(extraArgs = []) {
   return {
     baseUrl,
     dataDir,
+    /** A fresh browser context (its own cookies). */
+    newContext() {
+      return browser.newContext();
+    },
     /** Signs in a fresh browser context and returns its page. */
     async signIn(email, password = PASSWORD) {
       const context = await browser.newContext();
@@ -49,7 +53,7 @@ export async function startDemo(extraArgs = []) {
       await page.goto(`${baseUrl}/sign-in`);
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       return page;
     },
     async stop() {

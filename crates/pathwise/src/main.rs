@@ -2,6 +2,7 @@
 //! apply migrations, create an admin, and import or export the catalogue.
 #![forbid(unsafe_code)]
 
+mod identity;
 mod schedule;
 
 use anyhow::{Context, Result, bail};
@@ -93,10 +94,13 @@ struct ServeArgs {
         default_value = "Pathwise <pathwise@localhost>"
     )]
     mail_from: String,
-    /// The address people open Pathwise at, for links in emails (default:
-    /// the address it listens on).
+    /// The address people open Pathwise at, for links in emails and the
+    /// address a provider sends people back to (default: the address it
+    /// listens on).
     #[arg(long, env = "PATHWISE_PUBLIC_URL")]
     public_url: Option<String>,
+    #[command(flatten)]
+    provider: identity::ProviderArgs,
 }
 
 #[derive(Subcommand)]
@@ -269,6 +273,28 @@ enum AdminCommand {
         /// Organisation name, needed when the organisation is new.
         #[arg(long)]
         org_name: Option<String>,
+    },
+    /// Let an organisation's staff sign in through its OpenID Connect
+    /// provider (Microsoft Entra ID, NHS CIS2 or any other). Accounts are
+    /// matched by email within the organisation; nobody gets an account by
+    /// signing in.
+    IdentityProvider {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        provider: identity::ProviderArgs,
+    },
+    /// Record that the person of an account left: from that day they cannot
+    /// sign in, by password or through a provider.
+    Leaver {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// The day they left, like 2026-12-31 (default: today).
+        #[arg(long)]
+        on: Option<String>,
     },
 }
 
@@ -451,11 +477,12 @@ async fn serve(
                 smtp_url: url.clone(),
                 credentials_file: args.smtp_credentials_file.clone(),
                 from: args.mail_from.clone(),
-                public_url,
+                public_url: public_url.clone(),
             },
         )?),
         None => None,
     };
+    identity::set_from_flags(&store, &args.provider).await?;
     banner(&format!("http://{addr}/"));
     let uploads = match &args.uploads_dir {
         Some(d) => d.clone(),
@@ -469,6 +496,7 @@ async fn serve(
         state = state.with_client_address_header(name)?;
     }
     state.email_configured = mailer.is_some();
+    state = state.with_public_url(&public_url);
     let worker = pathwise_web::background::Worker::new(mailer);
     tokio::spawn(pathwise_web::background::run(state.clone(), worker));
     pathwise_web::serve(listener, state).await
@@ -539,6 +567,12 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Admin {
+            command: AdminCommand::IdentityProvider { db, provider },
+        } => identity::set_provider(&db, &provider).await,
+        Command::Admin {
+            command: AdminCommand::Leaver { db, email, on },
+        } => identity::record_leaver(&db, &email, on.as_deref()).await,
         Command::Admin {
             command:
                 AdminCommand::Create {

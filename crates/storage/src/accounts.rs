@@ -27,6 +27,16 @@ pub struct Account {
     pub password_hash: String,
     /// What the account may do.
     pub roles: Vec<AppRole>,
+    /// When the person of its staff record left the organisation, if they have.
+    pub left_on: Option<pathwise_domain::Date>,
+}
+
+impl Account {
+    /// Whether the account may sign in (by password or a provider) on
+    /// `today`: not once its person has left.
+    pub fn may_sign_in(&self, today: pathwise_domain::Date) -> bool {
+        self.left_on.is_none_or(|left| left > today)
+    }
 }
 
 /// A new account.
@@ -65,7 +75,12 @@ pub struct ApiToken {
 
 /// Account columns, with the site of the account's staff record.
 const ACCOUNT_SELECT: &str = "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, \
-     u.password_hash, u.app_roles FROM users u LEFT JOIN people p ON p.id = u.person_id";
+     u.password_hash, u.app_roles, p.left_on FROM users u LEFT JOIN people p ON p.id = u.person_id";
+
+/// The same columns, for queries that start elsewhere and join `users u`
+/// and `people p`.
+const ACCOUNT_COLUMNS: &str = "u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, \
+     u.password_hash, u.app_roles, p.left_on";
 
 fn account_from_row(row: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -80,6 +95,7 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
             .iter()
             .filter_map(|c| AppRole::from_code(c))
             .collect(),
+        left_on: crate::opt_date(row.try_get("left_on")?)?,
     })
 }
 
@@ -153,11 +169,10 @@ pub async fn session(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<(Account, String)>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, u.password_hash, u.app_roles, \
-         s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN people p ON p.id = u.person_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
-    )
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN people p ON p.id = u.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(store.pool())
@@ -288,11 +303,10 @@ pub async fn account_for_token(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<Account>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.org_id, u.person_id, p.site_id, u.email, u.display_name, u.password_hash, u.app_roles, \
-         t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN people p ON p.id = u.person_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-    )
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         LEFT JOIN people p ON p.id = u.person_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    )))
     .bind(token_hash)
     .fetch_optional(store.pool())
     .await?;

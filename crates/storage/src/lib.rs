@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod files;
+pub mod identity_providers;
 pub mod learning;
 pub mod notifications;
 pub mod pathways;

@@ -335,6 +335,38 @@ pub async fn person(store: &Store, id: i64) -> Result<Option<Person>> {
     row.as_ref().map(person_from_row).transpose()
 }
 
+/// Records that a person left (or leaves) on `on`, audited: from that day
+/// none of their accounts can sign in. Not found for another organisation's.
+pub async fn record_leaving(
+    store: &Store,
+    org_id: i64,
+    person_id: i64,
+    on: Date,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query("UPDATE people SET left_on = $3 WHERE id = $1 AND org_id = $2")
+        .bind(person_id)
+        .bind(org_id)
+        .bind(on.to_string())
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound("person"));
+    }
+    crate::audit::commit_with(
+        tx,
+        Some(org_id),
+        by_user,
+        now,
+        "person.left",
+        &format!("person:{person_id}"),
+        &format!("left on {on}"),
+    )
+    .await
+}
+
 /// The people a manager line-manages, by name.
 pub async fn reports_of(store: &Store, manager_id: i64) -> Result<Vec<Person>> {
     let rows = sqlx::query(AssertSqlSafe(format!(

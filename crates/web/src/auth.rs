@@ -4,11 +4,14 @@
 
 use crate::AppState;
 use crate::error::{Error, Result};
+use crate::views::{Layout, SignInRefusedPage};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::StatusCode;
 use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, AssessingScope, Viewer};
 use pathwise_storage::accounts::{self, Account};
 use pathwise_storage::pathways::{self, InboxScope};
@@ -199,6 +202,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             let account =
                 accounts::account_for_token(&state.store, &token_hash(bearer.trim()), now)
                     .await?
+                    .filter(|a| a.may_sign_in(state.clock.today()))
                     .ok_or(Error::Unauthenticated { api })?;
             let viewer = viewer_for(&account);
             return Ok(CurrentUser {
@@ -212,6 +216,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(Error::Unauthenticated { api })?;
         let (account, csrf) = accounts::session(&state.store, &token_hash(token), now)
             .await?
+            .filter(|(a, _)| a.may_sign_in(state.clock.today()))
             .ok_or(Error::Unauthenticated { api })?;
         let viewer = viewer_for(&account);
         let inbox = match inbox_scope(&viewer) {
@@ -243,6 +248,73 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Starts a session for `account` (audited as a sign-in, `how` saying by
+/// what means when not by password) and sends the browser home.
+pub async fn start_session(state: &AppState, account: &Account, how: &str) -> Result<Response> {
+    let now = state.clock.now();
+    let token = random_token();
+    let csrf = random_token();
+    accounts::start_session(
+        &state.store,
+        &token_hash(&token),
+        account.id,
+        &csrf,
+        now,
+        now + SESSION_SECONDS,
+    )
+    .await?;
+    audit::record(
+        &state.store,
+        Some(account.org_id),
+        Some(account.id),
+        now,
+        "sign_in.succeeded",
+        &account.email,
+        how,
+    )
+    .await?;
+    let session = set_cookie(state, SESSION_COOKIE, &token, SESSION_SECONDS);
+    let clear = set_cookie(state, SIGN_IN_CSRF_COOKIE, "", 0);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/".to_string())],
+        [(header::SET_COOKIE, session)],
+        [(header::SET_COOKIE, clear)],
+    )
+        .into_response())
+}
+
+/// The page for someone whose staff record shows they have left (audited).
+pub async fn left_page(state: &AppState, account: &Account) -> Result<Response> {
+    audit::record(
+        &state.store,
+        Some(account.org_id),
+        None,
+        state.clock.now(),
+        "sign_in.refused",
+        &account.email,
+        "the person has left the organisation",
+    )
+    .await?;
+    Ok(refused_page(
+        "Your Pathwise account is closed",
+        "Your staff record shows that you have left the organisation, so you cannot sign in. If this is wrong, ask your learning and development (L&D) team to correct your record.",
+    ))
+}
+
+/// A sign-in refused, in words, with the way back to the sign-in page.
+pub fn refused_page(heading: &str, message: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        SignInRefusedPage {
+            layout: Layout::anonymous(heading),
+            heading: heading.to_string(),
+            message: message.to_string(),
+        },
+    )
+        .into_response()
 }
 
 /// Records that someone asked for something that is not theirs, then answers 404.

@@ -19,6 +19,7 @@ pub mod learners;
 pub mod mail;
 pub mod progress;
 pub mod routes;
+pub mod single_sign_on;
 pub mod views;
 pub mod wire;
 
@@ -61,6 +62,11 @@ pub struct AppState {
     pub client_address_header: Option<axum::http::HeaderName>,
     /// Whether a mail server is configured (emails wait in the outbox until one is).
     pub email_configured: bool,
+    /// The address people open Pathwise at (`https://pathwise.trust.nhs.uk`):
+    /// for the address a provider sends people back to.
+    pub public_url: String,
+    /// Organisations' OpenID providers' discovery documents and keys.
+    pub providers: Arc<single_sign_on::Providers>,
 }
 
 /// The default largest evidence file: 10 MB.
@@ -86,6 +92,8 @@ impl AppState {
             clock: clock::Clock::System,
             client_address_header: None,
             email_configured: false,
+            public_url: "http://localhost:8080".into(),
+            providers: Arc::default(),
         }
     }
 
@@ -97,6 +105,12 @@ impl AppState {
         })?;
         self.client_address_header = Some(header);
         Ok(self)
+    }
+
+    /// Sets the address people open Pathwise at.
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self
     }
 
     /// Keeps uploaded files in `files`, refusing files over `limit` bytes.

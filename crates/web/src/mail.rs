@@ -198,3 +198,76 @@ pub async fn send_due(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str, credentials: Option<std::path::PathBuf>) -> MailSettings {
+        MailSettings {
+            smtp_url: url.into(),
+            credentials_file: credentials,
+            from: "Pathwise <pathwise@trust.example>".into(),
+            public_url: "https://pathwise.trust.example/".into(),
+        }
+    }
+
+    #[test]
+    fn settings_are_checked_with_clear_messages() {
+        let e = Mailer::new(&settings("http://mail", None)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--smtp-url 'http://mail': expected smtp://"),
+            "{e}"
+        );
+        let dir =
+            std::env::temp_dir().join(format!("pathwise-mail-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let one_line = dir.join("one-line");
+        std::fs::write(&one_line, "only-a-user\n").unwrap();
+        let e = Mailer::new(&settings("smtp://127.0.0.1:25", Some(one_line))).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected the user name on the first line"),
+            "{e}"
+        );
+        let good = dir.join("good");
+        std::fs::write(&good, "pathwise\ns3cret pass\n").unwrap();
+        assert!(Mailer::new(&settings("smtp://127.0.0.1:25?tls=required", Some(good))).is_ok());
+        let e =
+            Mailer::new(&settings("smtp://127.0.0.1:25", Some(dir.join("missing")))).unwrap_err();
+        assert!(e.to_string().starts_with("--smtp-credentials-file"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_message_has_both_parts_and_its_outbox_identity() {
+        let m = Mailer::new(&settings("smtp://127.0.0.1:25", None)).unwrap();
+        let mail = OutgoingMail {
+            id: 42,
+            to_address: "ada@trust.example".into(),
+            subject: "Pathwise: 2 updates for you".into(),
+            body: "- One <b>thing</b> (/a)\n- Another (/b)".into(),
+            link: "/notifications".into(),
+            attempts: 0,
+        };
+        let raw = String::from_utf8(m.message(&mail).unwrap().formatted()).unwrap();
+        assert!(
+            raw.contains("Message-ID: <outbox-42@pathwise.trust.example>"),
+            "{raw}"
+        );
+        assert!(raw.contains("Content-Type: text/plain"));
+        assert!(raw.contains("Content-Type: text/html"));
+        let html = EmailHtml {
+            subject: &mail.subject,
+            paragraphs: vec![],
+            items: vec!["One <b>thing</b> (/a)"],
+            url: "https://pathwise.trust.example/notifications",
+            settings_url: "https://pathwise.trust.example/notifications/settings",
+        }
+        .render()
+        .unwrap();
+        assert!(!html.contains("<b>thing"), "escaped: {html}");
+        assert!(html.contains("thing"));
+    }
+}

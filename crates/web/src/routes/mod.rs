@@ -19,6 +19,7 @@ pub mod progress;
 pub mod release;
 pub mod rota;
 pub mod sign_in;
+pub mod single_sign_on;
 pub mod team;
 pub mod tokens;
 
@@ -29,6 +30,7 @@ use axum::Router;
 pub fn router(upload_limit: u64) -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
+        .merge(single_sign_on::router())
         .merge(next_options::router())
         .merge(team::router())
         .merge(catalogue::router())

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::AppRole;
-use pathwise_storage::{accounts, audit};
+use pathwise_storage::{accounts, audit, identity_providers};
 use serde::Deserialize;
 
 use crate::auth::{ClientAddress, SESSION_COOKIE, SIGN_IN_CSRF_COOKIE};
@@ -46,28 +46,37 @@ struct SignInForm {
     password: String,
 }
 
-fn sign_in_page(
+async fn sign_in_page(
     state: &AppState,
     email: &str,
     errors: Vec<FieldError>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response> {
     let csrf = auth::random_token();
     let cookie = auth::set_cookie(state, SIGN_IN_CSRF_COOKIE, &csrf, 3600);
+    let providers = identity_providers::providers(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| (p.org_code, p.org_name))
+        .collect();
     let page = SignInPage {
         layout: Layout::anonymous("Sign in"),
         form_csrf: csrf,
         email: email.to_string(),
         errors,
+        providers,
     };
-    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+    Ok((status, [(header::SET_COOKIE, cookie)], page).into_response())
 }
 
-async fn sign_in_form(State(state): State<AppState>, user: Option<CurrentUser>) -> Response {
+async fn sign_in_form(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<Response> {
     if user.is_some() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    sign_in_page(&state, "", Vec::new(), StatusCode::OK)
+    sign_in_page(&state, "", Vec::new(), StatusCode::OK).await
 }
 
 /// A fixed argon2 hash checked when no account matches, so that a wrong
@@ -87,7 +96,7 @@ async fn sign_in(
             "email",
             "Your sign-in form had expired. Enter your details again",
         );
-        return Ok(sign_in_page(&state, &email, vec![e], StatusCode::FORBIDDEN));
+        return sign_in_page(&state, &email, vec![e], StatusCode::FORBIDDEN).await;
     }
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -102,12 +111,7 @@ async fn sign_in(
         errors.push(FieldError::new("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return Ok(sign_in_page(
-            &state,
-            &email,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        return sign_in_page(&state, &email, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let now = state.clock.now();
     let account = accounts::by_email(&state.store, &email).await?;
@@ -134,12 +138,7 @@ async fn sign_in(
             "password",
             "Too many failed attempts. Wait 15 minutes, then try again, or ask your system administrator to help",
         );
-        return Ok(sign_in_page(
-            &state,
-            &email,
-            vec![e],
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
+        return sign_in_page(&state, &email, vec![e], StatusCode::TOO_MANY_REQUESTS).await;
     }
     let hash = account
         .as_ref()
@@ -165,44 +164,13 @@ async fn sign_in(
             "password",
             "The email address or password is not right. Check them and try again",
         );
-        return Ok(sign_in_page(
-            &state,
-            &email,
-            vec![e],
-            StatusCode::UNAUTHORIZED,
-        ));
+        return sign_in_page(&state, &email, vec![e], StatusCode::UNAUTHORIZED).await;
     };
     accounts::clear_failures(&state.store, &email, &client).await?;
-    let token = auth::random_token();
-    let csrf = auth::random_token();
-    accounts::start_session(
-        &state.store,
-        &auth::token_hash(&token),
-        account.id,
-        &csrf,
-        now,
-        now + auth::SESSION_SECONDS,
-    )
-    .await?;
-    audit::record(
-        &state.store,
-        Some(account.org_id),
-        Some(account.id),
-        now,
-        "sign_in.succeeded",
-        &email,
-        "",
-    )
-    .await?;
-    let session = auth::set_cookie(&state, SESSION_COOKIE, &token, auth::SESSION_SECONDS);
-    let clear = auth::set_cookie(&state, SIGN_IN_CSRF_COOKIE, "", 0);
-    Ok((
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, "/".to_string())],
-        [(header::SET_COOKIE, session)],
-        [(header::SET_COOKIE, clear)],
-    )
-        .into_response())
+    if !account.may_sign_in(state.clock.today()) {
+        return auth::left_page(&state, &account).await;
+    }
+    auth::start_session(&state, &account, "").await
 }
 
 async fn sign_out(

@@ -129,6 +129,20 @@ pub struct SignInPage {
     pub email: String,
     /// Problems to show.
     pub errors: Vec<FieldError>,
+    /// Organisations whose staff may sign in through their own provider: (code, name).
+    pub providers: Vec<(String, String)>,
+}
+
+/// A sign-in refused (an unknown email, a leaver, a provider's token not accepted).
+#[derive(Template, WebTemplate)]
+#[template(path = "sign_in_refused.html")]
+pub struct SignInRefusedPage {
+    /// Layout.
+    pub layout: Layout,
+    /// What happened.
+    pub heading: String,
+    /// Why, and what to do.
+    pub message: String,
 }
 
 /// A person's next options (their own, or someone they may see).

@@ -125,6 +125,7 @@ fn sign_in_shows_its_errors_at_their_fields_and_keeps_the_email() {
         form_csrf: "form-token".into(),
         email: "lena@example.org".into(),
         errors: vec![FieldError::new("password", "Enter your password")],
+        providers: vec![],
     });
     assert!(html.contains("value=\"lena@example.org\""));
     assert!(html.contains("name=\"csrf\" value=\"form-token\""));

@@ -109,3 +109,56 @@ async fn sign_out_ends_the_session() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn the_provider_button_shows_only_when_set_and_a_stray_callback_is_refused() {
+    let app = spawn_app().await;
+    let c = client();
+    let (_, html) = app.page(&c, "/sign-in").await;
+    assert!(!html.contains("Sign in with your organisation account"));
+    let org = people::organisation_by_code(&app.store, "DEMO")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    pathwise_storage::identity_providers::set_provider(
+        &app.store,
+        org,
+        &pathwise_storage::identity_providers::ProviderSettings {
+            issuer: "http://127.0.0.1:9/not-running",
+            client_id: "pathwise",
+            client_secret_file: "/nonexistent",
+            email_claim: "email",
+        },
+        None,
+        1,
+    )
+    .await
+    .unwrap();
+    let (_, html) = app.page(&c, "/sign-in").await;
+    assert!(html.contains("href=\"/sign-in/with/DEMO\""), "{html}");
+    assert!(html.contains("Sign in with your organisation account"));
+    let (status, _) = app.page(&c, "/sign-in/with/NOPE").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A provider that cannot be reached: a page saying so, not an error.
+    let (status, html) = app.page(&c, "/sign-in/with/DEMO").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Sign-in is not available"), "{html}");
+    // A callback this browser did not start (no state cookie) signs nobody in.
+    let (status, html) = app.page(&c, "/sign-in/callback?code=abc&state=def").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Your sign-in had expired"));
+    let res = c
+        .get(app.url("/sign-in/callback?code=abc&state=def"))
+        .header("Cookie", "pathwise_provider_state=def")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a state the server never issued"
+    );
+    let (_, me) = app.page(&c, "/me").await;
+    assert!(!me.contains("Sign out"));
+}
