@@ -138,6 +138,31 @@ async fn the_provider_button_shows_only_when_set_and_a_stray_callback_is_refused
     let (_, html) = app.page(&c, "/sign-in").await;
     assert!(html.contains("href=\"/sign-in/with/DEMO\""), "{html}");
     assert!(html.contains("Sign in with your organisation account"));
+    // A second organisation with its own provider: a button each, by name.
+    let other = people::create_organisation(&app.store, "RYY", "Other Community Trust")
+        .await
+        .unwrap();
+    pathwise_storage::identity_providers::set_provider(
+        &app.store,
+        other,
+        &pathwise_storage::identity_providers::ProviderSettings {
+            issuer: "http://127.0.0.1:9/other",
+            client_id: "pathwise-ryy",
+            client_secret_file: "/nonexistent",
+            email_claim: "upn",
+        },
+        None,
+        2,
+    )
+    .await
+    .unwrap();
+    let (_, html) = app.page(&c, "/sign-in").await;
+    assert!(
+        html.contains("Sign in with your Other Community Trust account"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/sign-in/with/RYY\""));
+    assert!(!html.contains("Sign in with your organisation account"));
     let (status, _) = app.page(&c, "/sign-in/with/NOPE").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A provider that cannot be reached: a page saying so, not an error.
