@@ -332,6 +332,64 @@ async fn a_reminder_scan_gives_each_reminder_once(store: Store) {
         .await
         .unwrap();
 
+    // Ada waits for the one place Ben has; when he gives it up she is told
+    // in the same transaction.
+    let one_place = learning::create_offer(
+        &store,
+        t.org,
+        &OfferDraft {
+            title: "Sepsis awareness".into(),
+            description: String::new(),
+            supports: String::new(),
+        },
+        None,
+        7,
+    )
+    .await
+    .unwrap();
+    learning::add_sessions(
+        &store,
+        t.org,
+        one_place,
+        &pathwise_domain::learning::SessionPattern {
+            starts: vec![LocalTime::at(date("2026-12-20"), 14 * 60)],
+            minutes: 60,
+            venue: Venue::Online,
+            capacity: 1,
+            facilitator: "Sam Tutor".into(),
+        },
+        None,
+        8,
+    )
+    .await
+    .unwrap();
+    let small = learning::sessions_of_offer(&store, t.org, one_place)
+        .await
+        .unwrap()[0]
+        .id;
+    learning::book(&store, t.org, small, t.team[1], vec![], None, None, 9)
+        .await
+        .unwrap();
+    learning::book(&store, t.org, small, t.team[0], vec![], None, None, 9)
+        .await
+        .unwrap();
+    let bens_place = learning::bookings_of(&store, t.team[1])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.session.id == small)
+        .unwrap()
+        .id;
+    learning::cancel_booking(&store, t.org, bens_place, None, 10)
+        .await
+        .unwrap();
+    let (ada, _) = notes::notifications(&store, t.ada, 10, 0).await.unwrap();
+    assert_eq!(
+        ada[0].title,
+        "A place is yours: Sepsis awareness, 20 December 2026 at 14:00"
+    );
+    assert_eq!(ada[0].link, format!("/learning/sessions/{small}"));
+
     let today = date("2026-12-02");
     let first = notes::scan_reminders(&store, today, 1000).await.unwrap();
     // Evidence: Sue (site assessor) and Mo (Ada's manager) first; then Mo
