@@ -1,8 +1,9 @@
 // Single sign-on in the browser against a real OpenID provider (npm
 // oidc-provider on loopback, tests/peers/oidc_provider.mjs): signing in
 // through it, an unknown email refused, a token for another audience or an
-// expired one refused, a rotated signing key still accepted, and a leaver
-// refused through the provider and by password.
+// expired one refused, a rotated signing key still accepted, the system
+// admin's settings page checking the provider before saving it, and a
+// leaver refused through the provider and by password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -92,6 +93,21 @@ test('a sign-in signed with a rotated key is still accepted', async () => {
   const page = await throughProvider('manager@demo.pathwise.test');
   assert.equal(new URL(page.url()).pathname, '/team');
   await page.context().close();
+});
+
+test('a system admin checks and saves the provider on the sign-in settings page', async () => {
+  const page = await demo.signIn('admin@demo.pathwise.test');
+  await page.goto(`${demo.baseUrl}/admin/sign-in`);
+  assert.match(await page.locator('#provider-status').textContent(), /Staff sign in through http:\/\/127\.0\.0\.1/);
+  assert.equal(await page.locator('#callback-url').textContent(), `${demo.baseUrl}/sign-in/callback`);
+  await page.getByLabel('Email claim').fill('email');
+  await page.getByRole('button', { name: 'Check and save' }).click();
+  await page.waitForURL(/done=Saved/);
+  assert.match(await page.locator('[role=status]').textContent(), /Staff can now sign in with their organisation account/);
+  await page.context().close();
+  const again = await throughProvider('manager@demo.pathwise.test');
+  assert.equal(new URL(again.url()).pathname, '/team', 'still signs in after the save');
+  await again.context().close();
 });
 
 test('a leaver cannot sign in, through the provider or by password', async () => {

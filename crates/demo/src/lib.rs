@@ -269,7 +269,7 @@ pub async fn build(
         (
             DEMO_EMAILS[2],
             ld_id,
-            &[AppRole::LdAdmin],
+            &[AppRole::LdAdmin, AppRole::SystemAdmin],
             "Rhian Ashdown, learning and development lead",
         ),
         (

@@ -21,6 +21,7 @@ pub mod pathway;
 pub mod rota;
 pub mod schedule;
 pub mod shipped;
+pub mod sign_on;
 pub mod throttle;
 
 pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};

@@ -5,9 +5,10 @@
 use crate::{DatabaseArgs, open};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pathwise_storage::identity_providers::{self, ProviderSettings};
+use pathwise_storage::identity_providers::{self, ProviderDraft};
 use pathwise_storage::{Store, accounts, people};
 use pathwise_web::clock::Clock;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// An organisation's OpenID Connect provider.
@@ -41,36 +42,44 @@ pub struct ProviderArgs {
     pub oidc_organisation: Option<String>,
 }
 
-/// Stores the provider the flags describe, if they describe one.
+/// Stores the provider the flags describe, if they describe one: checked
+/// as the admin page checks it, each problem named by its flag.
 pub async fn set_from_flags(store: &Store, p: &ProviderArgs) -> Result<()> {
     let Some(issuer) = &p.oidc_issuer else {
         return Ok(());
     };
-    let client_id = p
-        .oidc_client_id
-        .as_deref()
-        .context("--oidc-client-id: give Pathwise's client id at the provider")?;
-    let secret_file = p
-        .oidc_client_secret_file
-        .as_ref()
-        .context("--oidc-client-secret-file: give the file holding the client secret")?;
-    let secret = std::fs::read_to_string(secret_file).with_context(|| {
+    let secret_file = match &p.oidc_client_secret_file {
+        Some(f) => std::path::absolute(f)?.to_string_lossy().into_owned(),
+        None => String::new(),
+    };
+    let fields: HashMap<String, String> = [
+        ("issuer", issuer.clone()),
+        ("client_id", p.oidc_client_id.clone().unwrap_or_default()),
+        ("client_secret_file", secret_file),
+        ("email_claim", p.oidc_email_claim.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let draft = ProviderDraft::parse(&fields).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .list()
+            .iter()
+            .map(|e| format!("--oidc-{}: {}", e.field.replace('_', "-"), e.message))
+            .collect();
+        anyhow::anyhow!(lines.join("\n"))
+    })?;
+    let secret = std::fs::read_to_string(&draft.client_secret_file).with_context(|| {
         format!(
             "--oidc-client-secret-file: reading {}",
-            secret_file.display()
+            draft.client_secret_file
         )
     })?;
     if secret.trim().is_empty() {
         bail!(
             "--oidc-client-secret-file: {} is empty",
-            secret_file.display()
+            draft.client_secret_file
         );
-    }
-    if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
-        bail!("--oidc-issuer: '{issuer}' is not a URL (expected https://...)");
-    }
-    if p.oidc_email_claim.trim().is_empty() {
-        bail!("--oidc-email-claim: name the claim, for example email");
     }
     let org_id = match &p.oidc_organisation {
         Some(code) => {
@@ -89,20 +98,7 @@ pub async fn set_from_flags(store: &Store, p: &ProviderArgs) -> Result<()> {
             ),
         },
     };
-    let absolute = std::path::absolute(secret_file)?;
-    identity_providers::set_provider(
-        store,
-        org_id,
-        &ProviderSettings {
-            issuer: issuer.trim_end_matches('/'),
-            client_id,
-            client_secret_file: &absolute.to_string_lossy(),
-            email_claim: p.oidc_email_claim.trim(),
-        },
-        None,
-        Clock::System.now(),
-    )
-    .await?;
+    identity_providers::set_provider(store, org_id, &draft, None, Clock::System.now()).await?;
     Ok(())
 }
 

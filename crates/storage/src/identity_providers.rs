@@ -4,6 +4,7 @@
 //! once and deleted).
 
 use crate::{Result, StorageError, Store};
+pub use pathwise_domain::sign_on::ProviderDraft;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -26,19 +27,6 @@ pub struct IdentityProvider {
     pub email_claim: String,
 }
 
-/// A provider to set for an organisation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProviderSettings<'a> {
-    /// The issuer URL.
-    pub issuer: &'a str,
-    /// The client id.
-    pub client_id: &'a str,
-    /// The client secret's file.
-    pub client_secret_file: &'a str,
-    /// The email claim.
-    pub email_claim: &'a str,
-}
-
 const PROVIDER_SELECT: &str = "SELECT i.org_id, o.code, o.name, i.issuer, i.client_id, \
      i.client_secret_file, i.email_claim FROM identity_providers i JOIN organisations o ON o.id = i.org_id";
 
@@ -58,7 +46,7 @@ fn provider_from(r: &AnyRow) -> Result<IdentityProvider> {
 pub async fn set_provider(
     store: &Store,
     org_id: i64,
-    p: &ProviderSettings<'_>,
+    p: &ProviderDraft,
     by_user: Option<i64>,
     now: i64,
 ) -> Result<()> {
@@ -72,10 +60,10 @@ pub async fn set_provider(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(org_id)
-    .bind(p.issuer)
-    .bind(p.client_id)
-    .bind(p.client_secret_file)
-    .bind(p.email_claim)
+    .bind(&p.issuer)
+    .bind(&p.client_id)
+    .bind(&p.client_secret_file)
+    .bind(&p.email_claim)
     .bind(now)
     .execute(&mut *tx)
     .await?;

@@ -8,7 +8,7 @@ mod common;
 
 use common::{date, drop_database, fresh, ward};
 use pathwise_domain::AppRole;
-use pathwise_storage::identity_providers::{self as idp, PendingSignIn, ProviderSettings};
+use pathwise_storage::identity_providers::{self as idp, PendingSignIn, ProviderDraft};
 use pathwise_storage::{StorageError, Store, accounts, audit, people};
 
 on_both!(
@@ -17,12 +17,12 @@ on_both!(
     a_leaver_may_not_sign_in_from_the_day_they_leave,
 );
 
-fn settings<'a>(issuer: &'a str, claim: &'a str) -> ProviderSettings<'a> {
-    ProviderSettings {
-        issuer,
-        client_id: "pathwise",
-        client_secret_file: "/run/secrets/pathwise-oidc",
-        email_claim: claim,
+fn settings(issuer: &str, claim: &str) -> ProviderDraft {
+    ProviderDraft {
+        issuer: issuer.into(),
+        client_id: "pathwise".into(),
+        client_secret_file: "/run/secrets/pathwise-oidc".into(),
+        email_claim: claim.into(),
     }
 }
 

@@ -112,6 +112,12 @@ impl Providers {
         }
     }
 
+    /// Reads the provider's discovery document (and keys) afresh, to check
+    /// an issuer before it is saved.
+    pub async fn check(&self, issuer: &str) -> Result<(), ProviderRefusal> {
+        self.discover(issuer).await.map(|_| ())
+    }
+
     /// Starts a sign-in at `p` returning to `redirect_uri`.
     pub async fn start(
         &self,

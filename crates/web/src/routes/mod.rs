@@ -19,6 +19,7 @@ pub mod progress;
 pub mod release;
 pub mod rota;
 pub mod sign_in;
+pub mod sign_in_settings;
 pub mod single_sign_on;
 pub mod team;
 pub mod tokens;
@@ -31,6 +32,7 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
         .merge(single_sign_on::router())
+        .merge(sign_in_settings::router())
         .merge(next_options::router())
         .merge(team::router())
         .merge(catalogue::router())

@@ -78,6 +78,9 @@ impl Layout {
         if user.viewer.may_edit_framework() {
             add("/admin/audit", "Audit trail");
         }
+        if user.has(AppRole::SystemAdmin) {
+            add("/admin/sign-in", "Sign-in settings");
+        }
         add("/account/tokens", "API tokens");
         Layout {
             title: title.into(),
@@ -471,7 +474,8 @@ field_errors!(
     CataloguePage,
     TokensPage,
     RolePage,
-    NotificationSettingsPage
+    NotificationSettingsPage,
+    SignInSettingsPage
 );
 
 #[cfg(test)]
@@ -552,4 +556,37 @@ pub struct NotificationSettingsPage {
     pub errors: Vec<FieldError>,
     /// What was just done.
     pub notice: Option<String>,
+}
+
+/// The system admin's sign-in settings.
+#[derive(Template, WebTemplate)]
+#[template(path = "sign_in_settings.html")]
+pub struct SignInSettingsPage {
+    /// Layout.
+    pub layout: Layout,
+    /// The stored issuer.
+    pub issuer: String,
+    /// The form's fields, stored values or as typed.
+    pub fields: Vec<SettingField>,
+    /// Whether a provider is set.
+    pub configured: bool,
+    /// The redirect address to register at the provider.
+    pub callback_url: String,
+    /// Problems to show.
+    pub errors: Vec<FieldError>,
+    /// What was just done.
+    pub notice: Option<String>,
+}
+
+/// One text field of a settings form.
+#[derive(Debug, Clone)]
+pub struct SettingField {
+    /// Its name and id.
+    pub name: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// Its hint.
+    pub hint: &'static str,
+    /// Its value.
+    pub value: String,
 }

@@ -124,11 +124,11 @@ async fn the_provider_button_shows_only_when_set_and_a_stray_callback_is_refused
     pathwise_storage::identity_providers::set_provider(
         &app.store,
         org,
-        &pathwise_storage::identity_providers::ProviderSettings {
-            issuer: "http://127.0.0.1:9/not-running",
-            client_id: "pathwise",
-            client_secret_file: "/nonexistent",
-            email_claim: "email",
+        &pathwise_storage::identity_providers::ProviderDraft {
+            issuer: "http://127.0.0.1:9/not-running".into(),
+            client_id: "pathwise".into(),
+            client_secret_file: "/nonexistent".into(),
+            email_claim: "email".into(),
         },
         None,
         1,
@@ -145,11 +145,11 @@ async fn the_provider_button_shows_only_when_set_and_a_stray_callback_is_refused
     pathwise_storage::identity_providers::set_provider(
         &app.store,
         other,
-        &pathwise_storage::identity_providers::ProviderSettings {
-            issuer: "http://127.0.0.1:9/other",
-            client_id: "pathwise-ryy",
-            client_secret_file: "/nonexistent",
-            email_claim: "upn",
+        &pathwise_storage::identity_providers::ProviderDraft {
+            issuer: "http://127.0.0.1:9/other".into(),
+            client_id: "pathwise-ryy".into(),
+            client_secret_file: "/nonexistent".into(),
+            email_claim: "upn".into(),
         },
         None,
         2,
@@ -186,4 +186,88 @@ async fn the_provider_button_shows_only_when_set_and_a_stray_callback_is_refused
     );
     let (_, me) = app.page(&c, "/me").await;
     assert!(!me.contains("Sign out"));
+}
+
+#[tokio::test]
+async fn only_a_system_admin_sets_the_provider_and_each_problem_is_named() {
+    let app = spawn_app().await;
+    let learner = app.signed_in("learner").await;
+    let (status, _) = app.page(&learner, "/admin/sign-in").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let admin = app.signed_in("admin").await;
+    let (status, html) = app.page(&admin, "/admin/sign-in").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Staff sign in with a Pathwise password."));
+    assert!(
+        html.contains("/sign-in/callback</code>"),
+        "the address to register"
+    );
+    let csrf = hidden(&html, "csrf");
+    let res = app
+        .post(
+            &admin,
+            "/admin/sign-in",
+            &[
+                ("csrf", csrf.as_str()),
+                ("issuer", "http://login.example.nhs.uk"),
+                ("client_id", ""),
+                ("client_secret_file", "relative/path"),
+                ("email_claim", "email"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Enter the issuer as an https:// address"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Enter Pathwise&#39;s client id at the provider"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"relative/path\""),
+        "what was typed stays"
+    );
+    // A secret file that cannot be read, then a provider that does not answer.
+    let secret = std::env::temp_dir().join(format!("pathwise-secret-{}", rand::random::<u64>()));
+    let form = |file: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("issuer", "http://127.0.0.1:9/nothing-here".to_string()),
+            ("client_id", "pathwise".to_string()),
+            ("client_secret_file", file.to_string()),
+            ("email_claim", "email".to_string()),
+        ]
+    };
+    let res = app
+        .post(&admin, "/admin/sign-in", &form(&secret.to_string_lossy()))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Pathwise cannot read a secret from")
+    );
+    std::fs::write(&secret, "s3cret\n").unwrap();
+    let res = app
+        .post(&admin, "/admin/sign-in", &form(&secret.to_string_lossy()))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("could not read the provider&#39;s settings at http://127.0.0.1:9/nothing-here/.well-known/openid-configuration")
+    );
+    assert!(
+        pathwise_storage::identity_providers::providers(&app.store)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing saved"
+    );
+    std::fs::remove_file(secret).unwrap();
 }
