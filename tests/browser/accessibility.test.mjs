@@ -1,0 +1,53 @@
+// Accessibility in headless Chromium: axe-core (npm, injected into each page)
+// on the pages of every role at phone (390 px) and desktop (1280 px) width,
+// with no serious or critical violation allowed, and no page scrolling
+// sideways on a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startDemo } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+let demo;
+
+before(async () => { demo = await startDemo(); });
+after(async () => { await demo?.stop(); });
+
+const PAGES = {
+  'learner@demo.pathwise.test': ['/me', '/pathway', '/rota', '/learning', '/notifications', '/notifications/settings', '/catalogue', '/account/tokens'],
+  'manager@demo.pathwise.test': ['/team', '/team/progress', '/team/rota', '/team/release', '/inbox'],
+  'admin@demo.pathwise.test': ['/admin/pathways', '/admin/rosters', '/admin/audit', '/admin/sign-in', '/admin/enrolments', '/admin/completeness', '/learning/offers'],
+};
+
+async function check(page, path, width) {
+  await page.setViewportSize({ width, height: 900 });
+  const res = await page.goto(`${demo.baseUrl}${path}`);
+  assert.ok(res.ok(), `${path} answered ${res.status()}`);
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return { found, sideways };
+}
+
+for (const [email, paths] of Object.entries(PAGES)) {
+  test(`every page of ${email.split('@')[0]} passes axe at 390 and 1280 px and fits a phone`, async () => {
+    const page = await demo.signIn(email);
+    await page.waitForLoadState('load');
+    const problems = [];
+    for (const path of paths) {
+      for (const width of [1280, 390]) {
+        const { found, sideways } = await check(page, path, width);
+        for (const f of found) problems.push(`${path} at ${width}px: ${f}`);
+        if (width === 390 && sideways > 0) problems.push(`${path} at 390px scrolls sideways by ${sideways}px`);
+      }
+    }
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+}
