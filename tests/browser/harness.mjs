@@ -63,3 +63,13 @@ export async function startDemo(extraArgs = []) {
     },
   };
 }
+
+/** Follows a link in the header's navigation, opening its "More" menu when
+ * the link has moved there (the header keeps what fits the width). */
+export async function openNav(page, name) {
+  const nav = page.locator('.nhsuk-header__navigation');
+  const visible = nav.getByRole('link', { name }).filter({ visible: true });
+  if ((await visible.count()) === 0) await page.locator('#toggle-menu').click();
+  await nav.getByRole('link', { name }).filter({ visible: true }).first().click();
+  await page.waitForLoadState('load');
+}

@@ -6,7 +6,7 @@
 // waitlist.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo } from './harness.mjs';
+import { startDemo, openNav } from './harness.mjs';
 
 let demo, baseUrl;
 
@@ -84,9 +84,10 @@ test('a learner on nights books the session that fits, sees why the other does n
   // The learner: the evening sitting fits, the morning one does not.
   const learner = await demo.signIn('learner@demo.pathwise.test');
   await learner.waitForURL(`${baseUrl}/me`);
-  await learner.getByRole('link', { name: 'Learning' }).click();
+  await openNav(learner, 'Learning');
   await learner.getByLabel('Search by title').fill('Night team');
   await learner.getByRole('button', { name: 'Search' }).click();
+  await learner.waitForURL(/[?&]q=Night/);
   const cards = learner.locator('#sessions > li');
   assert.equal(await cards.count(), 2);
   const first = cards.nth(0);

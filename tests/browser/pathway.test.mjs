@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDemo } from './harness.mjs';
+import { startDemo, openNav } from './harness.mjs';
 
 let demo, baseUrl;
 
@@ -34,7 +34,7 @@ function storedFiles() {
 test('a learner submits evidence, the assessor accepts it, the stage advances and the audit trail shows both', async () => {
   const learner = await demo.signIn('learner@demo.pathwise.test');
   await learner.waitForURL(`${baseUrl}/me`);
-  await learner.getByRole('link', { name: 'My pathway' }).click();
+  await openNav(learner, 'My pathway');
   assert.equal(await learner.locator('h1').textContent(), 'Stage 2: Role consolidation');
   await learner.getByRole('link', { name: 'Add evidence' }).click();
   await learner.getByLabel('Written reflection').check();
@@ -51,9 +51,9 @@ test('a learner submits evidence, the assessor accepts it, the stage advances an
   await manager.waitForURL(`${baseUrl}/team`);
   const count = Number(await manager.locator('#inbox-count').textContent());
   assert.ok(count >= 1, 'the header counts waiting evidence');
-  await manager.getByRole('link', { name: /Evidence to review/ }).click();
+  await openNav(manager, /Evidence to review/);
   assert.match(await manager.locator('h1').textContent(), /Evidence to review/);
-  await manager.getByRole('link', { name: 'Team progress' }).click();
+  await openNav(manager, 'Team progress');
   await manager.locator('#progress-table').getByRole('link', { name: 'Lena Brightwater' }).click();
   await manager.locator('#evidence-table').getByRole('link', { name: 'Handover I led on ward 7' }).click();
   await manager.getByLabel('Accept and sign off').check();
