@@ -51,3 +51,15 @@ for (const [email, paths] of Object.entries(PAGES)) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('a form with problems moves focus to the error summary, which links to each field', async () => {
+  const context = await demo.newContext();
+  const page = await context.newPage();
+  await page.goto(`${demo.baseUrl}/sign-in`);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForSelector('.nhsuk-error-summary');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
+  const links = await page.locator('.nhsuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['#email', '#password']);
+  await context.close();
+});
