@@ -13,9 +13,10 @@ use openidconnect::core::{
 };
 use openidconnect::reqwest;
 use openidconnect::{
-    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
-    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    SignatureVerificationError, TokenResponse,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError,
+    TokenResponse,
 };
 use pathwise_storage::identity_providers::IdentityProvider;
 use std::collections::HashMap;
@@ -87,6 +88,26 @@ fn secret(p: &IdentityProvider) -> Result<ClientSecret, ProviderRefusal> {
     Ok(ClientSecret::new(text.trim().to_string()))
 }
 
+/// A client for a provider, as discovered, sending people back to `redirect`.
+type ProviderClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+fn provider_client(
+    metadata: CoreProviderMetadata,
+    p: &IdentityProvider,
+    secret: ClientSecret,
+    redirect: RedirectUrl,
+) -> ProviderClient {
+    CoreClient::from_provider_metadata(metadata, ClientId::new(p.client_id.clone()), Some(secret))
+        .set_redirect_uri(redirect)
+}
+
 impl Providers {
     async fn discover(&self, issuer: &str) -> Result<CoreProviderMetadata, ProviderRefusal> {
         let url = IssuerUrl::new(issuer.to_string())
@@ -127,12 +148,7 @@ impl Providers {
         let metadata = self.metadata(&p.issuer).await?;
         let redirect = RedirectUrl::new(redirect_uri.to_string())
             .map_err(|e| ProviderRefusal::Unreachable(format!("redirect {redirect_uri}: {e}")))?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(p.client_id.clone()),
-            Some(secret(p)?),
-        )
-        .set_redirect_uri(redirect);
+        let client = provider_client(metadata, p, secret(p)?, redirect);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(
@@ -166,12 +182,7 @@ impl Providers {
         let redirect = RedirectUrl::new(redirect_uri.to_string())
             .map_err(|e| ProviderRefusal::Unreachable(format!("redirect {redirect_uri}: {e}")))?;
         let secret = secret(p)?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(p.client_id.clone()),
-            Some(secret.clone()),
-        )
-        .set_redirect_uri(redirect.clone());
+        let client = provider_client(metadata, p, secret.clone(), redirect.clone());
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| ProviderRefusal::Unreachable(format!("token endpoint: {e}")))?
@@ -185,33 +196,25 @@ impl Providers {
         let nonce = Nonce::new(nonce.to_string());
         let first = id_token
             .claims(&client.id_token_verifier(), &nonce)
-            .map(|_| ());
-        let client = match first {
-            Ok(()) => client,
+            .map(|c| c.subject().clone());
+        let (client, subject) = match first {
+            Ok(subject) => (client, subject),
             Err(ClaimsVerificationError::SignatureVerification(
                 SignatureVerificationError::NoMatchingKey,
             )) => {
                 // Signed by a key not seen yet: the provider may have
                 // rotated its keys. Fetch them again and check once more.
                 let fresh = self.discover(&p.issuer).await?;
-                let client = CoreClient::from_provider_metadata(
-                    fresh,
-                    ClientId::new(p.client_id.clone()),
-                    Some(secret),
-                )
-                .set_redirect_uri(redirect);
-                id_token
+                let client = provider_client(fresh, p, secret, redirect);
+                let subject = id_token
                     .claims(&client.id_token_verifier(), &nonce)
-                    .map_err(|e| ProviderRefusal::TokenRefused(e.to_string()))?;
-                client
+                    .map_err(|e| ProviderRefusal::TokenRefused(e.to_string()))?
+                    .subject()
+                    .clone();
+                (client, subject)
             }
             Err(e) => return Err(ProviderRefusal::TokenRefused(e.to_string())),
         };
-        let subject = id_token
-            .claims(&client.id_token_verifier(), &nonce)
-            .map_err(|e| ProviderRefusal::TokenRefused(e.to_string()))?
-            .subject()
-            .clone();
         match verified_email(id_token, &p.email_claim) {
             Err(ProviderRefusal::NoVerifiedEmail(_)) if p.email_claim == "email" => {
                 // Claims asked for by scope may come from the UserInfo

@@ -100,41 +100,6 @@ fn out_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("pathwise-mail-{name}-{tag:016x}"))
 }
 
-async fn return_new_evidence(app: &TestApp, title: &str) -> i64 {
-    let learner = app.signed_in("learner").await;
-    let res = app
-        .submit_evidence(
-            &learner,
-            app.learner_id,
-            &[
-                ("kind", "reflection"),
-                ("criteria", "communication"),
-                ("title", title),
-                ("activity", "Late shift"),
-                ("body", "What I did and what I learned."),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let id = *app.evidence_ids().await.iter().max().unwrap();
-    let manager = app.signed_in("manager").await;
-    let csrf = app.csrf_of(&manager, &format!("/evidence/{id}")).await;
-    let res = app
-        .post(
-            &manager,
-            format!("/evidence/{id}/decision"),
-            &[
-                ("csrf", csrf.as_str()),
-                ("outcome", "return"),
-                ("feedback", "Say what you would do differently next time"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    id
-}
-
 #[tokio::test]
 async fn email_reaches_a_real_mail_server_and_waits_while_it_is_down() {
     if aiosmtpd_missing() {
@@ -150,7 +115,7 @@ async fn email_reaches_a_real_mail_server_and_waits_while_it_is_down() {
     send_due(&app.store, &mailer, "w1", now).await.unwrap();
     let before = sink.received().len();
 
-    let id = return_new_evidence(&app, "Handover I led").await;
+    let id = app.return_new_evidence("Handover I led").await;
     let r = send_due(&app.store, &mailer, "w1", now).await.unwrap();
     assert_eq!((r.sent, r.failed), (1, 0));
     let got = sink.received();
@@ -179,7 +144,7 @@ async fn email_reaches_a_real_mail_server_and_waits_while_it_is_down() {
 
     // The server goes down: the next message waits, and is not lost.
     sink.stop();
-    return_new_evidence(&app, "Medicines round").await;
+    app.return_new_evidence("Medicines round").await;
     let r = send_due(&app.store, &mailer, "w1", now + 10).await.unwrap();
     assert_eq!((r.sent, r.failed), (0, 1));
     assert_eq!(

@@ -26,34 +26,10 @@ async fn a_returned_piece_of_evidence_is_a_notification_the_learner_can_mark_rea
     let (_, before) = app.page(&learner, "/notifications").await;
     let unread_before = count_in(&before);
 
-    let res = app
-        .submit_evidence(
-            &learner,
-            app.learner_id,
-            &[
-                ("kind", "reflection"),
-                ("criteria", "communication"),
-                ("title", "Handover I led"),
-                ("activity", "Late shift"),
-                ("body", "What I did."),
-            ],
-            None,
-        )
+    let id = app
+        .return_new_evidence_with("Handover I led", "Add who you handed over to")
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let id = *app.evidence_ids().await.iter().max().unwrap();
     let manager = app.signed_in("manager").await;
-    let csrf = app.csrf_of(&manager, &format!("/evidence/{id}")).await;
-    app.post(
-        &manager,
-        format!("/evidence/{id}/decision"),
-        &[
-            ("csrf", csrf.as_str()),
-            ("outcome", "return"),
-            ("feedback", "Add who you handed over to"),
-        ],
-    )
-    .await;
 
     let (status, html) = app.page(&learner, "/notifications").await;
     assert_eq!(status, StatusCode::OK);

@@ -302,3 +302,48 @@ pub fn location(res: &reqwest::Response) -> String {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
 }
+
+impl TestApp {
+    /// The learner adds a reflection titled `title`; their manager returns it
+    /// with `feedback`. The evidence's id.
+    pub async fn return_new_evidence_with(&self, title: &str, feedback: &str) -> i64 {
+        let learner = self.signed_in("learner").await;
+        let res = self
+            .submit_evidence(
+                &learner,
+                self.learner_id,
+                &[
+                    ("kind", "reflection"),
+                    ("criteria", "communication"),
+                    ("title", title),
+                    ("activity", "Late shift"),
+                    ("body", "What I did and what I learned."),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let id = *self.evidence_ids().await.iter().max().unwrap();
+        let manager = self.signed_in("manager").await;
+        let csrf = self.csrf_of(&manager, &format!("/evidence/{id}")).await;
+        let res = self
+            .post(
+                &manager,
+                format!("/evidence/{id}/decision"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("outcome", "return"),
+                    ("feedback", feedback),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        id
+    }
+
+    /// As above, with the feedback the mail tests read.
+    pub async fn return_new_evidence(&self, title: &str) -> i64 {
+        self.return_new_evidence_with(title, "Say what you would do differently next time")
+            .await
+    }
+}
