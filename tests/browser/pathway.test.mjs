@@ -105,3 +105,43 @@ test('a wrong-type or oversize upload gets a clear message and stores nothing', 
   assert.equal(storedFiles(), filesBefore, 'no file stored');
   await learner.context().close();
 });
+
+test('the inbox is a work queue: whose evidence and why, own team first then oldest, and "next item" after each decision', async () => {
+  const manager = await demo.signIn('manager@demo.pathwise.test');
+  await manager.waitForURL(`${baseUrl}/team`);
+  await manager.goto(`${baseUrl}/inbox`);
+  assert.match(await manager.locator('#inbox-scope').textContent(),
+    /people you line-manage comes first\. After it comes evidence from everyone else at .+, because you are an assessor there/);
+  const rows = await manager.locator('#inbox-table tr[data-evidence]').evaluateAll((trs) =>
+    trs.map((tr) => ({ team: tr.dataset.team === 'true', added: tr.dataset.added })));
+  assert.ok(rows.length >= 3, 'the demo has work waiting');
+  const firstOther = rows.findIndex((r) => !r.team);
+  assert.ok(rows.slice(firstOther).every((r) => !r.team), 'team rows all come first');
+  for (const part of [rows.slice(0, firstOther), rows.slice(firstOther)]) {
+    const dates = part.map((r) => r.added);
+    assert.deepEqual(dates, [...dates].sort(), 'each part is oldest first');
+  }
+  const waiting = Number(await manager.locator('#inbox-count').textContent());
+  await manager.locator('#inbox-table tr[data-evidence] a[href^="/evidence/"]').first().click();
+  const decided = [];
+  for (let i = 0; i < 3; i++) {
+    decided.push(new URL(manager.url()).pathname.split('/').pop());
+    if (i === 1) {
+      await manager.getByLabel('Return with feedback').check();
+      await manager.getByLabel('Feedback to the learner').fill('Please say which shift this was.');
+    } else {
+      await manager.getByLabel('Accept and sign off').check();
+    }
+    await manager.getByRole('button', { name: 'Record decision' }).click();
+    const panel = manager.locator('#decision-recorded');
+    await panel.waitFor();
+    assert.match(await panel.textContent(), i === 1 ? /Returned with feedback on \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d/ : /Accepted on \d{1,2} [A-Z][a-z]+ \d{4}/);
+    assert.equal(Number(await manager.locator('#inbox-count').textContent()), waiting - i - 1);
+    await manager.locator('#next-item').click();
+  }
+  assert.equal(new Set(decided).size, 3, 'three different items were worked');
+  await manager.goto(`${baseUrl}/inbox`);
+  const left = await manager.locator('#inbox-table tr[data-evidence]').evaluateAll((trs) => trs.map((tr) => tr.dataset.evidence));
+  for (const id of decided) assert.ok(!left.includes(id), `evidence ${id} has left the inbox`);
+  await manager.context().close();
+});

@@ -33,6 +33,7 @@ on_both!(
     audit_trail_is_append_only,
     pathway_versions_enrolments_and_moves,
     evidence_decisions_sign_offs_and_the_inbox,
+    the_inbox_puts_the_managers_team_first_then_the_oldest,
     reviews_and_workload_flags,
     enrolments_end_and_reopen,
     two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts,
@@ -794,6 +795,79 @@ async fn enrolments_end_and_reopen(store: Store) {
         pathways::end_enrolment(&store, other, ids[0], &ending, None, 600).await,
         Err(StorageError::NotFound(_))
     ));
+}
+
+async fn the_inbox_puts_the_managers_team_first_then_the_oldest(store: Store) {
+    let (org, v1, boss, learners) = pathway_org(&store).await;
+    let site = people::person(&store, boss).await.unwrap().unwrap().site_id;
+    let other = people::insert_people(
+        &store,
+        org,
+        &[NewPerson {
+            site_id: site,
+            name: "Cy Cedar".into(),
+            role_code: "hcsw".into(),
+            role_started: date("2025-01-06"),
+            manager_id: None,
+            interests: vec![],
+        }],
+    )
+    .await
+    .unwrap()[0];
+    let ids = pathways::enrol(
+        &store,
+        org,
+        &[enrolment(learners[0], v1), enrolment(other, v1)],
+        &[],
+        None,
+        300,
+    )
+    .await
+    .unwrap();
+    let mut added = Vec::new();
+    for (enrolment_id, person, on) in [
+        (ids[1], other, "2026-01-02"),
+        (ids[0], learners[0], "2026-01-10"),
+        (ids[1], other, "2026-01-01"),
+    ] {
+        let e = NewEvidence {
+            enrolment_id,
+            kind: EvidenceKind::Reflection,
+            title: format!("Added {on}"),
+            body: String::new(),
+            activity: String::new(),
+            file: None,
+            criteria: vec!["local-induction".into()],
+            added_by_user: None,
+            added_by_person: Some(person),
+            added_on: date(on),
+        };
+        added.push(pathways::add_evidence(&store, org, &e, 500).await.unwrap());
+    }
+    let scope = InboxScope {
+        org_id: org,
+        whole_organisation: false,
+        reports_of: Some(boss),
+        site: Some(site),
+        me: Some(boss),
+        learner: None,
+    };
+    let order: Vec<i64> = pathways::inbox(&store, scope, 10, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        order,
+        vec![added[1], added[2], added[0]],
+        "his own report first, then the others by the day they were added, not the order they arrived"
+    );
+    let team_only = InboxScope {
+        site: None,
+        ..scope
+    };
+    assert_eq!(pathways::inbox_count(&store, team_only).await.unwrap(), 1);
 }
 
 async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {

@@ -129,7 +129,8 @@ pub fn inbox_scope(viewer: &Viewer) -> Option<InboxScope> {
         AssessingScope::WholeOrganisation => InboxScope {
             org_id: viewer.org_id,
             whole_organisation: true,
-            reports_of: None,
+            // Only orders the inbox: the manager's own team comes first.
+            reports_of: viewer.person_id.filter(|_| viewer.has(AppRole::Manager)),
             site: None,
             me: viewer.person_id,
             learner: None,

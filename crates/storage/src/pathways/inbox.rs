@@ -50,7 +50,12 @@ pub async fn inbox_count(store: &Store, scope: InboxScope) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// Evidence waiting for this assessor, oldest first, `limit` from `offset`.
+/// The inbox's order: a manager's own reports first, then oldest first by
+/// the day it was added (ties by the order it arrived).
+const INBOX_ORDER: &str = "CASE WHEN p.manager_id = $3 THEN 0 ELSE 1 END, x.added_on, x.id";
+
+/// Evidence waiting for this assessor, `limit` from `offset`: a manager's
+/// own reports first, then oldest first.
 pub async fn inbox(
     store: &Store,
     scope: InboxScope,
@@ -59,7 +64,7 @@ pub async fn inbox(
 ) -> Result<Vec<Evidence>> {
     let rows = bind_inbox(
         sqlx::query(AssertSqlSafe(format!(
-            "{EVIDENCE_SELECT} WHERE {INBOX_WHERE} ORDER BY x.id LIMIT $7 OFFSET $8"
+            "{EVIDENCE_SELECT} WHERE {INBOX_WHERE} ORDER BY {INBOX_ORDER} LIMIT $7 OFFSET $8"
         ))),
         scope,
     )

@@ -9,7 +9,7 @@ use crate::forms::see_other;
 use crate::learners::{owner, standing_of, visible_person};
 use crate::views::pathway::*;
 use crate::views::*;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -385,6 +385,7 @@ async fn evidence_view(
     };
     let (may_decide, decide_blocked) = decide_state(user, person, &e);
     Ok(EvidencePage {
+        decided: None,
         layout: Layout::for_user(
             format!("Evidence: {}", e.title),
             user,
@@ -406,13 +407,34 @@ async fn evidence_view(
     })
 }
 
+#[derive(Deserialize, Default)]
+struct EvidenceQuery {
+    /// Set after the viewer recorded a decision: show it and the next item.
+    #[serde(default)]
+    decided: String,
+}
+
 async fn evidence_page(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(q): Query<EvidenceQuery>,
 ) -> Result<EvidencePage> {
     let (e, person) = visible_evidence(&state, &user, id).await?;
-    evidence_view(&state, &user, e, &person, Vec::new()).await
+    let decision = e.decisions.last().cloned();
+    let mut page = evidence_view(&state, &user, e, &person, Vec::new()).await?;
+    if !q.decided.is_empty()
+        && let Some(d) = decision
+        && let Some(scope) = auth::inbox_scope(&user.viewer)
+    {
+        let next = pathways::inbox(&state.store, scope, 1, 0).await?.pop();
+        page.decided = Some(DecisionRecorded {
+            summary: format!("{} on {}", d.outcome.label(), date_time_in_words(d.at)),
+            next: next.map(|n| (format!("/evidence/{}", n.id), n.title, n.person_name)),
+            waiting: pathways::inbox_count(&state.store, scope).await?,
+        });
+    }
+    Ok(page)
 }
 
 async fn evidence_file(
@@ -502,5 +524,5 @@ async fn decide(
         state.clock.now(),
     )
     .await?;
-    Ok(see_other(&format!("/evidence/{id}")))
+    Ok(see_other(&format!("/evidence/{id}?decided=1")))
 }

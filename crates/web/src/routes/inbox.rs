@@ -1,5 +1,6 @@
-//! The assessor's inbox: evidence waiting for their decision, oldest first,
-//! filtered by learner, paged and exported.
+//! The assessor's inbox: evidence waiting for their decision, their own
+//! team's first and then oldest first, with whose it is explained, filtered
+//! by learner, paged and exported.
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
@@ -13,7 +14,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use pathwise_domain::PageNumber;
-use pathwise_storage::pathways::{self};
+use pathwise_storage::pathways::{self, InboxScope};
+use pathwise_storage::people;
 use serde::Deserialize;
 
 /// The inbox page and its exports.
@@ -83,7 +85,18 @@ async fn inbox_page(
     )
     .await?;
     let filter = learner.map(|l| format!("&learner={l}")).unwrap_or_default();
+    let team: Vec<i64> = match scope.reports_of {
+        Some(me) => people::reports_of(&state.store, me)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let scope_note = scope_note(&state, scope, team.len()).await?;
     Ok(InboxPage {
+        scope_note,
+        team,
         layout: Layout::for_user("Evidence to review", &user, "/inbox"),
         items,
         total,
@@ -95,6 +108,37 @@ async fn inbox_page(
         learners,
         learner,
         export_query: learner.map(|l| format!("?learner={l}")).unwrap_or_default(),
+    })
+}
+
+/// Whose evidence reaches this inbox and why, in words.
+async fn scope_note(state: &AppState, scope: InboxScope, team: usize) -> Result<String> {
+    let site = match scope.site {
+        Some(id) => people::sites(&state.store, scope.org_id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name),
+        None => None,
+    };
+    let team = match team {
+        1 => "the one person you line-manage".to_string(),
+        n => format!("the {n} people you line-manage"),
+    };
+    Ok(match (scope.whole_organisation, scope.reports_of, site) {
+        (true, Some(_), _) => format!(
+            "As L&D lead you see evidence from everyone in the organisation. Evidence from {team} comes first, then the rest, oldest first."
+        ),
+        (true, None, _) => {
+            "As L&D lead you see evidence from everyone in the organisation, oldest first.".into()
+        }
+        (false, Some(_), Some(site)) => format!(
+            "Evidence from {team} comes first. After it comes evidence from everyone else at {site}, because you are an assessor there. Each part is oldest first."
+        ),
+        (false, None, Some(site)) => format!(
+            "You see evidence from everyone at {site}, because you are an assessor there, oldest first."
+        ),
+        _ => format!("You see evidence from {team}, oldest first."),
     })
 }
 

@@ -112,6 +112,19 @@ pub fn date_time(at: i64) -> String {
     format!("{d} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
+/// A moment (seconds since the Unix epoch) as people write it, UTC:
+/// `1 December 2026 at 14:05`.
+pub fn date_time_in_words(at: i64) -> String {
+    let d = Date::from_unix_days(at.div_euclid(86_400));
+    let secs = at.rem_euclid(86_400);
+    format!(
+        "{} at {:02}:{:02}",
+        d.in_words(),
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
 /// Finds the error for a field, for templates.
 pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors

@@ -258,6 +258,19 @@ pub struct EvidencePage {
     pub decide_blocked: Option<String>,
     /// Problems with the decision form.
     pub errors: Vec<FieldError>,
+    /// The decision just recorded, with the next item in the inbox.
+    pub decided: Option<DecisionRecorded>,
+}
+
+/// What an assessor sees straight after recording a decision.
+#[derive(Debug, Clone)]
+pub struct DecisionRecorded {
+    /// "Accepted" or "Returned", and when, in words.
+    pub summary: String,
+    /// The next piece of evidence waiting: (link, title, learner).
+    pub next: Option<(String, String, String)>,
+    /// How many are still waiting.
+    pub waiting: i64,
 }
 
 /// The assessor's inbox.
@@ -282,6 +295,10 @@ pub struct InboxPage {
     pub learner: Option<i64>,
     /// The export links' query (`?learner=N` or empty).
     pub export_query: String,
+    /// Whose evidence this inbox holds, and why, in words.
+    pub scope_note: String,
+    /// The viewer's own reports, whose evidence comes first.
+    pub team: Vec<i64>,
 }
 
 /// One learner in a progress table.

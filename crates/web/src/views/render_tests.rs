@@ -434,6 +434,7 @@ fn an_evidence_page_shows_the_decision_form_only_when_allowed() {
         may_decide,
         decide_blocked: blocked.map(String::from),
         errors: Vec::new(),
+        decided: None,
     };
     let html = render(&page(true, None));
     assert!(html.contains("/evidence/41/decision"));
@@ -441,6 +442,37 @@ fn an_evidence_page_shows_the_decision_form_only_when_allowed() {
     assert!(!html.contains("/evidence/41/decision"));
     assert!(html.contains("id=\"decide-blocked\""));
     assert!(html.contains("Ask another assessor"));
+}
+
+#[test]
+fn after_a_decision_the_evidence_page_offers_the_next_item() {
+    let mut page = EvidencePage {
+        layout: layout("Evidence: Handover"),
+        evidence: evidence(),
+        criteria: vec!["Communication".into()],
+        may_decide: false,
+        decide_blocked: None,
+        errors: Vec::new(),
+        decided: Some(DecisionRecorded {
+            summary: "Accepted on 1 December 2026 at 10:15".into(),
+            next: Some((
+                "/evidence/42".into(),
+                "Moving and handling".into(),
+                "Ben Birch".into(),
+            )),
+            waiting: 4,
+        }),
+    };
+    let html = render(&page);
+    assert!(html.contains("Accepted on 1 December 2026 at 10:15"));
+    assert!(html.contains("href=\"/evidence/42\""));
+    assert!(html.contains("Next item: Moving and handling from Ben Birch"));
+    assert!(html.contains("4 still waiting"));
+    page.decided.as_mut().unwrap().next = None;
+    let html = render(&page);
+    assert!(html.contains("Nothing else is waiting for your decision."));
+    page.decided = None;
+    assert!(!render(&page).contains("Decision recorded"));
 }
 
 #[test]
@@ -459,9 +491,15 @@ fn the_inbox_lists_waiting_evidence_with_its_filter() {
         ],
         learner: None,
         export_query: String::new(),
+        scope_note: "You see evidence from the 3 people you line-manage, oldest first.".into(),
+        team: vec![5],
     });
     assert!(html.contains("/evidence/41"));
     assert!(html.contains("Lena Brightwater (1)"));
+    assert!(
+        html.contains("the 3 people you line-manage"),
+        "the scope is explained"
+    );
     assert!(html.contains("/inbox?page=2"));
     let empty = render(&InboxPage {
         layout: layout("Evidence to review"),
@@ -473,6 +511,8 @@ fn the_inbox_lists_waiting_evidence_with_its_filter() {
         learners: vec![choice("", "Everyone", true)],
         learner: None,
         export_query: String::new(),
+        scope_note: "You see evidence from the 3 people you line-manage, oldest first.".into(),
+        team: vec![5],
     });
     assert!(!empty.contains("/evidence/41"));
     assert!(empty.contains("Nothing is waiting for your decision."));
