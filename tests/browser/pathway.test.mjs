@@ -70,10 +70,20 @@ test('a learner submits evidence, the assessor accepts it, the stage advances an
 
   const admin = await demo.signIn('admin@demo.pathwise.test');
   await admin.goto(`${baseUrl}/admin/audit`);
-  const trail = await admin.locator('table').textContent();
-  assert.match(trail, /evidence\.added[\s\S]*Handover I led on ward 7/);
-  assert.match(trail, /evidence\.accepted[\s\S]*Handover I led on ward 7/);
-  assert.match(trail, /criterion\.signed_off[\s\S]*'communication' signed off/);
+  const trail = await admin.locator('#audit-events').textContent();
+  assert.match(trail, /Lena Brightwater added evidence from Lena Brightwater: Handover I led on ward 7/);
+  assert.match(trail, /accepted evidence from Lena Brightwater: Handover I led on ward 7/);
+  assert.match(trail, /signed off criteria for Lena Brightwater[\s\S]*signed off on the evidence 'Handover I led on ward 7'/);
+  assert.doesNotMatch(trail, /evidence\.accepted|person:\d/, 'no codes or ids');
+  // Who did what: follow the learner's link, then narrow to one action by its name.
+  await admin.locator('#audit-events').getByRole('link', { name: 'Everything about Lena Brightwater' }).first().click();
+  assert.match(await admin.locator('#audit-person').textContent(), /Showing events about Lena Brightwater/);
+  await admin.locator('summary', { hasText: 'Filter the trail' }).click();
+  await admin.getByLabel('What happened').selectOption({ label: 'Evidence accepted' });
+  await admin.getByRole('button', { name: 'Filter' }).click();
+  const accepted = await admin.locator('#audit-events .audit-what').allTextContents();
+  assert.ok(accepted.length >= 1);
+  assert.ok(accepted.every((t) => /accepted evidence from Lena Brightwater/.test(t)), accepted.join(' | '));
   await admin.context().close();
 });
 

@@ -139,15 +139,64 @@ impl Date {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month by its name or its first three letters, any case.
+fn month_named(name: &str) -> Option<u32> {
+    let name = name.trim_end_matches('.').to_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == name || (name.len() == 3 && m.starts_with(&name)))
+        .map(|i| i as u32 + 1)
+}
+
+/// Reads a date as people write it: `2026-12-01`, `1 December 2026`,
+/// `1 Dec 2026` or `1/12/2026` (day first, as in the UK).
 impl FromStr for Date {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || DateError(s.to_string());
-        let mut parts = s.trim().splitn(3, '-');
-        let y = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
-        let m = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
-        let d = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
-        Date::new(y, m, d).ok_or_else(err)
+        let t = s.trim();
+        let num = |p: &str| p.trim().parse::<i64>().ok();
+        let (y, m, d) = if let [y, m, d] = t.split('-').collect::<Vec<_>>()[..] {
+            (num(y), num(m), num(d))
+        } else if let [d, m, y] = t.split('/').collect::<Vec<_>>()[..] {
+            (num(y), num(m), num(d))
+        } else if let [d, m, y] = t.split_whitespace().collect::<Vec<_>>()[..] {
+            (
+                num(y),
+                month_named(m).map(i64::from),
+                num(d.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])),
+            )
+        } else {
+            return Err(err());
+        };
+        let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+            return Err(err());
+        };
+        if !(1000..=9999).contains(&y) {
+            return Err(err());
+        }
+        let (Ok(m), Ok(d)) = (u32::try_from(m), u32::try_from(d)) else {
+            return Err(err());
+        };
+        Date::new(y as i32, m, d).ok_or_else(err)
     }
 }
 
@@ -193,6 +242,31 @@ mod tests {
         assert_eq!(start.whole_months_until("2025-02-28".parse().unwrap()), 0);
         assert_eq!(start.whole_months_until("2025-03-31".parse().unwrap()), 2);
         assert_eq!(start.whole_months_until("2024-03-31".parse().unwrap()), 0);
+    }
+
+    #[test]
+    fn dates_are_read_in_the_ways_people_type_them() {
+        let want: Date = "2026-12-01".parse().unwrap();
+        for typed in [
+            "1 December 2026",
+            " 1 december 2026 ",
+            "1 Dec 2026",
+            "01/12/2026",
+            "1/12/2026",
+            "1st December 2026",
+        ] {
+            assert_eq!(typed.parse::<Date>(), Ok(want), "{typed}");
+        }
+        for wrong in [
+            "31 June 2026",
+            "1 Decembre 2026",
+            "1 De 2026",
+            "12/31/2026",
+            "1 December 26",
+            "2026-12",
+        ] {
+            assert!(wrong.parse::<Date>().is_err(), "{wrong}");
+        }
     }
 
     #[test]

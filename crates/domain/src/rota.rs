@@ -648,7 +648,7 @@ mod tests {
     fn every_bad_field_of_a_roster_row_is_named_at_once() {
         let row: HashMap<String, String> = [
             ("person_id", "x"),
-            ("date", "4/5/2026"),
+            ("date", "32/5/2026"),
             ("start", "7am"),
             ("end", "25:00"),
             ("shift_type", "twilight"),

@@ -256,6 +256,23 @@ pub(crate) fn conflict_on_unique(
 }
 
 /// Ids as an SQL list for `IN (...)` (integers, so nothing to escape).
+/// A person's name, for the audit trail's details ("someone" when the
+/// record is not found).
+pub(crate) async fn person_name(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    person_id: i64,
+) -> Result<String> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT name FROM people WHERE id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("name")?,
+        None => "someone".into(),
+    })
+}
+
 pub(crate) fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

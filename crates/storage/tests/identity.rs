@@ -57,9 +57,15 @@ async fn a_provider_is_set_replaced_and_audited(store: Store) {
         idp::provider_for(&store, "NOPE").await,
         Err(StorageError::NotFound(_))
     ));
-    let trail = audit::list(&store, org, Some("identity_provider.set"), 10, 0)
-        .await
-        .unwrap();
+    let trail = audit::list(
+        &store,
+        org,
+        &audit::AuditFilter::action("identity_provider.set"),
+        10,
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(trail.len(), 2);
 }
 

@@ -202,13 +202,15 @@ async fn a_full_sitting_waitlists_and_a_cancellation_moves_the_next_up(store: St
         Err(StorageError::NotFound(_))
     ));
     assert_eq!(book(team[0]).await.unwrap(), Booking::Waitlisted(1));
-    let events = audit::list(&store, org, None, 50, 0).await.unwrap();
+    let events = audit::list(&store, org, &audit::AuditFilter::default(), 50, 0)
+        .await
+        .unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.contains(&"booking.cancelled"), "{actions:?}");
     assert!(
         events
             .iter()
-            .any(|e| e.detail.contains("moved up from the waitlist"))
+            .any(|e| e.detail.contains("moved up from the waiting list"))
     );
 }
 
@@ -267,7 +269,9 @@ async fn a_refused_booking_writes_nothing_and_an_override_is_audited(store: Stor
         Some("Swapped her long day with Ben")
     );
     assert_eq!(on[0].manager_id, Some(boss));
-    let events = audit::list(&store, org, None, 10, 0).await.unwrap();
+    let events = audit::list(&store, org, &audit::AuditFilter::default(), 10, 0)
+        .await
+        .unwrap();
     let overridden = events
         .iter()
         .find(|e| e.action == "booking.overridden")

@@ -85,7 +85,9 @@ async fn a_roster_is_imported_and_read_by_person_and_team(store: Store) {
             .is_empty(),
         "someone with no reports has no team rota"
     );
-    let events = audit::list(&store, org, None, 10, 0).await.unwrap();
+    let events = audit::list(&store, org, &audit::AuditFilter::default(), 10, 0)
+        .await
+        .unwrap();
     assert!(
         events.iter().any(|e| e.action == "roster.imported"),
         "the import is audited"

@@ -34,6 +34,7 @@ on_both!(
     pathway_versions_enrolments_and_moves,
     evidence_decisions_sign_offs_and_the_inbox,
     the_inbox_puts_the_managers_team_first_then_the_oldest,
+    the_audit_trail_filters_by_person_actor_and_dates_and_names_what_it_is_about,
     reviews_and_workload_flags,
     enrolments_end_and_reopen,
     two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts,
@@ -520,12 +521,20 @@ async fn audit_trail_is_append_only(store: Store) {
     )
     .await
     .unwrap();
-    let all = audit::list(&store, org, None, 10, 0).await.unwrap();
-    assert_eq!(all.len(), 2);
-    assert_eq!(all[0].action, "catalogue.role_added", "newest first");
-    let denied = audit::list(&store, org, Some("access.denied"), 10, 0)
+    let all = audit::list(&store, org, &audit::AuditFilter::default(), 10, 0)
         .await
         .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].action, "catalogue.role_added", "newest first");
+    let denied = audit::list(
+        &store,
+        org,
+        &audit::AuditFilter::action("access.denied"),
+        10,
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(denied.len(), 1);
     assert!(
         store
@@ -540,7 +549,10 @@ async fn audit_trail_is_append_only(store: Store) {
             .is_err()
     );
     assert_eq!(
-        audit::list(&store, org, None, 10, 0).await.unwrap().len(),
+        audit::list(&store, org, &audit::AuditFilter::default(), 10, 0)
+            .await
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -690,9 +702,15 @@ async fn pathway_versions_enrolments_and_moves(store: Store) {
             .version_id,
         v2
     );
-    let moved = audit::list(&store, org, Some("enrolment.moved"), 10, 0)
-        .await
-        .unwrap();
+    let moved = audit::list(
+        &store,
+        org,
+        &audit::AuditFilter::action("enrolment.moved"),
+        10,
+        0,
+    )
+    .await
+    .unwrap();
     assert!(
         moved[0]
             .detail
@@ -741,9 +759,15 @@ async fn enrolments_end_and_reopen(store: Store) {
         pathways::end_enrolment(&store, org, ids[0], &ending, None, 401).await,
         Err(StorageError::NotFound(_))
     ));
-    let audit_rows = audit::list(&store, org, Some("enrolment.ended"), 10, 0)
-        .await
-        .unwrap();
+    let audit_rows = audit::list(
+        &store,
+        org,
+        &audit::AuditFilter::action("enrolment.ended"),
+        10,
+        0,
+    )
+    .await
+    .unwrap();
     assert!(
         audit_rows[0]
             .detail
@@ -782,10 +806,16 @@ async fn enrolments_end_and_reopen(store: Store) {
         .unwrap();
     assert_eq!(back.id, ids[0]);
     assert_eq!(
-        audit::list(&store, org, Some("enrolment.reopened"), 10, 0)
-            .await
-            .unwrap()
-            .len(),
+        audit::list(
+            &store,
+            org,
+            &audit::AuditFilter::action("enrolment.reopened"),
+            10,
+            0
+        )
+        .await
+        .unwrap()
+        .len(),
         1
     );
     let other = people::create_organisation(&store, "P3", "Other")
@@ -795,6 +825,142 @@ async fn enrolments_end_and_reopen(store: Store) {
         pathways::end_enrolment(&store, other, ids[0], &ending, None, 600).await,
         Err(StorageError::NotFound(_))
     ));
+}
+
+async fn the_audit_trail_filters_by_person_actor_and_dates_and_names_what_it_is_about(
+    store: Store,
+) {
+    let (org, v1, boss, learners) = pathway_org(&store).await;
+    let account = |email: &'static str, name: &'static str, person: i64| accounts::NewAccount {
+        org_id: org,
+        person_id: Some(person),
+        email,
+        display_name: name,
+        password_hash: "x",
+        roles: &[AppRole::Manager],
+    };
+    let mo = accounts::create(&store, &account("mo@t.example", "Mo Ward", boss), 1)
+        .await
+        .unwrap();
+    let ana = accounts::create(&store, &account("ana@t.example", "Ana Ash", learners[0]), 1)
+        .await
+        .unwrap();
+    let ids = pathways::enrol(
+        &store,
+        org,
+        &[enrolment(learners[0], v1)],
+        &[],
+        Some(mo),
+        100,
+    )
+    .await
+    .unwrap();
+    let evidence = NewEvidence {
+        enrolment_id: ids[0],
+        kind: EvidenceKind::Reflection,
+        title: "My first week".into(),
+        body: String::new(),
+        activity: String::new(),
+        file: None,
+        criteria: vec!["local-induction".into()],
+        added_by_user: Some(ana),
+        added_by_person: Some(learners[0]),
+        added_on: date("2026-01-09"),
+    };
+    let eid = pathways::add_evidence(&store, org, &evidence, 86_400 * 2)
+        .await
+        .unwrap();
+    audit::record(
+        &store,
+        Some(org),
+        Some(mo),
+        86_400 * 3,
+        "review.recorded",
+        &format!("person:{}", learners[1]),
+        "",
+    )
+    .await
+    .unwrap();
+    let list = |f: audit::AuditFilter| {
+        let store = store.clone();
+        async move {
+            audit::list(&store, org, &f, 50, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action)
+                .collect::<Vec<_>>()
+        }
+    };
+    let about_ana = audit::AuditFilter {
+        person: Some(learners[0]),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(about_ana.clone()).await,
+        vec!["evidence.added", "enrolment.created"],
+        "her record and her evidence, not Ben's review"
+    );
+    let by_mo = audit::AuditFilter {
+        actor: Some(mo),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(by_mo).await,
+        vec!["review.recorded", "enrolment.created"]
+    );
+    let from_day_two = audit::AuditFilter {
+        from: Some(86_400 * 2),
+        until: Some(86_400 * 3),
+        ..Default::default()
+    };
+    assert_eq!(list(from_day_two).await, vec!["evidence.added"]);
+
+    let events = audit::list(&store, org, &audit::AuditFilter::default(), 50, 0)
+        .await
+        .unwrap();
+    let names = audit::names_for(&store, org, &events).await.unwrap();
+    assert_eq!(names.users.get(&mo).map(String::as_str), Some("Mo Ward"));
+    assert_eq!(
+        names.people.get(&learners[1]).map(String::as_str),
+        Some("Ben Birch")
+    );
+    assert_eq!(
+        names.evidence.get(&eid),
+        Some(&(
+            "My first week".to_string(),
+            learners[0],
+            "Ana Ash".to_string()
+        ))
+    );
+    assert_eq!(
+        names.pathways.get("support-worker").map(String::as_str),
+        Some(file_pathway_name().as_str())
+    );
+    assert_eq!(
+        names.roles.get("hcsw").map(String::as_str),
+        Some("Healthcare support worker")
+    );
+    let added = events
+        .iter()
+        .find(|e| e.action == "evidence.added")
+        .unwrap();
+    assert!(
+        added.detail.starts_with("Written reflection, offered for ")
+            && !added.detail.contains("local-induction"),
+        "the detail names the criterion, not its key: {}",
+        added.detail
+    );
+    assert_eq!(
+        audit::actors(&store, org).await.unwrap(),
+        vec![(ana, "Ana Ash".to_string()), (mo, "Mo Ward".to_string())]
+    );
+}
+
+fn file_pathway_name() -> String {
+    PathwayFile::parse(PATHWAYS).unwrap().pathways[0]
+        .name
+        .clone()
 }
 
 async fn the_inbox_puts_the_managers_team_first_then_the_oldest(store: Store) {
@@ -1030,7 +1196,7 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
     ] {
         assert!(store.execute_admin(sql).await.is_err(), "{sql} refused");
     }
-    let actions: Vec<String> = audit::list(&store, org, None, 50, 0)
+    let actions: Vec<String> = audit::list(&store, org, &audit::AuditFilter::default(), 50, 0)
         .await
         .unwrap()
         .into_iter()
@@ -1180,7 +1346,9 @@ async fn two_decisions_at_once_one_wins_and_the_other_is_told_it_conflicts(store
         let decided = pathways::evidence(&store, eid).await.unwrap().unwrap();
         assert_ne!(decided.status, EvidenceStatus::Waiting);
     }
-    let audit = audit::list(&store, org, None, 1000, 0).await.unwrap();
+    let audit = audit::list(&store, org, &audit::AuditFilter::default(), 1000, 0)
+        .await
+        .unwrap();
     let decisions = audit
         .iter()
         .filter(|e| e.action == "evidence.accepted" || e.action == "evidence.returned")

@@ -67,7 +67,10 @@ pub fn parse_date(
         Err(_) => {
             errors.push(FieldError {
                 field: field.into(),
-                message: format!("Enter the date as year-month-day, for example {today}"),
+                message: format!(
+                    "Enter a real date, for example {} or {today}",
+                    today.in_words()
+                ),
             });
             None
         }

@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.assets_dir);
     Router::new()
         .merge(routes::router(state.upload_limit))
+        .fallback(|| async { error::Error::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             views::html_errors,

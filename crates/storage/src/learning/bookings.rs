@@ -155,16 +155,25 @@ pub async fn book(
             "already booked or on the waitlist for this session",
         )
     })?;
+    let name = crate::person_name(&mut tx, person_id).await?;
     let (action, detail) = match note {
         Some(n) => (
             "booking.overridden",
             format!(
-                "{status} for person:{person_id} despite: {}; note: {n}",
+                "{} for {name} despite: {}; note: {n}",
+                if status == "booked" {
+                    "Booked"
+                } else {
+                    "Waiting list"
+                },
                 reasons.join("; ")
             ),
         ),
-        None if status == "booked" => ("booking.made", format!("person:{person_id}")),
-        None => ("booking.waitlisted", format!("person:{person_id}")),
+        None if status == "booked" => ("booking.made", format!("For {name}")),
+        None => (
+            "booking.waitlisted",
+            format!("{name} is on the waiting list"),
+        ),
     };
     crate::audit::commit_with(
         tx,
@@ -262,9 +271,13 @@ pub async fn cancel_booking(
             notify_person_in(&mut tx, next_person, &notice, now).await?;
         }
     }
-    let mut detail = format!("person:{person_id}");
+    let mut detail = format!(
+        "{}'s booking",
+        crate::person_name(&mut tx, person_id).await?
+    );
     if let Some(p) = moved_up {
-        detail.push_str(&format!("; person:{p} moved up from the waitlist"));
+        let name = crate::person_name(&mut tx, p).await?;
+        detail.push_str(&format!("; {name} moved up from the waiting list"));
     }
     crate::audit::commit_with(
         tx,
@@ -421,10 +434,16 @@ pub async fn record_attendance(
             return Err(StorageError::NotFound("booking"));
         }
     }
-    let summary: Vec<String> = marks
-        .iter()
-        .map(|(b, m)| format!("booking:{b} {}", m.code()))
-        .collect();
+    let mut summary = Vec::with_capacity(marks.len());
+    for (b, m) in marks {
+        let person: i64 = sqlx::query("SELECT person_id FROM bookings WHERE id = $1")
+            .bind(b)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("person_id")?;
+        let name = crate::person_name(&mut tx, person).await?;
+        summary.push(format!("{name}: {}", m.words().to_lowercase()));
+    }
     crate::audit::commit_with(
         tx,
         Some(org_id),

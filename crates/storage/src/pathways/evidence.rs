@@ -181,6 +181,32 @@ pub(super) async fn complete_evidence(store: &Store, list: &mut [Evidence]) -> R
     Ok(())
 }
 
+/// The titles of an enrolment's criteria by key, in the order given (a key
+/// its version does not have is shown as it is).
+async fn criterion_titles(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    enrolment_id: i64,
+    keys: &[String],
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT c.key, c.title FROM pathway_criteria c JOIN enrolments e ON e.version_id = c.version_id WHERE e.id = $1",
+    )
+    .bind(enrolment_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut titles = HashMap::new();
+    for r in &rows {
+        titles.insert(
+            r.try_get::<String, _>("key")?,
+            r.try_get::<String, _>("title")?,
+        );
+    }
+    Ok(keys
+        .iter()
+        .map(|k| titles.get(k).cloned().unwrap_or_else(|| k.clone()))
+        .collect())
+}
+
 /// Records evidence and the criteria it is offered for; returns its id.
 pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64) -> Result<i64> {
     if e.criteria.is_empty() {
@@ -223,6 +249,9 @@ pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64)
             .execute(&mut *tx)
             .await?;
     }
+    let offered_for = criterion_titles(&mut tx, e.enrolment_id, &keys)
+        .await?
+        .join("; ");
     record_with(
         &mut *tx,
         Some(org_id),
@@ -230,12 +259,7 @@ pub async fn add_evidence(store: &Store, org_id: i64, e: &NewEvidence, now: i64)
         now,
         "evidence.added",
         &format!("evidence:{id}"),
-        &format!(
-            "{} '{}' for person:{person_id}, offered for {}",
-            e.kind.label(),
-            e.title.trim(),
-            keys.join(", ")
-        ),
+        &format!("{}, offered for {}", e.kind.label(), offered_for),
     )
     .await?;
     tx.commit().await?;
@@ -351,14 +375,11 @@ pub async fn decide(
             "evidence.returned"
         },
         &subject,
-        &format!(
-            "'{title}' of person:{person_id}{}",
-            if d.feedback.trim().is_empty() {
-                String::new()
-            } else {
-                format!(": {}", d.feedback.trim())
-            }
-        ),
+        &if d.feedback.trim().is_empty() {
+            String::new()
+        } else {
+            format!("Feedback: {}", d.feedback.trim())
+        },
     )
     .await?;
     if !d.accept {
@@ -401,6 +422,9 @@ pub async fn decide(
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            let criterion = criterion_titles(&mut tx, enrolment_id, std::slice::from_ref(&key))
+                .await?
+                .join("");
             record_with(
                 &mut *tx,
                 Some(org_id),
@@ -408,7 +432,7 @@ pub async fn decide(
                 now,
                 "criterion.signed_off",
                 &format!("person:{person_id}"),
-                &format!("'{key}' signed off on evidence:{}", d.evidence_id),
+                &format!("{criterion} signed off on the evidence '{title}'"),
             )
             .await?;
             signed.push(key);

@@ -1,12 +1,14 @@
 //! Page views: one askama template struct per page, all sharing the layout
 //! (header, navigation, skip link, footer) of the NHS.UK design system.
 
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::wire::{NextOptionsDoc, RoleDoc};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Body;
-use axum::http::{Request, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::{Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, Date, PageNumber};
@@ -373,17 +375,27 @@ pub struct TokensPage {
     pub notice: Option<String>,
 }
 
-/// One audit event as shown.
+/// One event in the audit trail, in words, with its codes for machines.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
-    /// When, as UTC date and time.
+    /// When, in words (UTC).
     pub at: String,
-    /// Action code.
-    pub action: String,
-    /// Subject.
-    pub subject: String,
-    /// Detail.
+    /// Who acted, by name.
+    pub who: String,
+    /// The link to that actor's events, when they were signed in.
+    pub who_href: Option<String>,
+    /// What happened, as a sentence.
+    pub what: String,
+    /// The person it was about, and the link to their events.
+    pub person: Option<(String, String)>,
+    /// More detail in words.
     pub detail: String,
+    /// When, as `YYYY-MM-DD HH:MM` UTC (exports).
+    pub at_utc: String,
+    /// The action's code (exports).
+    pub action: String,
+    /// The subject's code (exports).
+    pub subject: String,
 }
 
 /// The organisation's audit trail.
@@ -394,8 +406,22 @@ pub struct AuditPage {
     pub layout: Layout,
     /// Events on this page.
     pub rows: Vec<AuditRow>,
-    /// Action filter.
-    pub action: String,
+    /// The action filter, by name.
+    pub actions: Vec<Choice>,
+    /// The "who" filter, by name.
+    pub actors: Vec<Choice>,
+    /// The person the events are filtered to, by name.
+    pub person: Option<String>,
+    /// The person filter's value (a staff record, kept in the form).
+    pub person_value: String,
+    /// The dates typed as the range, as typed.
+    pub from: String,
+    /// The end of the range, as typed.
+    pub to: String,
+    /// Problems with the filter.
+    pub errors: Vec<FieldError>,
+    /// The current filter as a query string (for exports and paging).
+    pub query: String,
     /// Page number, from 1.
     pub page: PageNumber,
     /// Link to the next (older) page.
@@ -416,15 +442,35 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-/// Turns the JSON error bodies of page routes into HTML error pages.
-pub async fn html_errors(req: Request<Body>, next: Next) -> Response {
-    let res = next.run(req).await;
+/// Turns the JSON error bodies of page routes into HTML error pages (with
+/// the signed-in header when the person is signed in), and starts the
+/// title of a page shown again with problems with "Error: ".
+pub async fn html_errors(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let mut asked = parts.clone();
+    let res = next.run(Request::from_parts(parts, body)).await;
     let status = res.status();
-    let is_json = res
+    let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || !is_json {
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    if asked.uri.path().starts_with("/api/")
+        || !(status.is_client_error() || status.is_server_error())
+    {
+        return res;
+    }
+    if content_type.starts_with(b"text/html") {
+        return match status {
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => error_title(res).await,
+            _ => res,
+        };
+    }
+    if !content_type.starts_with(b"application/json") {
         return res;
     }
     let body = axum::body::to_bytes(res.into_body(), 64 * 1024)
@@ -441,8 +487,17 @@ pub async fn html_errors(req: Request<Body>, next: Next) -> Response {
         429 => "Too many attempts",
         _ => "Sorry, there is a problem with the service",
     };
+    let title = if status.as_u16() == 422 {
+        format!("Error: {heading}")
+    } else {
+        heading.to_string()
+    };
+    let layout = match CurrentUser::from_request_parts(&mut asked, &state).await {
+        Ok(user) => Layout::for_user(title, &user, ""),
+        Err(_) => Layout::anonymous(title),
+    };
     let page = ErrorPage {
-        layout: Layout::anonymous(heading),
+        layout,
         heading: heading.to_string(),
         message: if status.as_u16() == 404 {
             "If you typed the web address, check it is correct. If you followed a link, the page may belong to someone else.".into()
@@ -451,6 +506,23 @@ pub async fn html_errors(req: Request<Body>, next: Next) -> Response {
         },
     };
     (status, page).into_response()
+}
+
+/// A page shown again with problems: its title starts with "Error: ", as
+/// the NHS.UK design system asks, so that a screen reader hears it first.
+async fn error_title(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let html = if html.contains("<title>Error: ") {
+        html.into_owned()
+    } else {
+        html.replacen("<title>", "<title>Error: ", 1)
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
 }
 
 /// The message with its first letter in capitals.
@@ -483,6 +555,7 @@ macro_rules! field_errors {
 pub(crate) use field_errors;
 
 field_errors!(
+    AuditPage,
     SignInPage,
     CataloguePage,
     TokensPage,

@@ -258,24 +258,61 @@ fn the_tokens_page_shows_a_new_token_once_and_revoked_ones() {
 }
 
 #[test]
-fn the_audit_page_shows_events_and_its_page() {
-    let html = render(&AuditPage {
+fn the_audit_page_reads_in_words_and_keeps_codes_out_of_sight() {
+    let page = |errors: Vec<FieldError>| AuditPage {
         layout: layout("Audit trail"),
         rows: vec![AuditRow {
-            at: "2026-11-30 09:00".into(),
+            at: "30 November 2026 at 09:00".into(),
+            who: "Marek Northcote".into(),
+            who_href: Some("/admin/audit?who=3".into()),
+            what: "Marek Northcote accepted evidence from Lena Brightwater: Handover".into(),
+            person: Some(("Lena Brightwater".into(), "/admin/audit?person=5".into())),
+            detail: "Signed off Communication".into(),
+            at_utc: "2026-11-30 09:00".into(),
             action: "evidence.accepted".into(),
             subject: "evidence:41".into(),
-            detail: "'Handover' of person:5".into(),
         }],
-        action: String::new(),
+        actions: vec![
+            choice("", "All actions", true),
+            choice("evidence.accepted", "Evidence accepted", false),
+        ],
+        actors: vec![
+            choice("", "Anyone", true),
+            choice("3", "Marek Northcote", false),
+        ],
+        person: Some("Lena Brightwater".into()),
+        person_value: "5".into(),
+        from: "1 November 2026".into(),
+        to: "bad".into(),
+        errors,
+        query: "action=&who=&person=5&from=1%20November%202026&to=".into(),
         page: PageNumber::from(2),
         next_href: None,
         prev_href: Some("/admin/audit?action=&page=1".into()),
-    });
-    assert!(html.contains("Events, page 2"));
-    assert!(html.contains("evidence.accepted"));
+    };
+    let html = render(&page(Vec::new()));
+    assert!(html.contains("Marek Northcote accepted evidence from Lena Brightwater: Handover"));
+    assert!(html.contains("30 November 2026 at 09:00"));
+    assert!(html.contains("Showing events about <strong>Lena Brightwater</strong>"));
+    assert!(html.contains("href=\"/admin/audit?person=5\""));
+    assert!(
+        html.contains(">Evidence accepted<"),
+        "actions are named in words"
+    );
+    assert!(
+        !html.contains(">evidence.accepted<"),
+        "the code is not shown"
+    );
+    assert!(!html.contains("evidence:41"), "nor the subject's id");
+    assert!(
+        html.contains("/admin/audit.csv?action=&#38;who=&#38;person=5"),
+        "exports keep the filter"
+    );
     assert!(html.contains(">Newer<"), "a link to the newer page");
     assert!(!html.contains(">Older<"), "none to an older one");
+    let html = render(&page(vec![FieldError::new("to", "Enter a real date")]));
+    assert!(html.contains("aria-describedby=\"to-hint to-error\""));
+    assert!(html.contains("href=\"#to\""));
 }
 
 #[test]

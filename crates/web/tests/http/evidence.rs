@@ -100,7 +100,7 @@ async fn evidence_accepted_by_the_manager_signs_off_the_criterion_and_opens_the_
         "stage 2 complete, stage 3 open"
     );
     assert!(html.contains("id=\"stage-2\" data-state=\"Complete\""));
-    let actions: Vec<String> = audit::list(&app.store, 1, None, 50, 0)
+    let actions: Vec<String> = audit::list(&app.store, 1, &audit::AuditFilter::default(), 50, 0)
         .await
         .unwrap()
         .into_iter()

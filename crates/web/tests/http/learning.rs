@@ -416,9 +416,15 @@ async fn a_manager_books_for_a_report_despite_the_rota_only_with_a_note() {
         .unwrap()
         .unwrap()
         .org_id;
-    let events = audit::list(&app.store, org, Some("booking.overridden"), 5, 0)
-        .await
-        .unwrap();
+    let events = audit::list(
+        &app.store,
+        org,
+        &audit::AuditFilter::action("booking.overridden"),
+        5,
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(events.len(), 1);
     assert!(events[0].detail.contains("Swapped her night"));
     assert!(events[0].detail.contains("within 11 hours"));

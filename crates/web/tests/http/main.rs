@@ -3,6 +3,7 @@
 //! one module per feature.
 
 mod api;
+mod audit;
 mod catalogue;
 mod evidence;
 mod learning;

@@ -298,9 +298,15 @@ async fn admins_publish_versions_enrol_from_csv_all_or_nothing_and_move_learners
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let moved = audit::list(&app.store, 1, Some("enrolment.moved"), 5, 0)
-        .await
-        .unwrap();
+    let moved = audit::list(
+        &app.store,
+        1,
+        &audit::AuditFilter::action("enrolment.moved"),
+        5,
+        0,
+    )
+    .await
+    .unwrap();
     assert!(moved[0].detail.contains("care teams adopt the audit"));
     let (_, html) = app
         .page(&admin, "/admin/audit?action=enrolment.moved")
@@ -351,9 +357,15 @@ async fn analysts_managers_and_other_organisations_cannot_reach_what_is_not_thei
     let (status, html) = app.page(&other, "/admin/pathways").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("Support worker progression pathway"));
-    let denied = audit::list(&app.store, 1, Some("access.denied"), 50, 0)
-        .await
-        .unwrap();
+    let denied = audit::list(
+        &app.store,
+        1,
+        &audit::AuditFilter::action("access.denied"),
+        50,
+        0,
+    )
+    .await
+    .unwrap();
     assert!(denied.len() >= 5, "refusals are audited");
 }
 
@@ -461,9 +473,15 @@ async fn a_manager_ends_an_enrolment_with_a_reason_and_can_reopen_it() {
     let ended = pathways::ended_enrolments(&app.store, app.learner_id)
         .await
         .unwrap();
-    let audit_rows = audit::list(&app.store, 1, Some("enrolment.ended"), 5, 0)
-        .await
-        .unwrap();
+    let audit_rows = audit::list(
+        &app.store,
+        1,
+        &audit::AuditFilter::action("enrolment.ended"),
+        5,
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(audit_rows.len(), 1);
 
     // Another organisation's admin and a colleague cannot reopen it.
@@ -500,10 +518,16 @@ async fn a_manager_ends_an_enrolment_with_a_reason_and_can_reopen_it() {
         "progress kept"
     );
     assert_eq!(
-        audit::list(&app.store, 1, Some("enrolment.reopened"), 5, 0)
-            .await
-            .unwrap()
-            .len(),
+        audit::list(
+            &app.store,
+            1,
+            &audit::AuditFilter::action("enrolment.reopened"),
+            5,
+            0
+        )
+        .await
+        .unwrap()
+        .len(),
         1
     );
 }
