@@ -1,7 +1,7 @@
 // Accessibility in headless Chromium: axe-core (npm, injected into each page)
 // on the pages of every role at phone (390 px) and desktop (1280 px) width,
 // with no serious or critical violation allowed, and no page scrolling
-// sideways on a phone.
+// sideways on a phone as narrow as 320 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -16,14 +16,21 @@ after(async () => { await demo?.stop(); });
 
 const PAGES = {
   'learner@demo.pathwise.test': ['/me', '/pathway', '/rota', '/learning', '/notifications', '/notifications/settings', '/catalogue', '/account/tokens'],
-  'manager@demo.pathwise.test': ['/team', '/team/progress', '/team/rota', '/team/release', '/inbox'],
-  'admin@demo.pathwise.test': ['/admin/pathways', '/admin/rosters', '/admin/audit', '/admin/sign-in', '/admin/enrolments', '/admin/completeness', '/learning/offers'],
+  'manager@demo.pathwise.test': ['/team', '/team/progress', '/team/rota', '/team/release', '/inbox', '/people', '/no-such-page'],
+  'admin@demo.pathwise.test': ['/admin/pathways', '/admin/rosters', '/admin/audit', '/admin/audit?from=31+June', '/admin/sign-in', '/admin/enrolments', '/admin/completeness', '/learning/offers', '/people?status=not-enrolled'],
 };
 
-async function check(page, path, width) {
+// Pages that answer with an error on purpose: the missing page and a
+// filter with a date that does not exist.
+const EXPECTED_STATUS = { '/no-such-page': 404, '/admin/audit?from=31+June': 422 };
+
+async function check(page, path, width, axe = true) {
   await page.setViewportSize({ width, height: 900 });
   const res = await page.goto(`${demo.baseUrl}${path}`);
-  assert.ok(res.ok(), `${path} answered ${res.status()}`);
+  assert.equal(res.status(), EXPECTED_STATUS[path] ?? 200, `${path} answered ${res.status()}`);
+  if (!axe) {
+    return { found: [], sideways: await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) };
+  }
   await page.addScriptTag({ path: AXE });
   const found = await page.evaluate(async () => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
@@ -36,15 +43,15 @@ async function check(page, path, width) {
 }
 
 for (const [email, paths] of Object.entries(PAGES)) {
-  test(`every page of ${email.split('@')[0]} passes axe at 390 and 1280 px and fits a phone`, async () => {
+  test(`every page of ${email.split('@')[0]} passes axe at 390 and 1280 px and fits a 320 px phone`, async () => {
     const page = await demo.signIn(email);
     await page.waitForLoadState('load');
     const problems = [];
     for (const path of paths) {
-      for (const width of [1280, 390]) {
-        const { found, sideways } = await check(page, path, width);
+      for (const width of [1280, 390, 320]) {
+        const { found, sideways } = await check(page, path, width, width !== 320);
         for (const f of found) problems.push(`${path} at ${width}px: ${f}`);
-        if (width === 390 && sideways > 0) problems.push(`${path} at 390px scrolls sideways by ${sideways}px`);
+        if (width < 1000 && sideways > 0) problems.push(`${path} at ${width}px scrolls sideways by ${sideways}px`);
       }
     }
     await page.context().close();

@@ -117,6 +117,9 @@ pub async fn build(
             }
         }
     }
+    // Assignment numbers as the staff record system gives them: eight
+    // digits, one per person, in the order people are added.
+    let mut next_number = 20_001_000u32;
     // The L&D lead and the analyst sit at the acute site.
     leaders.push(new_person(
         site_ids[0],
@@ -132,6 +135,7 @@ pub async fn build(
         started(&mut rng, today, 60),
     ));
     lead_roles.push(Some("analyst"));
+    number(&mut leaders, &mut next_number);
     let leader_ids = people::insert_people(store, org_id, &leaders).await?;
     let ld_id = leader_ids[lead_roles
         .iter()
@@ -162,6 +166,7 @@ pub async fn build(
     }
     // The first acute nursing team's manager is the demo manager.
     team_leads[0].name = "Marek Northcote".into();
+    number(&mut team_leads, &mut next_number);
     let lead_ids = people::insert_people(store, org_id, &team_leads).await?;
 
     let mut members = Vec::new();
@@ -192,6 +197,7 @@ pub async fn build(
     learner.manager_id = Some(lead_ids[0]);
     learner.interests = vec!["senior-hcsw".into(), "nurse-adult".into()];
     members.insert(0, learner);
+    number(&mut members, &mut next_number);
     let member_ids = people::insert_people(store, org_id, &members).await?;
     let learner_id = member_ids[0];
 
@@ -368,3 +374,11 @@ pub const DEMO_EMAILS: [&str; 4] = [
     "admin@demo.pathwise.test",
     "analyst@demo.pathwise.test",
 ];
+
+/// Gives each person the next assignment number.
+fn number(people: &mut [NewPerson], next: &mut u32) {
+    for p in people {
+        p.assignment_number = Some(format!("{next:08}"));
+        *next += 1;
+    }
+}

@@ -308,5 +308,6 @@ pub(crate) fn new_person(site_id: i64, name: String, role: &str, role_started: D
         role_started,
         manager_id: None,
         interests: vec![],
+        assignment_number: None,
     }
 }

@@ -151,6 +151,18 @@ impl Viewer {
             .then_some(AssessingScope::Some { reports_of, site })
     }
 
+    /// Whose records the viewer may find in the people directory: the same
+    /// people `may_view_person` allows, besides themselves.
+    pub fn finding_people(&self) -> Option<AssessingScope> {
+        if self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin) {
+            return Some(AssessingScope::WholeOrganisation);
+        }
+        let reports_of = self.person_id.filter(|_| self.has(AppRole::Manager));
+        let site = self.site_id.filter(|_| self.has(AppRole::Assessor));
+        (reports_of.is_some() || site.is_some())
+            .then_some(AssessingScope::Some { reports_of, site })
+    }
+
     /// Whether the viewer may change the organisation's local roles and transitions.
     pub fn may_edit_framework(&self) -> bool {
         self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)

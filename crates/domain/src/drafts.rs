@@ -260,12 +260,47 @@ impl ReviewDraft {
     }
 }
 
+/// How a file names a member of staff: the assignment number people know,
+/// or Pathwise's own staff record number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StaffRef {
+    /// An assignment number, e.g. `20001234`.
+    Assignment(String),
+    /// A staff record number.
+    Record(i64),
+}
+
+impl StaffRef {
+    /// Reads an assignment number: letters, digits and hyphens, at most 20.
+    pub fn parse_assignment(text: &str, errors: &mut FieldErrors) -> Option<StaffRef> {
+        let t = text.trim();
+        if t.is_empty() || t.len() > 20 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            errors.add(
+                "assignment_number",
+                format!("'{t}' is not an assignment number (digits, like 20001234)"),
+            );
+            return None;
+        }
+        Some(StaffRef::Assignment(t.to_string()))
+    }
+}
+
+impl std::fmt::Display for StaffRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StaffRef::Assignment(n) => write!(f, "assignment number {n}"),
+            StaffRef::Record(id) => write!(f, "staff record {id}"),
+        }
+    }
+}
+
 /// One row of a bulk enrolment file, before the pathway and role codes are
 /// looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolmentRow {
-    /// The learner's staff record number.
-    pub person_id: i64,
+    /// Who: by assignment number, or by staff record number.
+    pub who: StaffRef,
     /// The pathway's code.
     pub pathway: String,
     /// The variant, if any.
@@ -277,12 +312,23 @@ pub struct EnrolmentRow {
 }
 
 impl EnrolmentRow {
-    /// Reads the row's `person_id`, `pathway`, `variant`, `aim` and
+    /// Reads the row's `assignment_number` (or `person_id`), `pathway`, `variant`, `aim` and
     /// `enrolled_on` (blank for `today`, never after it). Field names are the
     /// file's column names.
     pub fn parse(f: &(impl Fields + ?Sized), today: Date) -> Result<EnrolmentRow, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let person_id = staff_record_number(f, "person_id", &mut errors);
+        let assignment = f.field("assignment_number");
+        let who = if !assignment.is_empty() {
+            StaffRef::parse_assignment(assignment, &mut errors)
+        } else if !f.field("person_id").is_empty() {
+            staff_record_number(f, "person_id", &mut errors).map(StaffRef::Record)
+        } else {
+            errors.add(
+                "assignment_number",
+                "give the person's assignment number (or their person_id)",
+            );
+            None
+        };
         let pathway = f.field("pathway");
         if pathway.is_empty() {
             errors.add("pathway", "give the pathway's code");
@@ -309,7 +355,7 @@ impl EnrolmentRow {
         let optional = |name| Some(f.field(name).to_string()).filter(|v| !v.is_empty());
         errors.or_ok(|| {
             Some(EnrolmentRow {
-                person_id: person_id?,
+                who: who?,
                 pathway: pathway.to_string(),
                 variant: optional("variant"),
                 aim: optional("aim"),
@@ -456,6 +502,33 @@ mod tests {
         .unwrap();
         assert_eq!(row.enrolled_on, today);
         assert_eq!(row.aim, None);
+        assert_eq!(row.who, StaffRef::Record(42));
+        let by_number = EnrolmentRow::parse(
+            fields(&[
+                ("assignment_number", " 20001234 "),
+                ("person_id", ""),
+                ("pathway", "support-worker"),
+                ("enrolled_on", "1 December 2026"),
+            ])
+            .as_slice(),
+            today,
+        )
+        .unwrap();
+        assert_eq!(by_number.who, StaffRef::Assignment("20001234".into()));
+        assert_eq!(by_number.enrolled_on, today, "dates as people write them");
+        for (fields_given, bad) in [
+            (vec![("pathway", "support-worker")], "assignment_number"),
+            (
+                vec![
+                    ("assignment_number", "2000 1234"),
+                    ("pathway", "support-worker"),
+                ],
+                "assignment_number",
+            ),
+        ] {
+            let e = EnrolmentRow::parse(fields(&fields_given).as_slice(), today).unwrap_err();
+            assert_eq!(names(&e), [bad]);
+        }
         let e = EnrolmentRow::parse(
             fields(&[("person_id", "x"), ("enrolled_on", "2027-01-01")]).as_slice(),
             today,

@@ -47,7 +47,7 @@ fn a_bad_catalogue_file_stops_start_up_naming_the_file_line_and_field() {
         catalogue.join("care-certificate.toml"),
         care.replacen(
             "in_force_from = \"2015-04-01\"",
-            "in_force_from = \"1 April 2015\"",
+            "in_force_from = \"2015-04-31\"",
             1,
         ),
     )

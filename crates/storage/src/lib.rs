@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod directory;
 pub mod files;
 pub mod identity_providers;
 pub mod learning;
@@ -81,6 +82,8 @@ pub enum Conflicting {
     SiteCode,
     /// A booking the person already has on the sitting.
     Booking,
+    /// An assignment number someone else in the organisation has.
+    AssignmentNumber,
 }
 
 impl StorageError {

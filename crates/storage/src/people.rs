@@ -35,6 +35,8 @@ pub struct NewPerson {
     pub manager_id: Option<i64>,
     /// Stated interests: role codes or pathway family codes.
     pub interests: Vec<String>,
+    /// Their assignment number in the staff record system, when known.
+    pub assignment_number: Option<String>,
 }
 
 /// A member of staff as stored.
@@ -60,6 +62,8 @@ pub struct Person {
     pub manager_name: Option<String>,
     /// Stated interests.
     pub interests: Vec<String>,
+    /// Their assignment number, when known.
+    pub assignment_number: Option<String>,
 }
 
 /// A named person who can help, with their role.
@@ -72,7 +76,7 @@ pub struct Helper {
 }
 
 const PERSON_SELECT: &str = "SELECT p.id, p.org_id, p.site_id, s.name AS site_name, p.name, p.role_code, \
-     p.role_started, p.manager_id, m.name AS manager_name, p.interests \
+     p.role_started, p.manager_id, m.name AS manager_name, p.interests, p.assignment_number \
      FROM people p JOIN sites s ON s.id = p.site_id LEFT JOIN people m ON m.id = p.manager_id";
 
 fn person_from_row(row: &AnyRow) -> Result<Person> {
@@ -90,6 +94,7 @@ fn person_from_row(row: &AnyRow) -> Result<Person> {
         manager_id: row.try_get("manager_id")?,
         manager_name: row.try_get("manager_name")?,
         interests: split_list(&row.try_get::<String, _>("interests")?),
+        assignment_number: row.try_get("assignment_number")?,
     })
 }
 
@@ -209,23 +214,15 @@ pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> 
     let mut ids = Vec::with_capacity(people.len());
     for chunk in people.chunks(200) {
         let mut sql = String::from(
-            "INSERT INTO people (org_id, site_id, name, role_code, role_started, manager_id, interests) VALUES ",
+            "INSERT INTO people (org_id, site_id, name, role_code, role_started, manager_id, interests, assignment_number) VALUES ",
         );
         for i in 0..chunk.len() {
-            let b = i * 7;
+            let b = i * 8;
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7
-            ));
+            let marks: Vec<String> = (1..=8).map(|k| format!("${}", b + k)).collect();
+            sql.push_str(&format!("({})", marks.join(", ")));
         }
         sql.push_str(" RETURNING id");
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
@@ -237,9 +234,17 @@ pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> 
                 .bind(&p.role_code)
                 .bind(p.role_started.to_string())
                 .bind(p.manager_id)
-                .bind(p.interests.join(","));
+                .bind(p.interests.join(","))
+                .bind(p.assignment_number.as_deref().map(str::trim));
         }
-        for row in q.fetch_all(&mut *tx).await? {
+        let rows = q.fetch_all(&mut *tx).await.map_err(|e| {
+            crate::conflict_on_unique(
+                e,
+                crate::Conflicting::AssignmentNumber,
+                "two people would have the same assignment number",
+            )
+        })?;
+        for row in rows {
             ids.push(row.try_get("id")?);
         }
     }

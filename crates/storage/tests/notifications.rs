@@ -78,6 +78,7 @@ async fn trust(store: &Store) -> Trust {
             role_started: date("2024-01-01"),
             manager_id: Some(boss),
             interests: vec![],
+            assignment_number: None,
         }],
     )
     .await

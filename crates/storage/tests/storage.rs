@@ -100,6 +100,7 @@ async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
             role_started: date("2024-01-01"),
             manager_id: None,
             interests: vec![],
+            assignment_number: None,
         }],
     )
     .await
@@ -252,6 +253,7 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
                 role_started: date("2020-05-01"),
                 manager_id: None,
                 interests: vec![],
+                assignment_number: None,
             },
             NewPerson {
                 site_id: acute,
@@ -260,6 +262,7 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
                 role_started: date("2021-05-01"),
                 manager_id: None,
                 interests: vec![],
+                assignment_number: None,
             },
             NewPerson {
                 site_id: community,
@@ -268,6 +271,7 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
                 role_started: date("2021-05-01"),
                 manager_id: None,
                 interests: vec![],
+                assignment_number: None,
             },
         ],
     )
@@ -283,6 +287,7 @@ async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
             role_started: date("2024-03-15"),
             manager_id: Some(boss),
             interests: vec!["health".into(), "nurse-adult".into()],
+            assignment_number: None,
         }],
     )
     .await
@@ -374,6 +379,7 @@ async fn adding_staff_is_all_or_nothing(store: Store) {
         role_started: date("2024-01-01"),
         manager_id: None,
         interests: vec![],
+        assignment_number: None,
     };
     let bad = NewPerson {
         site_id: foreign_site,
@@ -573,6 +579,7 @@ async fn pathway_org(store: &Store) -> (i64, i64, i64, Vec<i64>) {
         role_started: date("2025-01-06"),
         manager_id: manager,
         interests: vec![],
+        assignment_number: None,
     };
     let boss = people::insert_people(store, org, &[person("Mo Ward", "ward-manager", None)])
         .await
@@ -976,6 +983,7 @@ async fn the_inbox_puts_the_managers_team_first_then_the_oldest(store: Store) {
             role_started: date("2025-01-06"),
             manager_id: None,
             interests: vec![],
+            assignment_number: None,
         }],
     )
     .await

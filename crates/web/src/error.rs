@@ -60,6 +60,7 @@ pub fn field_for(what: Conflicting) -> &'static str {
         Conflicting::Version => "version",
         Conflicting::SiteCode => "site_code",
         Conflicting::Booking => "session",
+        Conflicting::AssignmentNumber => "assignment_number",
     }
 }
 

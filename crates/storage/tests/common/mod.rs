@@ -81,6 +81,7 @@ pub async fn ward(store: &Store) -> (i64, i64, Vec<i64>) {
         role_started: date("2024-01-01"),
         manager_id,
         interests: vec![],
+        assignment_number: None,
     };
     let boss = people::insert_people(store, org, &[person("Mo Ward", "ward-manager", None)])
         .await

@@ -16,8 +16,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pathwise_domain::drafts::EnrolmentRow;
+use pathwise_domain::drafts::{EnrolmentRow, StaffRef};
 use pathwise_domain::pathway::PathwayTemplate;
+use pathwise_storage::directory;
 use pathwise_storage::pathways::{self, LearnerFilter, NewEnrolment};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -127,16 +128,31 @@ async fn enrolments_export(
     progress_table("enrolments", rows).respond(format)
 }
 
-/// Reads a bulk enrolment CSV: `person_id,pathway,variant,aim,enrolled_on`.
-/// Every problem is named by row (the header is row 1) and column.
+/// Reads a bulk enrolment CSV:
+/// `assignment_number,pathway,variant,aim,enrolled_on` (or `person_id` in
+/// place of the assignment number). Every problem is named by row (the
+/// header is row 1) and column.
 async fn parse_enrolment_csv(
     state: &AppState,
     org_id: i64,
     text: &str,
 ) -> Result<std::result::Result<(Vec<NewEnrolment>, Vec<String>), Vec<String>>> {
     let mut errors = Vec::new();
-    let mut out = Vec::new();
-    let mut names = Vec::new();
+    let header: Vec<String> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(|h| h.trim().trim_matches('"').to_lowercase())
+        .collect();
+    if !header
+        .iter()
+        .any(|h| h == "assignment_number" || h == "person_id")
+    {
+        return Ok(Err(vec![
+            "row 1: the header must name assignment_number (or person_id) and pathway".into(),
+        ]));
+    }
     let latest: HashMap<String, (i64, PathwayTemplate)> = learners::latest_versions(state, org_id)
         .await?
         .into_iter()
@@ -144,59 +160,88 @@ async fn parse_enrolment_csv(
         .collect();
     let framework = state.frameworks.get(&state.store, org_id).await?;
     let today = state.clock.today();
-    let mut seen = HashMap::new();
-    csv_files::read_rows(
-        text,
-        &["person_id", "pathway"],
-        &mut errors,
-        |row, fields, errors| {
-            let parsed = match EnrolmentRow::parse(fields, today) {
-                Ok(r) => r,
-                Err(e) => {
-                    csv_files::add_field_errors(errors, row, &e);
-                    return;
-                }
-            };
-            let person_id = parsed.person_id;
-            if let Some(first) = seen.insert(person_id, row) {
-                errors.push(format!(
-                "row {row}, column person_id: staff record {person_id} is already on row {first}"
-            ));
+    let mut parsed_rows: Vec<(usize, StaffRef, NewEnrolment)> = Vec::new();
+    csv_files::read_rows(text, &["pathway"], &mut errors, |row, fields, errors| {
+        let parsed = match EnrolmentRow::parse(fields, today) {
+            Ok(r) => r,
+            Err(e) => {
+                csv_files::add_field_errors(errors, row, &e);
+                return;
             }
-            let code = &parsed.pathway;
-            let Some((version_id, t)) = latest.get(code) else {
-                errors.push(format!(
+        };
+        let code = &parsed.pathway;
+        let Some((version_id, t)) = latest.get(code) else {
+            errors.push(format!(
                 "row {row}, column pathway: '{code}' is not one of this organisation's pathways ({})",
                 latest.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
-                return;
-            };
-            if let Some(v) = &parsed.variant
-                && !t.variants().contains(v)
-            {
-                errors.push(format!(
-                    "row {row}, column variant: '{v}' is not a variant of {code} ({})",
-                    t.variants().join(", ")
-                ));
-            }
-            if let Some(a) = &parsed.aim
-                && !framework.roles.contains_key(a)
-            {
-                errors.push(format!(
-                    "row {row}, column aim: '{a}' is not a role code in the career framework"
-                ));
-            }
-            let (variant, aim, on) = (parsed.variant, parsed.aim, parsed.enrolled_on);
-            out.push(NewEnrolment {
-                person_id,
+            return;
+        };
+        if let Some(v) = &parsed.variant
+            && !t.variants().contains(v)
+        {
+            errors.push(format!(
+                "row {row}, column variant: '{v}' is not a variant of {code} ({})",
+                t.variants().join(", ")
+            ));
+        }
+        if let Some(a) = &parsed.aim
+            && !framework.roles.contains_key(a)
+        {
+            errors.push(format!(
+                "row {row}, column aim: '{a}' is not a role code in the career framework"
+            ));
+        }
+        parsed_rows.push((
+            row,
+            parsed.who,
+            NewEnrolment {
+                person_id: 0,
                 version_id: *version_id,
-                variant,
-                aim,
-                enrolled_on: on,
-            });
-            names.push(format!("row {row}"));
-        },
-    );
+                variant: parsed.variant,
+                aim: parsed.aim,
+                enrolled_on: parsed.enrolled_on,
+            },
+        ));
+    });
+    // Assignment numbers to staff records, in one read.
+    let numbers: Vec<String> = parsed_rows
+        .iter()
+        .filter_map(|(_, who, _)| match who {
+            StaffRef::Assignment(n) => Some(n.clone()),
+            StaffRef::Record(_) => None,
+        })
+        .collect();
+    let found = directory::by_assignment_numbers(&state.store, org_id, &numbers).await?;
+    let mut seen = HashMap::new();
+    let mut out = Vec::new();
+    let mut names = Vec::new();
+    for (row, who, mut enrolment) in parsed_rows {
+        let person_id = match &who {
+            StaffRef::Record(id) => *id,
+            StaffRef::Assignment(n) => match found.get(n) {
+                Some(id) => *id,
+                None => {
+                    errors.push(format!(
+                        "row {row}, column assignment_number: no one in this organisation has assignment number {n}"
+                    ));
+                    continue;
+                }
+            },
+        };
+        if let Some(first) = seen.insert(person_id, row) {
+            let column = match who {
+                StaffRef::Assignment(_) => "assignment_number",
+                StaffRef::Record(_) => "person_id",
+            };
+            errors.push(format!(
+                "row {row}, column {column}: {who} is already on row {first}"
+            ));
+        }
+        enrolment.person_id = person_id;
+        out.push(enrolment);
+        names.push(format!("row {row}"));
+    }
     Ok(if errors.is_empty() {
         Ok((out, names))
     } else {

@@ -15,6 +15,7 @@ pub mod next_options;
 pub mod notifications;
 pub mod pathway;
 pub mod pathway_templates;
+pub mod people;
 pub mod progress;
 pub mod release;
 pub mod rota;
@@ -50,4 +51,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(learning_offers::router())
         .merge(release::router())
         .merge(notifications::router())
+        .merge(people::router())
 }

@@ -24,6 +24,7 @@ async fn my_options(State(state): State<AppState>, user: CurrentUser) -> Result<
         layout: Layout::for_user("Your next steps", &user, "/me"),
         doc,
         own: true,
+        links: Vec::new(),
     })
 }
 
@@ -34,7 +35,24 @@ async fn person_options(
 ) -> Result<NextOptionsPage> {
     let doc = learners::options_for(&state, &user, id).await?;
     let own = user.account.person_id == Some(id);
+    let mut links = vec![
+        (
+            format!("/people/{id}/pathway"),
+            "Pathway, evidence and reviews".to_string(),
+        ),
+        (format!("/people/{id}/rota"), "Rota".to_string()),
+    ];
+    if user.viewer.may_edit_framework() {
+        links.push((
+            format!("/admin/audit?person={id}"),
+            "Everything about them in the audit trail".to_string(),
+        ));
+    }
+    if own {
+        links.clear();
+    }
     Ok(NextOptionsPage {
+        links,
         layout: Layout::for_user(
             format!("Next steps for {}", doc.person.name),
             &user,

@@ -64,6 +64,9 @@ impl Layout {
         } else if user.viewer.may_edit_framework() {
             add("/learning", "Learning");
         }
+        if user.viewer.finding_people().is_some() {
+            add("/people", "People");
+        }
         if user.has(AppRole::Manager) {
             add("/team", "My team");
             add("/team/progress", "Team progress");
@@ -173,6 +176,8 @@ pub struct NextOptionsPage {
     pub doc: NextOptionsDoc,
     /// Whether the viewer is the person themself.
     pub own: bool,
+    /// Links to the rest of the person's record the viewer may open.
+    pub links: Vec<(String, String)>,
 }
 
 /// One row of the team view.
@@ -430,6 +435,67 @@ pub struct AuditPage {
     pub prev_href: Option<String>,
 }
 
+/// One person in the people directory, in words.
+#[derive(Debug, Clone)]
+pub struct DirectoryRow {
+    /// Staff record (links only; never shown).
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// Assignment number, or empty.
+    pub assignment_number: String,
+    /// Role title.
+    pub role: String,
+    /// Site name.
+    pub site: String,
+    /// Line manager's name, or empty.
+    pub manager: String,
+    /// Pathway status in words.
+    pub pathway: String,
+    /// Whether they are on a pathway now.
+    pub enrolled: bool,
+    /// Whether the viewer may enrol them now.
+    pub may_enrol: bool,
+}
+
+/// The people directory.
+#[derive(Template, WebTemplate)]
+#[template(path = "people.html")]
+pub struct PeopleDirectoryPage {
+    /// Layout.
+    pub layout: Layout,
+    /// People on this page.
+    pub rows: Vec<DirectoryRow>,
+    /// How many match in all.
+    pub total: i64,
+    /// The name or number searched for.
+    pub text: String,
+    /// Roles to filter by, by title.
+    pub roles: Vec<Choice>,
+    /// Sites to filter by, by name.
+    pub sites: Vec<Choice>,
+    /// Pathway statuses to filter by.
+    pub statuses: Vec<Choice>,
+    /// Pathways to enrol a selection on (latest versions).
+    pub versions: Vec<Choice>,
+    /// Whose records the viewer sees, in words.
+    pub scope_note: String,
+    /// Whether any row on the page can be enrolled by the viewer.
+    pub may_enrol_any: bool,
+    /// After enrolling: how many.
+    pub notice: Option<String>,
+    /// Problems with the enrolment form.
+    pub errors: Vec<FieldError>,
+    /// The search as a query string.
+    pub query: String,
+    /// Page number.
+    pub page: PageNumber,
+    /// Link to the previous page.
+    pub prev_href: Option<String>,
+    /// Link to the next page.
+    pub next_href: Option<String>,
+}
+
 /// An error page.
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -556,6 +622,7 @@ pub(crate) use field_errors;
 
 field_errors!(
     AuditPage,
+    PeopleDirectoryPage,
     SignInPage,
     CataloguePage,
     TokensPage,

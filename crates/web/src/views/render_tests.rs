@@ -150,6 +150,7 @@ fn next_options_with_none_says_so_honestly() {
             options: Vec::new(),
         },
         own: true,
+        links: Vec::new(),
     });
     assert!(html.contains("id=\"no-options\""));
     assert!(html.contains("no routes on from Healthcare support worker"));

@@ -11,6 +11,7 @@ mod mail;
 mod next_options;
 mod notifications;
 mod pathway;
+mod people;
 mod probe;
 mod rota;
 mod sign_in;
