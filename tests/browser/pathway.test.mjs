@@ -155,3 +155,35 @@ test('the inbox is a work queue: whose evidence and why, own team first then old
   for (const id of decided) assert.ok(!left.includes(id), `evidence ${id} has left the inbox`);
   await manager.context().close();
 });
+
+test('L&D moves a cohort to a new version after seeing what the move does to each learner', async () => {
+  const admin = await demo.signIn('admin@demo.pathwise.test');
+  await admin.waitForLoadState('load');
+  await admin.goto(`${baseUrl}/admin/pathways/support-worker`);
+  await admin.getByLabel('Stage', { exact: true }).selectOption({ index: 0 });
+  await admin.getByLabel('Key').fill('hand-hygiene-audit');
+  await admin.getByLabel('What the learner must show').fill('Hand hygiene audit passed');
+  await admin.getByLabel('Due week after enrolment (optional)').fill('1');
+  await admin.locator('#change_note').fill('Infection control audit added');
+  await admin.getByRole('button', { name: 'Publish new version' }).first().click();
+  await admin.getByRole('link', { name: 'Move learners to another version' }).click();
+  await admin.getByLabel('Learners on').selectOption({ index: 1 });
+  await admin.getByRole('button', { name: 'Show what the move does' }).click();
+  await admin.locator('#moves-table').waitFor();
+  assert.match(await admin.locator('#moves-warning').textContent(), /worse off at once/);
+  const rows = admin.locator('#moves-table tbody tr');
+  const count = await rows.count();
+  assert.ok(count >= 2);
+  assert.match(await rows.first().textContent(), /Added: Hand hygiene audit passed/);
+  assert.match(await rows.first().textContent(), /Overdue at once\s*Hand hygiene audit passed/);
+  // Untick everyone but the first two, then confirm with a reason.
+  for (let i = 2; i < count; i++) await rows.nth(i).locator('input[type=checkbox]').uncheck();
+  await admin.getByLabel('Why they are moving').fill('Infection control audit for the whole ward');
+  await admin.getByRole('button', { name: 'Move the learners ticked' }).click();
+  assert.match(await admin.locator('#notice').textContent(), /2 learners moved/);
+  await admin.goto(`${baseUrl}/admin/audit?action=enrolment.moved`);
+  const moves = await admin.locator('#audit-events .audit-what').allTextContents();
+  assert.equal(moves.length, 2);
+  assert.ok(moves.every((m) => /moved .+ to another pathway version/.test(m)), moves.join(' | '));
+  await admin.context().close();
+});

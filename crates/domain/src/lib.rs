@@ -15,6 +15,7 @@ pub mod framework;
 pub mod input;
 pub mod learning;
 pub mod metrics;
+pub mod moves;
 pub mod notify;
 pub mod options;
 pub mod paging;

@@ -558,6 +558,17 @@ pub enum Rag {
     Green,
 }
 
+impl Rag {
+    /// The status in the words every page uses.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Rag::Red(_) => "Behind",
+            Rag::Amber(_) => "Under pressure",
+            Rag::Green => "On track",
+        }
+    }
+}
+
 /// The status of a learner on `today`. Red when a required criterion due by
 /// now is not signed off or a review is overdue; amber when a workload-pressure
 /// flag is open; green otherwise.
@@ -691,9 +702,9 @@ impl Rag {
 }
 
 /// The status rule in words, shown beside every status.
-pub const RAG_RULE: &str = "Red when a required criterion due by now is not signed off, or a review is overdue. \
-Amber when a workload-pressure flag is open (the learner or manager can raise one at any time; the next review sets or clears it). \
-Green otherwise.";
+pub const RAG_RULE: &str = "Behind when a required criterion due by now is not signed off, or a review is overdue. \
+Under pressure when a workload-pressure flag is open (the learner or manager can raise one at any time; the next review sets or clears it). \
+On track otherwise.";
 
 /// One dated version of the Care Certificate standards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -724,6 +724,39 @@ async fn pathway_versions_enrolments_and_moves(store: Store) {
             .contains("version 1 to version 2: new criteria agreed"),
         "{moved:?}"
     );
+    // Several at once are all moved or none: Ana is already on version 2,
+    // so moving Ben and Ana together moves neither.
+    let ben = pathways::enrolment_of(&store, learners[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        pathways::move_versions(&store, org, &[ben.id, ana.id], v2, "cohort", None, 500)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        pathways::enrolment(&store, ben.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version_id,
+        v1,
+        "nobody moved"
+    );
+    pathways::move_versions(&store, org, &[ben.id], v2, "cohort", None, 600)
+        .await
+        .unwrap();
+    for id in [ben.id, ana.id] {
+        assert_eq!(
+            pathways::enrolment(&store, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .version_id,
+            v2
+        );
+    }
     // Another organisation's version cannot be used.
     let other = people::create_organisation(&store, "P2", "Other")
         .await

@@ -52,7 +52,8 @@ pub fn owner(p: &Person) -> RecordOwner {
     }
 }
 
-fn place(s: &LearnerState) -> LearnerPlace {
+/// Where a learner is, as the pathway rules need it.
+pub fn place(s: &LearnerState) -> LearnerPlace {
     LearnerPlace {
         variant: s.enrolment.variant.clone(),
         site_id: s.site_id,

@@ -132,6 +132,17 @@ pub async fn enrol(
     Ok(ids)
 }
 
+/// One enrolment by its id, open or ended.
+pub async fn enrolment(store: &Store, id: i64) -> Result<Option<Enrolment>> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.as_ref().map(enrolment_from).transpose()
+}
+
 /// A person's current enrolment, if any.
 pub async fn enrolment_of(store: &Store, person_id: i64) -> Result<Option<Enrolment>> {
     let row = sqlx::query(AssertSqlSafe(format!(
@@ -154,19 +165,67 @@ pub async fn move_version(
     by_user: Option<i64>,
     now: i64,
 ) -> Result<()> {
+    move_versions(
+        store,
+        org_id,
+        &[enrolment_id],
+        to_version_id,
+        reason,
+        by_user,
+        now,
+    )
+    .await
+}
+
+/// Moves several enrolments to one version of their pathway in one
+/// transaction, each move recorded and audited: all of them or none.
+pub async fn move_versions(
+    store: &Store,
+    org_id: i64,
+    enrolment_ids: &[i64],
+    to_version_id: i64,
+    reason: &str,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(StorageError::Invalid(
             "give a reason for moving the learner to another version".into(),
         ));
     }
     let mut tx = store.begin_write().await?;
+    for &enrolment_id in enrolment_ids {
+        move_one(
+            &mut tx,
+            org_id,
+            enrolment_id,
+            to_version_id,
+            reason,
+            by_user,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn move_one(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    org_id: i64,
+    enrolment_id: i64,
+    to_version_id: i64,
+    reason: &str,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
     let row = sqlx::query(
         "SELECT e.version_id, e.person_id, v.code, v.version FROM enrolments e JOIN pathway_versions v ON v.id = e.version_id \
          WHERE e.id = $1 AND e.org_id = $2 AND e.ended_on IS NULL",
     )
     .bind(enrolment_id)
     .bind(org_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or(StorageError::NotFound("enrolment"))?;
     let from: i64 = row.try_get("version_id")?;
@@ -179,7 +238,7 @@ pub async fn move_version(
     .bind(to_version_id)
     .bind(org_id)
     .bind(&code)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| {
         StorageError::conflict(Conflicting::Version, "choose a version of the same pathway")
@@ -194,7 +253,7 @@ pub async fn move_version(
     sqlx::query("UPDATE enrolments SET version_id = $1 WHERE id = $2")
         .bind(to_version_id)
         .bind(enrolment_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query(
         "INSERT INTO version_moves (enrolment_id, from_version_id, to_version_id, reason, by_user, at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -205,10 +264,10 @@ pub async fn move_version(
     .bind(reason.trim())
     .bind(by_user)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     record_with(
-        &mut *tx,
+        &mut **tx,
         Some(org_id),
         by_user,
         now,
@@ -220,7 +279,6 @@ pub async fn move_version(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

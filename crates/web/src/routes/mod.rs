@@ -24,6 +24,7 @@ pub mod sign_in_settings;
 pub mod single_sign_on;
 pub mod team;
 pub mod tokens;
+pub mod version_moves;
 
 use crate::AppState;
 use axum::Router;
@@ -52,4 +53,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(release::router())
         .merge(notifications::router())
         .merge(people::router())
+        .merge(version_moves::router())
 }

@@ -496,6 +496,65 @@ pub struct PeopleDirectoryPage {
     pub next_href: Option<String>,
 }
 
+/// One learner in a version move's preview.
+#[derive(Debug, Clone)]
+pub struct MoveRow {
+    /// Their enrolment (the form's value; never shown).
+    pub enrolment_id: i64,
+    /// Name.
+    pub name: String,
+    /// Site name.
+    pub site: String,
+    /// Stage before and after, in words.
+    pub stage_change: String,
+    /// Status before and after, in words.
+    pub status_change: String,
+    /// Criteria that start applying.
+    pub added: Vec<String>,
+    /// Criteria that stop applying.
+    pub removed: Vec<String>,
+    /// Criteria overdue at once.
+    pub newly_overdue: Vec<String>,
+    /// Whether the move makes things worse for them at once.
+    pub attention: bool,
+    /// Whether the box is ticked.
+    pub ticked: bool,
+}
+
+/// Moving learners to another version: choose, preview, confirm.
+#[derive(Template, WebTemplate)]
+#[template(path = "version_moves.html")]
+pub struct VersionMovesPage {
+    /// Layout.
+    pub layout: Layout,
+    /// The pathway's code (links).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Versions with learners on them.
+    pub from_choices: Vec<Choice>,
+    /// Versions to move to.
+    pub to_choices: Vec<Choice>,
+    /// Sites to narrow to.
+    pub site_choices: Vec<Choice>,
+    /// Whether a version to move from has been chosen.
+    pub chosen: bool,
+    /// Whether the two versions chosen are the same.
+    pub same: bool,
+    /// The preview, one row per learner.
+    pub rows: Vec<MoveRow>,
+    /// How many rows need attention.
+    pub attention: usize,
+    /// The choice as a query string.
+    pub query: String,
+    /// The reason typed.
+    pub reason: String,
+    /// After moving: how many.
+    pub notice: Option<String>,
+    /// Problems with the form.
+    pub errors: Vec<FieldError>,
+}
+
 /// An error page.
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -622,6 +681,7 @@ pub(crate) use field_errors;
 
 field_errors!(
     AuditPage,
+    VersionMovesPage,
     PeopleDirectoryPage,
     SignInPage,
     CataloguePage,

@@ -16,3 +16,4 @@ mod probe;
 mod rota;
 mod sign_in;
 mod support;
+mod version_moves;
