@@ -113,6 +113,13 @@ impl CurrentUser {
         self.viewer.has(role)
     }
 
+    /// Whether they hold any role besides learner.
+    pub fn roles_beyond_learner(&self) -> bool {
+        AppRole::ALL
+            .into_iter()
+            .any(|r| r != AppRole::Learner && self.has(r))
+    }
+
     /// Checks a submitted form's CSRF token against the session's.
     pub fn check_csrf(&self, submitted: &str) -> Result<()> {
         match &self.csrf {

@@ -522,6 +522,9 @@ struct RemoveCriterionForm {
     applies: String,
     #[serde(default)]
     change_note: String,
+    /// "yes" once the admin has confirmed on the page that asks.
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn remove_criterion(
@@ -545,6 +548,32 @@ async fn remove_criterion(
             "key: '{}' is not a criterion of the newest version",
             form.key
         )));
+    }
+    if form.confirm != "yes" {
+        let title = t
+            .criteria
+            .iter()
+            .find(|c| c.key == form.key && c.applies.code() == form.applies)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        return Ok(ConfirmPage {
+            layout: Layout::for_user(format!("Remove {title}?"), &user, "/admin/pathways"),
+            heading: format!("Remove '{title}' from {}?", t.name),
+            message: format!(
+                "This publishes version {} without it. Learners stay on their version until you move them; nothing they have signed off is lost.",
+                t.version + 1
+            ),
+            action: format!("/admin/pathways/{code}/criteria/remove"),
+            fields: vec![
+                ("key".into(), form.key.clone()),
+                ("applies".into(), form.applies.clone()),
+                ("change_note".into(), form.change_note.clone()),
+                ("confirm".into(), "yes".into()),
+            ],
+            button: "Remove and publish a new version".into(),
+            cancel: format!("/admin/pathways/{code}"),
+        }
+        .into_response());
     }
     let note = if form.change_note.trim().is_empty() {
         format!("removed '{}' ({})", form.key, form.applies)

@@ -86,7 +86,11 @@ impl Layout {
         if user.has(AppRole::SystemAdmin) {
             add("/admin/sign-in", "Sign-in settings");
         }
-        add("/account/tokens", "API tokens");
+        // API tokens are for scripts and reports: not in a learner's menu
+        // (the page still answers anyone signed in).
+        if user.roles_beyond_learner() {
+            add("/account/tokens", "API tokens");
+        }
         Layout {
             title: title.into(),
             user_name: Some(user.account.display_name.clone()),
@@ -553,6 +557,27 @@ pub struct VersionMovesPage {
     pub notice: Option<String>,
     /// Problems with the form.
     pub errors: Vec<FieldError>,
+}
+
+/// Asks before something that publishes or removes: what will happen, a
+/// button that does it (the same form again, confirmed) and a way back.
+#[derive(Template, WebTemplate)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    /// Layout.
+    pub layout: Layout,
+    /// The question.
+    pub heading: String,
+    /// What will happen.
+    pub message: String,
+    /// Where the confirmed form goes.
+    pub action: String,
+    /// The form's fields, sent again (name, value).
+    pub fields: Vec<(String, String)>,
+    /// The button's words.
+    pub button: String,
+    /// Where "No, go back" goes.
+    pub cancel: String,
 }
 
 /// An error page.

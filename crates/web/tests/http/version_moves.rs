@@ -142,3 +142,69 @@ async fn a_cohort_is_moved_after_a_preview_of_what_the_move_does() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "L&D only");
 }
+
+#[tokio::test]
+async fn removing_a_criterion_asks_first_and_publishes_only_when_confirmed() {
+    let app = spawn_app().await;
+    let (v1, t) = pathways::latest(&app.store, 1, "support-worker")
+        .await
+        .unwrap();
+    let c = t.criteria[0].clone();
+    let admin = app.signed_in("admin").await;
+    let csrf = app.csrf_of(&admin, "/admin/pathways/support-worker").await;
+    let applies = c.applies.code();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("key", c.key.as_str()),
+        ("applies", applies.as_str()),
+    ];
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/support-worker/criteria/remove",
+            &fields,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("publishes version {} without it", t.version + 1)));
+    assert!(html.contains("name=\"confirm\" value=\"yes\""));
+    assert_eq!(
+        pathways::latest(&app.store, 1, "support-worker")
+            .await
+            .unwrap()
+            .0,
+        v1,
+        "nothing published before confirming"
+    );
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm", "yes"));
+    let res = app
+        .post(
+            &admin,
+            "/admin/pathways/support-worker/criteria/remove",
+            &confirmed,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (v2, t2) = pathways::latest(&app.store, 1, "support-worker")
+        .await
+        .unwrap();
+    assert_ne!(v2, v1);
+    assert!(
+        !t2.criteria
+            .iter()
+            .any(|x| x.key == c.key && x.applies == c.applies)
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_are_not_in_a_learners_menu() {
+    let app = spawn_app().await;
+    let learner = app.signed_in("learner").await;
+    let (_, html) = app.page(&learner, "/pathway").await;
+    assert!(!html.contains("href=\"/account/tokens\""));
+    let manager = app.signed_in("manager").await;
+    let (_, html) = app.page(&manager, "/team").await;
+    assert!(html.contains("href=\"/account/tokens\""));
+}
