@@ -59,6 +59,27 @@ for (const [email, paths] of Object.entries(PAGES)) {
   });
 }
 
+test('a person, their pathway, a piece of evidence and a session pass axe too', async () => {
+  const page = await demo.signIn('manager@demo.pathwise.test');
+  await page.waitForLoadState('load');
+  await page.goto(`${demo.baseUrl}/inbox`);
+  const evidence = await page.locator('#inbox-table a[href^="/evidence/"]').first().getAttribute('href');
+  const pathway = await page.locator('#inbox-table a[href$="/pathway"]').first().getAttribute('href');
+  await page.goto(`${demo.baseUrl}/learning`);
+  const session = await page.locator('a[href^="/learning/sessions/"]').first().getAttribute('href');
+  const paths = [evidence, pathway, pathway.replace('/pathway', ''), session];
+  const problems = [];
+  for (const path of paths) {
+    for (const width of [1280, 390]) {
+      const { found, sideways } = await check(page, path, width);
+      for (const f of found) problems.push(`${path} at ${width}px: ${f}`);
+      if (width === 390 && sideways > 0) problems.push(`${path} at 390px scrolls sideways by ${sideways}px`);
+    }
+  }
+  await page.context().close();
+  assert.deepEqual(problems, []);
+});
+
 test('a form with problems moves focus to the error summary, which links to each field', async () => {
   const context = await demo.newContext();
   const page = await context.newPage();
