@@ -161,6 +161,7 @@ async fn pathway_view(
         own,
         enrolled: None,
         enrol_choices: Vec::new(),
+        aim_choices: Vec::new(),
         variant_choices: Vec::new(),
         csrf: user.csrf.clone().unwrap_or_default(),
         today: state.clock.today(),
@@ -180,6 +181,21 @@ async fn pathway_view(
     };
     let Some((learner, _, st)) = found else {
         if may_manage {
+            let framework = state.frameworks.get(&state.store, person.org_id).await?;
+            let mut roles: Vec<(String, String)> = framework
+                .roles
+                .values()
+                .map(|r| (r.title.clone(), r.code.clone()))
+                .collect();
+            roles.sort();
+            page.aim_choices = roles
+                .into_iter()
+                .map(|(title, code)| Choice {
+                    selected: page.typed.aim == code,
+                    value: code,
+                    label: title,
+                })
+                .collect();
             for v in learners::latest_versions(state, person.org_id).await? {
                 let (vid, t) = v;
                 page.enrol_choices.push(Choice {

@@ -80,6 +80,8 @@ pub struct PathwayPage {
     pub enrolled: Option<EnrolledView>,
     /// Pathways the viewer may enrol the learner on, when not enrolled.
     pub enrol_choices: Vec<Choice>,
+    /// Roles a learner can aim at, by title (the form sends the code).
+    pub aim_choices: Vec<Choice>,
     /// Variants offered at enrolment.
     pub variant_choices: Vec<Choice>,
     /// The viewer's CSRF token.

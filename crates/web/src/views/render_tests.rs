@@ -326,6 +326,11 @@ fn the_pathway_page_without_an_enrolment_offers_enrolment_to_a_manager() {
         own: false,
         enrolled: None,
         enrol_choices: vec![choice("1", "Support worker pathway (version 1)", true)],
+        aim_choices: vec![choice(
+            "senior-hcsw",
+            "Senior healthcare support worker",
+            false,
+        )],
         variant_choices: vec![choice("care", "care", false)],
         csrf: "csrf-token".into(),
         today,
@@ -342,6 +347,10 @@ fn the_pathway_page_without_an_enrolment_offers_enrolment_to_a_manager() {
     assert!(html.contains("Support worker pathway (version 1)"));
     assert!(html.contains("The enrolment date cannot be in the future"));
     assert!(html.contains("/people/5/enrol"));
+    assert!(
+        html.contains("<option value=\"senior-hcsw\">Senior healthcare support worker</option>"),
+        "the role aimed at is picked by its title"
+    );
 }
 
 #[test]
@@ -418,6 +427,11 @@ fn the_pathway_page_of_an_enrolled_learner_shows_stages_status_and_forms() {
         own: false,
         enrolled: Some(enrolled),
         enrol_choices: Vec::new(),
+        aim_choices: vec![choice(
+            "senior-hcsw",
+            "Senior healthcare support worker",
+            false,
+        )],
         variant_choices: Vec::new(),
         csrf: "csrf-token".into(),
         today,
