@@ -70,6 +70,8 @@ export async function openNav(page, name) {
   const nav = page.locator('.nhsuk-header__navigation');
   const visible = nav.getByRole('link', { name }).filter({ visible: true });
   if ((await visible.count()) === 0) await page.locator('#toggle-menu').click();
-  await nav.getByRole('link', { name }).filter({ visible: true }).first().click();
-  await page.waitForLoadState('load');
+  const link = nav.getByRole('link', { name }).filter({ visible: true }).first();
+  // Wait for the new page itself: the old one is still loaded while it comes
+  // (and the link may redirect, so its address is not the one to wait for).
+  await Promise.all([page.waitForEvent('load'), link.click()]);
 }

@@ -46,6 +46,7 @@ test('the manager sees the same three options for that learner', async () => {
   const manager = await signIn('manager@demo.pathwise.test');
   await manager.waitForURL(`${baseUrl}/team`);
   await manager.getByRole('link', { name: 'Lena Brightwater' }).click();
+  await manager.waitForURL(/\/people\/\d+/);
   assert.match(await manager.locator('h1').textContent(), /Lena Brightwater/);
   assert.deepEqual(await optionTitles(manager), own);
   await manager.context().close();

@@ -58,6 +58,7 @@ test('a learner submits evidence, the assessor accepts it, the stage advances an
   await manager.locator('#evidence-table').getByRole('link', { name: 'Handover I led on ward 7' }).click();
   await manager.getByLabel('Accept and sign off').check();
   await manager.getByRole('button', { name: 'Record decision' }).click();
+  await manager.locator('#decision-recorded').waitFor();
   assert.equal(await manager.locator('#evidence-status').textContent(), 'Accepted');
   assert.equal(Number(await manager.locator('#inbox-count').textContent()), count - 1);
   await manager.context().close();
@@ -81,6 +82,8 @@ test('a learner submits evidence, the assessor accepts it, the stage advances an
   await admin.locator('summary', { hasText: 'Filter the trail' }).click();
   await admin.getByLabel('What happened').selectOption({ label: 'Evidence accepted' });
   await admin.getByRole('button', { name: 'Filter' }).click();
+  await admin.waitForURL(/action=evidence\.accepted/);
+  await admin.locator('#audit-events .audit-what').first().waitFor();
   const accepted = await admin.locator('#audit-events .audit-what').allTextContents();
   assert.ok(accepted.length >= 1);
   assert.ok(accepted.every((t) => /accepted evidence from Lena Brightwater/.test(t)), accepted.join(' | '));
@@ -135,6 +138,7 @@ test('the inbox is a work queue: whose evidence and why, own team first then old
   await manager.locator('#inbox-table tr[data-evidence] a[href^="/evidence/"]').first().click();
   const decided = [];
   for (let i = 0; i < 3; i++) {
+    await manager.waitForURL(/\/evidence\/\d+$/);
     decided.push(new URL(manager.url()).pathname.split('/').pop());
     if (i === 1) {
       await manager.getByLabel('Return with feedback').check();
@@ -166,6 +170,8 @@ test('L&D moves a cohort to a new version after seeing what the move does to eac
   await admin.getByLabel('Due week after enrolment (optional)').fill('1');
   await admin.locator('#change_note').fill('Infection control audit added');
   await admin.getByRole('button', { name: 'Publish new version' }).first().click();
+  // The link is on the page before the form is sent too: wait for the new version.
+  await admin.locator('#notice', { hasText: /Version \d+ published/ }).waitFor();
   await admin.getByRole('link', { name: 'Move learners to another version' }).click();
   await admin.getByLabel('Learners on').selectOption({ index: 1 });
   await admin.getByRole('button', { name: 'Show what the move does' }).click();
@@ -180,6 +186,7 @@ test('L&D moves a cohort to a new version after seeing what the move does to eac
   for (let i = 2; i < count; i++) await rows.nth(i).locator('input[type=checkbox]').uncheck();
   await admin.getByLabel('Why they are moving').fill('Infection control audit for the whole ward');
   await admin.getByRole('button', { name: 'Move the learners ticked' }).click();
+  await admin.locator('#notice', { hasText: /learners moved/ }).waitFor();
   assert.match(await admin.locator('#notice').textContent(), /2 learners moved/);
   await admin.goto(`${baseUrl}/admin/audit?action=enrolment.moved`);
   const moves = await admin.locator('#audit-events .audit-what').allTextContents();
