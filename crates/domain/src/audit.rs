@@ -79,6 +79,16 @@ pub const ACTIONS: &[ActionWords] = &[
         "recorded {about} as a leaver",
     ),
     a(
+        "staff.imported",
+        "Staff records imported",
+        "imported staff records for {about}",
+    ),
+    a(
+        "characteristics.imported",
+        "Protected characteristics imported",
+        "imported protected characteristics for {about}",
+    ),
+    a(
         "pathway.published",
         "Pathway version published",
         "published a new version of {about}",

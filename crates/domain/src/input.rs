@@ -86,6 +86,28 @@ impl Fields for [(&str, &str)] {
     }
 }
 
+/// A problem with a file as a whole (a duplicate, a cycle, a clash with what
+/// is stored), at a row (the header is row 1) and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The row.
+    pub row: usize,
+    /// The column.
+    pub column: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "row {}, column {}: {}",
+            self.row, self.column, self.message
+        )
+    }
+}
+
 /// Reads a staff record number (a positive whole number) from `field`,
 /// noting a problem there when it is not one.
 pub fn staff_record_number(

@@ -24,6 +24,7 @@ pub mod rota;
 pub mod schedule;
 pub mod shipped;
 pub mod sign_on;
+pub mod staff;
 pub mod throttle;
 
 pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};
@@ -37,3 +38,8 @@ pub use options::{
     NextOption, OptionRequirement, PersonProfile, RankingWeights, choose_helpers, rank_next_options,
 };
 pub use paging::{Offset, PageNumber};
+
+/// A count with its noun: "1 person", "3 people".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -14,7 +14,7 @@
 //! written.
 
 use crate::Date;
-use crate::input::{FieldErrors, Fields, staff_record_number};
+use crate::input::{FieldErrors, Fields, RowProblem, staff_record_number};
 use std::fmt;
 
 /// Minutes in a day.
@@ -265,30 +265,9 @@ impl RosterRow {
     }
 }
 
-/// A problem with a roster file as a whole, at a row (the header is row 1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterProblem {
-    /// The row.
-    pub row: usize,
-    /// The column.
-    pub column: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for RosterProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "row {}, column {}: {}",
-            self.row, self.column, self.message
-        )
-    }
-}
-
 /// Overlapping shifts of one person in a roster read as `(row, shift)`:
 /// each later row that starts before an earlier one of the same person ends.
-pub fn overlapping_shifts(rows: &[(usize, Shift)]) -> Vec<RosterProblem> {
+pub fn overlapping_shifts(rows: &[(usize, Shift)]) -> Vec<RowProblem> {
     let mut order: Vec<&(usize, Shift)> = rows.iter().collect();
     order.sort_by_key(|(row, s)| (s.person_id, s.start, *row));
     let mut problems = Vec::new();
@@ -299,7 +278,7 @@ pub fn overlapping_shifts(rows: &[(usize, Shift)]) -> Vec<RosterProblem> {
             && other.person_id == shift.person_id
             && shift.start < other.end
         {
-            problems.push(RosterProblem {
+            problems.push(RowProblem {
                 row: *row,
                 column: "start".into(),
                 message: format!(
@@ -322,12 +301,12 @@ pub fn overlapping_shifts(rows: &[(usize, Shift)]) -> Vec<RosterProblem> {
 
 /// Rows of a roster file that collide with `stored` shifts the import keeps
 /// (those just outside the dates the file replaces).
-pub fn collisions_with_stored(rows: &[(usize, Shift)], stored: &[Shift]) -> Vec<RosterProblem> {
+pub fn collisions_with_stored(rows: &[(usize, Shift)], stored: &[Shift]) -> Vec<RowProblem> {
     let mut problems = Vec::new();
     for kept in stored {
         for (row, s) in rows {
             if s.person_id == kept.person_id && s.start < kept.end && kept.start < s.end {
-                problems.push(RosterProblem {
+                problems.push(RowProblem {
                     row: *row,
                     column: "start".into(),
                     message: format!(

@@ -4,10 +4,12 @@
 
 mod identity;
 mod schedule;
+mod staff;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use pathwise_demo::{DEMO_PASSWORD, DemoSpec};
+use pathwise_domain::counted;
 use pathwise_domain::shipped::ShippedCatalogue;
 use pathwise_domain::{AppRole, Catalogue};
 use pathwise_storage::files::FileStore;
@@ -148,6 +150,11 @@ enum Command {
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
+    },
+    /// Import staff records from the staff record system.
+    Staff {
+        #[command(subcommand)]
+        command: staff::StaffCommand,
     },
     /// Pick learning session times that fit the most learners' rotas.
     Schedule {
@@ -827,6 +834,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
+        Command::Staff { command } => staff::run(command).await,
         Command::Schedule { command } => {
             tokio::task::spawn_blocking(move || schedule::run(command)).await?
         }
@@ -872,9 +880,4 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-/// "1 shift", "3 shifts".
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

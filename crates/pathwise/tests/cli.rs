@@ -305,3 +305,85 @@ fn the_timetable_optimiser_writes_a_plan_for_a_generated_cohort_and_names_bad_ro
         "{err}"
     );
 }
+
+#[test]
+fn a_staff_import_names_bad_rows_asks_first_and_records_a_promotion() {
+    let dir = scratch("staff");
+    let db = format!("sqlite://{}", dir.join("p.sqlite").display());
+    let built = pathwise(
+        &["demo", "--database", &db, "--staff", "200", "--build-only"],
+        &shipped_dir(),
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let header = "assignment_number,name,email,role_code,site,afc_band,staff_group,start_date,leave_date,line_manager_assignment,sex,ethnicity,age_band,disability\n";
+    let write = |name: &str, rows: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, format!("{header}{rows}")).unwrap();
+        file
+    };
+    let import = |file: &Path, yes: bool| {
+        let mut args = vec!["staff", "import", "--database", &db, "--org-code", "DEMO"];
+        if yes {
+            args.push("--yes");
+        }
+        args.push(file.to_str().unwrap());
+        pathwise(&args, &shipped_dir())
+    };
+    let bad = write(
+        "bad.csv",
+        "7000001,Ola Ade,,hcsw,NGH,3,,2025-01-06,,7000002,Female,Black,25-34,No\n\
+         7000002,Kit Moss,,hcsw,NGH,3,,2025-01-06,,7000001,Male,White,25-34,No\n\
+         7000003,Jo Finch,,hcsw,NGH,3,,06/13/2025,,,Male,White,25-34,No\n",
+    );
+    let out = import(&bad, true);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing imported"), "{err}");
+    assert!(
+        err.contains("row 4, column start_date: '06/13/2025' is not a date"),
+        "{err}"
+    );
+    let cycle = write(
+        "cycle.csv",
+        "7000001,Ola Ade,,hcsw,NGH,3,,2025-01-06,,7000002,Female,Black,25-34,No\n\
+         7000002,Kit Moss,,hcsw,NGH,3,,2025-01-06,,7000001,Male,White,25-34,No\n",
+    );
+    let err = String::from_utf8_lossy(&import(&cycle, true).stderr).to_string();
+    assert!(
+        err.contains("row 2, column line_manager_assignment: a line manager cycle: 7000001 is managed by 7000002 is managed by 7000001"),
+        "{err}"
+    );
+    let good = write(
+        "good.csv",
+        "7000001,Ola Ade,,hcsw,NGH,3,,2025-01-06,,,Female,Black,25-34,No\n\
+         7000002,Kit Moss,,hcsw,COMMUNITY9,3,,2025-01-06,,7000001,Male,White,25-34,No\n",
+    );
+    // Not at a terminal and without --yes: the summary, then nothing.
+    let asked = import(&good, false);
+    assert!(!asked.status.success());
+    assert!(String::from_utf8_lossy(&asked.stdout).contains("2 people new"));
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("add --yes"));
+    let done = String::from_utf8_lossy(&import(&good, true).stdout).to_string();
+    assert!(
+        done.contains("Imported: 2 people new, 0 changed (0 in role or band), 0 leaving."),
+        "{done}"
+    );
+    let promoted = write(
+        "promoted.csv",
+        "7000001,Ola Ade,,senior-hcsw,NGH,4,,2025-01-06,,,Female,Black,25-34,No\n\
+         7000002,Kit Moss,,hcsw,COMMUNITY9,3,,2025-01-06,2026-11-30,7000001,Male,White,25-34,No\n",
+    );
+    let done = String::from_utf8_lossy(&import(&promoted, true).stdout).to_string();
+    assert!(
+        done.contains("2 people changed, 1 of them in role or band"),
+        "{done}"
+    );
+    assert!(
+        done.contains("Imported: 0 people new, 2 changed (1 in role or band), 1 leaving."),
+        "{done}"
+    );
+}

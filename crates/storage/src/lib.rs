@@ -16,6 +16,7 @@ pub mod pathways;
 pub mod people;
 pub mod rosters;
 pub mod shipped;
+pub mod staff;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

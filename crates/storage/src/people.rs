@@ -248,6 +248,22 @@ pub async fn insert_people(store: &Store, org_id: i64, people: &[NewPerson]) -> 
             ids.push(row.try_get("id")?);
         }
     }
+    // Added without a staff record's start date: they started in their role.
+    sqlx::query(
+        "UPDATE people SET start_date = role_started WHERE org_id = $1 AND start_date IS NULL",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    for chunk in ids.chunks(500) {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO role_history (person_id, from_date, role_code, recorded_at) \
+             SELECT id, role_started, role_code, 0 FROM people WHERE id IN ({})",
+            id_list(chunk)
+        )))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(ids)
 }

@@ -3,8 +3,9 @@
 
 use crate::{Result, Store, id_list};
 use pathwise_domain::Date;
+use pathwise_domain::input::RowProblem;
 use pathwise_domain::rota::{
-    LocalTime, RosterProblem, Shift, ShiftType, collisions_with_stored, overlapping_shifts,
+    LocalTime, Shift, ShiftType, collisions_with_stored, overlapping_shifts,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -36,12 +37,12 @@ pub async fn import(
     rows: &[(usize, Shift)],
     by_user: Option<i64>,
     now: i64,
-) -> Result<std::result::Result<RosterImport, Vec<RosterProblem>>> {
+) -> Result<std::result::Result<RosterImport, Vec<RowProblem>>> {
     let (Some(from), Some(to)) = (
         rows.iter().map(|(_, s)| s.start.date()).min(),
         rows.iter().map(|(_, s)| s.start.date()).max(),
     ) else {
-        return Ok(Err(vec![RosterProblem {
+        return Ok(Err(vec![RowProblem {
             row: 1,
             column: "person_id".into(),
             message: "the file has no shifts".into(),
@@ -70,14 +71,14 @@ pub async fn import(
         .collect::<Result<_>>()?;
     for (row, s) in rows {
         if !known.contains(&s.person_id) {
-            problems.push(RosterProblem {
+            problems.push(RowProblem {
                 row: *row,
                 column: "person_id".into(),
                 message: format!("staff record {} is not in this organisation", s.person_id),
             });
         }
         if !sites.contains_key(&s.site) {
-            problems.push(RosterProblem {
+            problems.push(RowProblem {
                 row: *row,
                 column: "site".into(),
                 message: format!("'{}' is not one of the organisation's site codes", s.site),

@@ -6,6 +6,7 @@
 use pathwise_domain::input::{FieldErrors, Fields};
 use pathwise_domain::rota::{RosterRow, Shift};
 use pathwise_domain::schedule::{CohortRow, Slot, SlotRow};
+use pathwise_domain::staff::{COLUMNS as STAFF_COLUMNS, StaffRecord};
 
 /// A CSV record's cells by the header's column names.
 pub struct CsvRow<'a> {
@@ -93,6 +94,14 @@ pub const ROSTER_COLUMNS: [&str; 6] = ["person_id", "date", "start", "end", "shi
 pub fn roster(text: &str) -> Result<Vec<(usize, Shift)>, Vec<String>> {
     each_row(text, &ROSTER_COLUMNS, |row, fields| {
         RosterRow::parse(fields).map(|s| (row, s))
+    })
+}
+
+/// Reads a staff extract (the columns of [`STAFF_COLUMNS`]) into records by
+/// row, or every problem found in its rows.
+pub fn staff(text: &str) -> Result<Vec<(usize, StaffRecord)>, Vec<String>> {
+    each_row(text, &STAFF_COLUMNS, |row, fields| {
+        StaffRecord::parse(fields).map(|s| (row, s))
     })
 }
 

@@ -154,3 +154,16 @@ pub fn file_problems(list: Vec<String>) -> Vec<FieldError> {
         })
         .collect()
 }
+
+/// A refused file's problems at the `file` field, saying that nothing was
+/// imported (unless the only problem is that no file was chosen).
+pub fn file_refused(list: Vec<String>) -> Vec<FieldError> {
+    let mut errors = file_problems(list);
+    if !(errors.len() == 1 && errors[0].message.starts_with("Choose")) {
+        errors.push(FieldError::new(
+            "file",
+            "Nothing was imported. Correct the file and upload it again.",
+        ));
+    }
+    errors
+}

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod progress;
 pub mod routes;
 pub mod single_sign_on;
+pub mod staff_import;
 pub mod views;
 pub mod wire;
 

@@ -22,6 +22,7 @@ pub mod rota;
 pub mod sign_in;
 pub mod sign_in_settings;
 pub mod single_sign_on;
+pub mod staff;
 pub mod team;
 pub mod tokens;
 pub mod version_moves;
@@ -54,4 +55,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(notifications::router())
         .merge(people::router())
         .merge(version_moves::router())
+        .merge(staff::router())
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::csv_files;
 use crate::error::{Error, Result};
-use crate::forms::{CsvUpload, file_problems, parse_date, plural, read_csv_upload, see_other};
+use crate::forms::{CsvUpload, file_refused, parse_date, plural, read_csv_upload, see_other};
 use crate::learners;
 use crate::views::rota::*;
 use crate::views::*;
@@ -283,16 +283,6 @@ async fn import_roster(
     let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/rosters/import").await?;
-    let refused = |list: Vec<String>| {
-        let mut errors = file_problems(list);
-        if !(errors.len() == 1 && errors[0].message.starts_with("Choose")) {
-            errors.push(FieldError::new(
-                "file",
-                "Nothing was imported. Correct the file and upload it again.",
-            ));
-        }
-        errors
-    };
     let outcome = match text {
         None => Err(vec!["Choose a roster CSV file to upload".to_string()]),
         Some(text) => match csv_files::roster(&text) {
@@ -314,7 +304,7 @@ async fn import_roster(
             done.shifts, done.people, done.replaced, done.from, done.to
         ))),
         Err(list) => {
-            let page = rosters_view(&state, &user, None, refused(list)).await?;
+            let page = rosters_view(&state, &user, None, file_refused(list)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

@@ -16,6 +16,7 @@ use pathwise_domain::{AppRole, Date, PageNumber};
 pub mod learning;
 pub mod pathway;
 pub mod rota;
+pub mod staff;
 
 /// A link in the header navigation.
 #[derive(Debug, Clone)]
@@ -78,6 +79,7 @@ impl Layout {
         if user.viewer.may_edit_framework() {
             add("/admin/pathways", "Pathways");
             add("/admin/rosters", "Rosters");
+            add("/admin/staff", "Staff records");
         }
         add("/catalogue", "Career framework");
         if user.viewer.may_edit_framework() {

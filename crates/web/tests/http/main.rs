@@ -15,5 +15,6 @@ mod people;
 mod probe;
 mod rota;
 mod sign_in;
+mod staff;
 mod support;
 mod version_moves;
