@@ -47,3 +47,31 @@ test('an extract with a mistake is refused by row and column, then imported once
   assert.match(await admin.locator('#people-table').textContent(), /Sam Hale/);
   await admin.context().close();
 });
+
+test('the retention dashboard shows a chart with its table, narrows by site, and the analyst sees it under disclosure control', async () => {
+  const admin = await demo.signIn('admin@demo.pathwise.test');
+  await admin.waitForLoadState('load');
+  await openNav(admin, 'Outcomes');
+  assert.equal(await admin.locator('h1').textContent(), 'Outcomes');
+  await admin.locator('#retention-chart svg').waitFor();
+  const rows = admin.locator('#retention-table tbody tr');
+  assert.equal(await rows.count(), 3);
+  assert.match(await rows.first().textContent(), /Everyone selected\s*People \d+\s*6 months \d+\.\d%/);
+  assert.match(await admin.locator('#disclosure').textContent(), /unrounded/);
+  await admin.getByLabel('Site').selectOption({ index: 1 });
+  await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Show' }).click()]);
+  assert.match(admin.url(), /site=[A-Z]/);
+  await admin.locator('#retention-table').waitFor();
+  await admin.context().close();
+
+  const analyst = await demo.signIn('analyst@demo.pathwise.test');
+  await analyst.waitForLoadState('load');
+  await openNav(analyst, 'Outcomes');
+  assert.match(await analyst.locator('#disclosure').textContent(), /Disclosure control is on/);
+  const people = await analyst.locator('#retention-table tbody tr td:nth-of-type(1)').allTextContents();
+  for (const p of people) {
+    const n = p.replace('People', '').trim();
+    assert.ok(n === '*' || Number(n) % 5 === 0, `a controlled count: ${n}`);
+  }
+  await analyst.context().close();
+});

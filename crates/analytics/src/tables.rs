@@ -312,7 +312,7 @@ impl Tables {
                 .entry((bd.clone(), g.clone()))
                 .or_default()
                 .push(DurationCount {
-                    months: *months,
+                    time: *months,
                     events: *events,
                     censored: *censored,
                 });
@@ -325,7 +325,7 @@ impl Tables {
                 retention.rows.push(vec![
                     bd.clone(),
                     g.clone(),
-                    s.months.to_string(),
+                    s.time.to_string(),
                     count(s.at_risk, ctl),
                     count(s.events, ctl),
                     if hide { String::new() } else { num(s.survival) },

@@ -55,6 +55,7 @@ pub struct Demo {
 }
 
 pub mod cohort;
+mod history;
 mod learning;
 mod progress;
 mod rotas;
@@ -357,6 +358,24 @@ pub async fn build(
         today,
         &learners[0],
         &learners[1..],
+    )
+    .await?;
+    // Four years of staff history, from its own stream too.
+    let current: Vec<(i64, &NewPerson)> = leader_ids
+        .iter()
+        .copied()
+        .zip(&leaders)
+        .chain(lead_ids.iter().copied().zip(&team_leads))
+        .chain(member_ids.iter().copied().zip(&members))
+        .collect();
+    history::build_history(
+        store,
+        org_id,
+        &mut StdRng::seed_from_u64(spec.seed.wrapping_add(2)),
+        today,
+        &current,
+        &site_ids,
+        &mut next_number,
     )
     .await?;
     Ok(Demo {

@@ -163,6 +163,19 @@ impl Viewer {
             .then_some(AssessingScope::Some { reports_of, site })
     }
 
+    /// How the viewer sees the organisation's outcome figures: L&D in full
+    /// (never a cell that identifies a protected characteristic), an
+    /// analyst only under disclosure control; no one else.
+    pub fn outcome_figures(&self) -> Option<Disclosure> {
+        if self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin) {
+            Some(Disclosure::Full)
+        } else if self.has(AppRole::Analyst) {
+            Some(Disclosure::Controlled)
+        } else {
+            None
+        }
+    }
+
     /// Whether the viewer may change the organisation's local roles and transitions.
     pub fn may_edit_framework(&self) -> bool {
         self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)
@@ -181,6 +194,16 @@ pub enum AssessingScope {
         /// The assessor's site.
         site: Option<i64>,
     },
+}
+
+/// How figures about people are shown to a viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// The organisation's own figures, unrounded.
+    Full,
+    /// Under statistical disclosure control (METRICS.md M7): counts of 1-7
+    /// suppressed, others rounded to 5.
+    Controlled,
 }
 
 #[cfg(test)]

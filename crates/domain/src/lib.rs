@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod moves;
 pub mod notify;
 pub mod options;
+pub mod outcomes;
 pub mod paging;
 pub mod pathway;
 pub mod rota;

@@ -114,24 +114,25 @@ pub fn relative_likelihood(a: u64, n_a: u64, b: u64, n_b: u64) -> Option<Relativ
 /// many were censored (still there when the panel ends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DurationCount {
-    /// Months in the spell.
-    pub months: u32,
-    /// Spells that ended by leaving after `months`.
+    /// Length of the spell, in the caller's unit (months in the panel,
+    /// days in the app).
+    pub time: u32,
+    /// Spells that ended by leaving after `time`.
     pub events: u64,
-    /// Spells still running after `months` when the panel ends.
+    /// Spells still running after `time` when the panel ends.
     pub censored: u64,
 }
 
 /// Kaplan-Meier survival at a time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Survival {
-    /// Months.
-    pub months: u32,
-    /// Spells at risk at the last event time at or before `months`.
+    /// The time read at, in the spells' unit.
+    pub time: u32,
+    /// Spells at risk at the last event time at or before `time`.
     pub at_risk: u64,
-    /// Events at or before `months`.
+    /// Events at or before `time`.
     pub events: u64,
-    /// S(months) = P(duration > months).
+    /// S(time) = P(duration > time).
     pub survival: f64,
     /// Lower end of the 95% interval (exponential Greenwood, log(-log) scale).
     pub low: f64,
@@ -144,7 +145,7 @@ pub struct Survival {
 /// Spells censored at t count as at risk at t.
 pub fn kaplan_meier(counts: &[DurationCount], times: &[u32]) -> Vec<Survival> {
     let mut by_time: Vec<DurationCount> = counts.to_vec();
-    by_time.sort_by_key(|c| c.months);
+    by_time.sort_by_key(|c| c.time);
     let total: u64 = by_time.iter().map(|c| c.events + c.censored).sum();
     times
         .iter()
@@ -154,7 +155,7 @@ pub fn kaplan_meier(counts: &[DurationCount], times: &[u32]) -> Vec<Survival> {
             let mut greenwood = 0.0;
             let mut events_so_far = 0;
             let mut last_at_risk = total;
-            for c in by_time.iter().take_while(|c| c.months <= t) {
+            for c in by_time.iter().take_while(|c| c.time <= t) {
                 if c.events > 0 && at_risk > 0 {
                     let (n, e) = (at_risk as f64, c.events as f64);
                     s *= 1.0 - e / n;
@@ -175,7 +176,7 @@ pub fn kaplan_meier(counts: &[DurationCount], times: &[u32]) -> Vec<Survival> {
                 (s, s)
             };
             Survival {
-                months: t,
+                time: t,
                 at_risk: last_at_risk,
                 events: events_so_far,
                 survival: s,
@@ -299,22 +300,22 @@ mod tests {
         // Durations 3, 6, 6, 12, 20 all ending in events.
         let counts = [
             DurationCount {
-                months: 3,
+                time: 3,
                 events: 1,
                 censored: 0,
             },
             DurationCount {
-                months: 6,
+                time: 6,
                 events: 2,
                 censored: 0,
             },
             DurationCount {
-                months: 12,
+                time: 12,
                 events: 1,
                 censored: 0,
             },
             DurationCount {
-                months: 20,
+                time: 20,
                 events: 1,
                 censored: 0,
             },
@@ -331,22 +332,22 @@ mod tests {
         // 4 spells: event at 2, censored at 4, event at 8, censored at 10.
         let counts = [
             DurationCount {
-                months: 2,
+                time: 2,
                 events: 1,
                 censored: 0,
             },
             DurationCount {
-                months: 4,
+                time: 4,
                 events: 0,
                 censored: 1,
             },
             DurationCount {
-                months: 8,
+                time: 8,
                 events: 1,
                 censored: 0,
             },
             DurationCount {
-                months: 10,
+                time: 10,
                 events: 0,
                 censored: 1,
             },

@@ -433,6 +433,7 @@ pub async fn held_items_of(
 
 /// Named people in an organisation holding any of `role_codes`, at one site
 /// or at any: the first `per_role` by name for each role, with their ids.
+/// Someone with a leave date is never named.
 pub async fn people_in_roles(
     store: &Store,
     org_id: i64,
@@ -456,7 +457,7 @@ pub async fn people_in_roles(
         .map(|i| {
             format!(
                 "SELECT * FROM (SELECT id, name, role_code FROM people \
-                 WHERE {scope} = $1 AND role_code = ${} AND org_id = ${} \
+                 WHERE {scope} = $1 AND role_code = ${} AND org_id = ${} AND left_on IS NULL \
                  ORDER BY name, id LIMIT ${}) r{i}",
                 i + 2,
                 n + 2,

@@ -9,6 +9,30 @@ use pathwise_domain::{Band, Date};
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// Stores a person's protected characteristics, apart from their record.
+async fn keep_characteristics(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    person_id: i64,
+    c: Characteristics,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO protected_characteristics (person_id, sex, ethnicity, age_band, disability, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET \
+         sex = excluded.sex, ethnicity = excluded.ethnicity, age_band = excluded.age_band, \
+         disability = excluded.disability, updated_at = excluded.updated_at",
+    )
+    .bind(person_id)
+    .bind(c.sex.label())
+    .bind(c.ethnicity.label())
+    .bind(c.age_band.label())
+    .bind(c.disability.label())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StaffImported {
@@ -172,21 +196,7 @@ pub async fn import(
             .execute(&mut *tx)
             .await?;
         }
-        let c = r.characteristics;
-        sqlx::query(
-            "INSERT INTO protected_characteristics (person_id, sex, ethnicity, age_band, disability, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET \
-             sex = excluded.sex, ethnicity = excluded.ethnicity, age_band = excluded.age_band, \
-             disability = excluded.disability, updated_at = excluded.updated_at",
-        )
-        .bind(id)
-        .bind(c.sex.label())
-        .bind(c.ethnicity.label())
-        .bind(c.age_band.label())
-        .bind(c.disability.label())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        keep_characteristics(&mut tx, id, r.characteristics, now).await?;
     }
     // Managers last: someone's manager may be further down the file.
     let stored_numbers: HashMap<String, i64> = sqlx::query(
@@ -367,4 +377,126 @@ pub async fn take_upload(
     row.map(|r| r.try_get("file_text"))
         .transpose()
         .map_err(Into::into)
+}
+
+/// A person's time in the organisation as the outcome views read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffSpellRow {
+    /// Their start date.
+    pub start: Date,
+    /// Their leave date, when set.
+    pub left: Option<Date>,
+    /// Their site.
+    pub site_id: i64,
+    /// Their role now.
+    pub role_code: String,
+    /// Their role at their start date (the first in their role history).
+    pub start_role: String,
+    /// Their staff group as the staff record gives it.
+    pub staff_group: Option<String>,
+    /// Codes of the pathways they have ever been enrolled on.
+    pub pathways: Vec<String>,
+}
+
+/// Every person's spell in the organisation, for the outcome views.
+pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
+    let rows = sqlx::query(
+        "SELECT p.id, COALESCE(p.start_date, p.role_started) AS start_date, p.left_on, p.site_id, \
+                p.role_code, p.staff_group, \
+                (SELECT h.role_code FROM role_history h WHERE h.person_id = p.id \
+                  ORDER BY h.from_date, h.id LIMIT 1) AS start_role \
+         FROM people p WHERE p.org_id = $1 ORDER BY p.id",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut pathways: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT DISTINCT e.person_id, v.code FROM enrolments e \
+         JOIN pathway_versions v ON v.id = e.version_id WHERE e.org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?
+    {
+        pathways
+            .entry(r.try_get("person_id")?)
+            .or_default()
+            .push(r.try_get("code")?);
+    }
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let role_code: String = r.try_get("role_code")?;
+            let start_role: Option<String> = r.try_get("start_role")?;
+            Ok(StaffSpellRow {
+                start: crate::date(&r.try_get::<String, _>("start_date")?)?,
+                left: crate::opt_date(r.try_get("left_on")?)?,
+                site_id: r.try_get("site_id")?,
+                start_role: start_role.unwrap_or_else(|| role_code.clone()),
+                role_code,
+                staff_group: r.try_get("staff_group")?,
+                pathways: pathways.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// A person's staff history as the demo (or a migration from another
+/// system) writes it directly: start, leave date, role history and
+/// protected characteristics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffHistory {
+    /// The person.
+    pub person_id: i64,
+    /// Their start date.
+    pub start: Date,
+    /// Their leave date, when they have left.
+    pub left: Option<Date>,
+    /// Their role history, earliest first (the last is their role now).
+    pub spells: Vec<RoleSpell>,
+    /// Their staff group.
+    pub staff_group: Option<&'static str>,
+    /// Their protected characteristics.
+    pub characteristics: Characteristics,
+}
+
+/// Writes staff histories in one transaction, replacing each person's role
+/// history and characteristics.
+pub async fn write_histories(store: &Store, histories: &[StaffHistory], now: i64) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    for h in histories {
+        let last = h.spells.last();
+        sqlx::query(
+            "UPDATE people SET start_date = $2, left_on = $3, staff_group = $4, \
+               afc_band = COALESCE($5, afc_band), role_started = COALESCE($6, role_started) WHERE id = $1",
+        )
+        .bind(h.person_id)
+        .bind(h.start.to_string())
+        .bind(h.left.map(|d| d.to_string()))
+        .bind(h.staff_group)
+        .bind(last.and_then(|s| s.band).map(|b| b.to_string()))
+        .bind(last.map(|s| s.from.to_string()))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM role_history WHERE person_id = $1")
+            .bind(h.person_id)
+            .execute(&mut *tx)
+            .await?;
+        for s in &h.spells {
+            sqlx::query(
+                "INSERT INTO role_history (person_id, from_date, role_code, afc_band, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(h.person_id)
+            .bind(s.from.to_string())
+            .bind(&s.role_code)
+            .bind(s.band.map(|b| b.to_string()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        keep_characteristics(&mut tx, h.person_id, h.characteristics, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -131,6 +131,14 @@ async fn an_import_adds_people_records_a_promotion_and_a_leaver_and_keeps_charac
         .unwrap();
     assert_eq!(tom_now.leave_date, Some(date("2026-11-30")));
 
+    // A leaver is never named as a helper.
+    let helpers = people::people_in_roles(&store, org, None, &["hcsw".to_string()], 10)
+        .await
+        .unwrap();
+    let names: Vec<&str> = helpers.iter().map(|(_, h)| h.name.as_str()).collect();
+    assert!(!names.contains(&"Tom Reed"), "{names:?}");
+    assert!(names.contains(&"Ada Early"), "{names:?}");
+
     // Characteristics are read only as counts, and the import is audited.
     let counts = pathwise_storage::staff::characteristic_counts(&store, org)
         .await

@@ -36,3 +36,9 @@ CREATE TABLE staff_uploads (
     file_text TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+-- Leavers are never named as helpers: the helper lookup reads left_on from
+-- the same index it reads names from.
+DROP INDEX people_site_role_name;
+DROP INDEX people_org_role_name;
+CREATE INDEX people_site_role_name ON people (site_id, role_code, name, id, left_on);
+CREATE INDEX people_org_role_name ON people (org_id, role_code, name, id, left_on);

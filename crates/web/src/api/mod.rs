@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod inbox;
 pub mod next_options;
+pub mod outcomes;
 pub mod pathway;
 pub mod progress;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(pathway::router())
         .merge(inbox::router())
         .merge(progress::router())
+        .merge(outcomes::router())
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
 }
@@ -99,6 +101,7 @@ impl Modify for Security {
         pathway::person_pathway,
         inbox::inbox,
         progress::team_progress,
+        outcomes::retention,
         healthz
     ),
     modifiers(&Security)

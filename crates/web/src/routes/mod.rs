@@ -13,6 +13,7 @@ pub mod learning;
 pub mod learning_offers;
 pub mod next_options;
 pub mod notifications;
+pub mod outcomes;
 pub mod pathway;
 pub mod pathway_templates;
 pub mod people;
@@ -56,4 +57,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(people::router())
         .merge(version_moves::router())
         .merge(staff::router())
+        .merge(outcomes::router())
 }

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, Date, PageNumber};
 
 pub mod learning;
+pub mod outcomes;
 pub mod pathway;
 pub mod rota;
 pub mod staff;
@@ -80,6 +81,9 @@ impl Layout {
             add("/admin/pathways", "Pathways");
             add("/admin/rosters", "Rosters");
             add("/admin/staff", "Staff records");
+        }
+        if user.viewer.outcome_figures().is_some() {
+            add("/outcomes", "Outcomes");
         }
         add("/catalogue", "Career framework");
         if user.viewer.may_edit_framework() {
@@ -252,6 +256,17 @@ pub struct Choice {
     pub label: String,
     /// Whether chosen.
     pub selected: bool,
+}
+
+impl Choice {
+    /// A choice of `value` shown as `label`.
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
 }
 
 /// The career framework: roles, with local additions for L&D admins.

@@ -10,6 +10,7 @@ mod learning;
 mod mail;
 mod next_options;
 mod notifications;
+mod outcomes;
 mod pathway;
 mod people;
 mod probe;

@@ -137,14 +137,19 @@ async fn a_good_file_is_summarised_then_stored_when_confirmed_and_characteristic
     let before = people::count_people(&app.store, learner.org_id)
         .await
         .unwrap();
-    assert_eq!(
-        pathwise_storage::staff::characteristic_counts(&app.store, learner.org_id)
-            .await
-            .unwrap()
-            .len(),
-        0,
-        "nothing is stored before the confirmation"
-    );
+    let with_characteristics = |app: &TestApp| {
+        let store = app.store.clone();
+        let org = learner.org_id;
+        async move {
+            pathwise_storage::staff::characteristic_counts(&store, org)
+                .await
+                .unwrap()
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<u64>()
+        }
+    };
+    let recorded = with_characteristics(&app).await;
 
     // Confirm with what the page sends back.
     let res = app
@@ -189,6 +194,11 @@ async fn a_good_file_is_summarised_then_stored_when_confirmed_and_characteristic
             .await
             .unwrap(),
         before + 2
+    );
+    assert_eq!(
+        with_characteristics(&app).await,
+        recorded + 2,
+        "stored for the two new people, replaced for the one already there"
     );
     let history = pathwise_storage::staff::role_history(&app.store, learner.id)
         .await
