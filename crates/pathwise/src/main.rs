@@ -156,6 +156,11 @@ enum Command {
         #[command(subcommand)]
         command: staff::StaffCommand,
     },
+    /// Workforce outcomes from an organisation's staff records.
+    Outcomes {
+        #[command(subcommand)]
+        command: staff::OutcomesCommand,
+    },
     /// Pick learning session times that fit the most learners' rotas.
     Schedule {
         #[command(subcommand)]
@@ -835,6 +840,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
         Command::Staff { command } => staff::run(command).await,
+        Command::Outcomes { command } => staff::outcomes(command).await,
         Command::Schedule { command } => {
             tokio::task::spawn_blocking(move || schedule::run(command)).await?
         }

@@ -152,11 +152,10 @@ pub async fn selection(state: &AppState, org_id: i64, q: &OutcomeQuery) -> Resul
 /// Retention of the people selected (METRICS.md, staff retention).
 pub async fn retention_for(
     state: &AppState,
-    user: &CurrentUser,
+    org_id: i64,
     selection: Selection,
     disclosure: Disclosure,
 ) -> Result<RetentionAnswer> {
-    let org_id = user.account.org_id;
     let framework = state.frameworks.get(&state.store, org_id).await?;
     let rows = pathwise_storage::staff::spells(&state.store, org_id).await?;
     let spells: Vec<StaffSpell> = rows

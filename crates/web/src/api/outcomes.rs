@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::api::ErrorDoc;
 use crate::auth::CurrentUser;
 use crate::error::Result;
-use crate::outcomes::{self, OutcomeQuery};
+use crate::outcomes::{self, OutcomeQuery, RetentionAnswer};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -87,29 +87,35 @@ pub async fn retention(
 ) -> Result<Json<RetentionDoc>> {
     let disclosure = outcomes::disclosure(&state, &user, "api/outcomes/retention").await?;
     let selection = outcomes::selection(&state, user.account.org_id, &q).await?;
-    let a = outcomes::retention_for(&state, &user, selection, disclosure).await?;
-    Ok(Json(RetentionDoc {
-        as_of: a.selection.as_of.to_string(),
-        groups: a
-            .groups
-            .into_iter()
-            .map(|g| RetentionGroupDoc {
-                group: g.group.to_string(),
-                people: g.people,
-                disclosure_control: g.controlled,
-                points: g
-                    .points
-                    .into_iter()
-                    .map(|p| RetentionPointDoc {
-                        months: p.months,
-                        at_risk: p.at_risk,
-                        events: p.events,
-                        survival: p.survival,
-                        low: p.low,
-                        high: p.high,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }))
+    let a = outcomes::retention_for(&state, user.account.org_id, selection, disclosure).await?;
+    Ok(Json(a.into()))
+}
+
+impl From<RetentionAnswer> for RetentionDoc {
+    fn from(a: RetentionAnswer) -> Self {
+        RetentionDoc {
+            as_of: a.selection.as_of.to_string(),
+            groups: a
+                .groups
+                .into_iter()
+                .map(|g| RetentionGroupDoc {
+                    group: g.group.to_string(),
+                    people: g.people,
+                    disclosure_control: g.controlled,
+                    points: g
+                        .points
+                        .into_iter()
+                        .map(|p| RetentionPointDoc {
+                            months: p.months,
+                            at_risk: p.at_risk,
+                            events: p.events,
+                            survival: p.survival,
+                            low: p.low,
+                            high: p.high,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }

@@ -91,7 +91,9 @@ async fn outcomes_page(
     let org = user.account.org_id;
     let (answer, errors) = match outcomes::selection(&state, org, &q).await {
         Ok(selection) => (
-            Some(outcomes::retention_for(&state, &user, selection, disclosure).await?),
+            Some(
+                outcomes::retention_for(&state, user.account.org_id, selection, disclosure).await?,
+            ),
             Vec::new(),
         ),
         Err(Error::Invalid(e)) => (None, e.into_list()),
@@ -217,7 +219,7 @@ async fn retention_export(
 ) -> Result<Response> {
     let disclosure = outcomes::disclosure(&state, &user, "outcomes/export").await?;
     let selection = outcomes::selection(&state, user.account.org_id, &q).await?;
-    let a = outcomes::retention_for(&state, &user, selection, disclosure).await?;
+    let a = outcomes::retention_for(&state, user.account.org_id, selection, disclosure).await?;
     let as_of = a.selection.as_of.to_string();
     let controlled = if a.controlled { "on" } else { "off" };
     let mut table = Table {
