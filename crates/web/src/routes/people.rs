@@ -188,17 +188,18 @@ async fn directory_view(
         .map(|r| (r.title.clone(), r.code.clone()))
         .collect();
     roles.sort();
-    let roles = std::iter::once(Choice::new(
+    let choice = |value: String, label: String, selected: bool| Choice::new(value, label, selected);
+    let roles = std::iter::once(choice(
         String::new(),
         "Any role".into(),
         search.role.is_none(),
     ))
     .chain(roles.into_iter().map(|(title, code)| {
         let selected = search.role.as_deref() == Some(code.as_str());
-        Choice::new(code, title, selected)
+        choice(code, title, selected)
     }))
     .collect();
-    let sites = std::iter::once(Choice::new(
+    let sites = std::iter::once(choice(
         String::new(),
         "Any site".into(),
         search.site.is_none(),
@@ -207,18 +208,18 @@ async fn directory_view(
         people::sites(&state.store, org)
             .await?
             .into_iter()
-            .map(|s| Choice::new(s.id.to_string(), s.name, search.site == Some(s.id))),
+            .map(|s| choice(s.id.to_string(), s.name, search.site == Some(s.id))),
     )
     .collect();
     let statuses = PathwayStatus::ALL
         .into_iter()
-        .map(|s| Choice::new(s.code().into(), s.label().into(), s == search.status))
+        .map(|s| choice(s.code().into(), s.label().into(), s == search.status))
         .collect();
     let versions = learners::latest_versions(state, org)
         .await?
         .into_iter()
         .map(|(id, t)| {
-            Choice::new(
+            choice(
                 id.to_string(),
                 format!("{} (version {})", t.name, t.version),
                 false,

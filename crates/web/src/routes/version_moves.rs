@@ -70,11 +70,12 @@ async fn moves_view(
         .filter(|t| versions.iter().any(|v| v.id == *t))
         .unwrap_or(latest.id);
     let site = id(&q.site);
+    let choice = |value: String, label: String, selected: bool| Choice::new(value, label, selected);
     let from_choices = versions
         .iter()
         .filter(|v| v.enrolled > 0)
         .map(|v| {
-            Choice::new(
+            choice(
                 v.id.to_string(),
                 format!(
                     "Version {} ({} learner{})",
@@ -94,25 +95,21 @@ async fn moves_view(
             } else {
                 ""
             };
-            Choice::new(
+            choice(
                 v.id.to_string(),
                 format!("Version {}{newest}", v.version),
                 v.id == to,
             )
         })
         .collect();
-    let site_choices = std::iter::once(Choice::new(
-        String::new(),
-        "Every site".into(),
-        site.is_none(),
-    ))
-    .chain(
-        people::sites(&state.store, org)
-            .await?
-            .into_iter()
-            .map(|s| Choice::new(s.id.to_string(), s.name, site == Some(s.id))),
-    )
-    .collect();
+    let site_choices = std::iter::once(choice(String::new(), "Every site".into(), site.is_none()))
+        .chain(
+            people::sites(&state.store, org)
+                .await?
+                .into_iter()
+                .map(|s| choice(s.id.to_string(), s.name, site == Some(s.id))),
+        )
+        .collect();
     let mut rows = Vec::new();
     if let Some(from) = from
         && from != to
