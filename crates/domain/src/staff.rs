@@ -580,19 +580,23 @@ impl StaffPlan {
 
     /// The summary an admin confirms, one line each.
     pub fn summary(&self) -> Vec<String> {
-        let mut lines = vec![
-            format!("{} new", counted(self.new_people(), "person", "people")),
-            format!(
-                "{} changed, {} of them in role or band",
-                counted(self.changed(), "person", "people"),
-                self.role_changes()
-            ),
-            format!("{} leaving", counted(self.leavers(), "person", "people")),
-            format!(
-                "{} as stored already",
-                counted(self.unchanged(), "person", "people")
-            ),
-        ];
+        let people = |n: usize| counted(n, "person", "people");
+        let mut lines = vec![match self.new_people() {
+            0 => "No one new".to_string(),
+            n => format!("{} new", people(n)),
+        }];
+        lines.push(match (self.changed(), self.role_changes()) {
+            (0, _) => "No one changed".to_string(),
+            (n, 0) => format!("{} changed, none in role or band", people(n)),
+            (n, k) => format!("{} changed, {k} of them in role or band", people(n)),
+        });
+        lines.push(match self.leavers() {
+            0 => "No one leaving".to_string(),
+            n => format!("{} leaving", people(n)),
+        });
+        if self.unchanged() > 0 {
+            lines.push(format!("{} as stored already", people(self.unchanged())));
+        }
         if !self.new_sites.is_empty() {
             lines.push(format!(
                 "{} added: {}",
@@ -1012,6 +1016,27 @@ mod tests {
         );
         assert_eq!(p.new_sites, ["RXX09"]);
         assert_eq!(p.summary()[0], "1 person new");
+    }
+
+    #[test]
+    fn a_file_that_changes_nothing_says_so_in_words() {
+        let p = plan(
+            vec![(2, record("1001", None))],
+            &[stored(1, "1001", "hcsw-band2")],
+            |_| true,
+            &["RXX01".into()],
+            date("2026-12-01"),
+        )
+        .unwrap();
+        assert_eq!(
+            p.summary(),
+            [
+                "No one new",
+                "No one changed",
+                "No one leaving",
+                "1 person as stored already"
+            ]
+        );
     }
 
     #[test]
