@@ -4,8 +4,8 @@
 //! everyone selected and for those on a pathway against the others. The
 //! formulas are [`crate::metrics`]'s, the same as `pathwise analyze` uses.
 
-use crate::Date;
 use crate::metrics::{DurationCount, SUPPRESS_AT_MOST, Survival, control, kaplan_meier};
+use crate::{Date, Role, StaffGroup};
 use std::collections::BTreeMap;
 
 /// The readings of retention: months, and the days they are read at.
@@ -51,6 +51,18 @@ pub struct RetentionGroup {
     pub points: Vec<RetentionPoint>,
     /// Whether its counts were put under disclosure control.
     pub controlled: bool,
+}
+
+/// The staff group someone started in, which decides whether retention
+/// counts them as a support worker: the staff record's when it names one,
+/// else that of their first role.
+pub fn staff_group_at_start(
+    recorded: Option<&str>,
+    first_role: Option<&Role>,
+) -> Option<StaffGroup> {
+    recorded
+        .and_then(StaffGroup::from_name)
+        .or_else(|| first_role.map(|r| r.staff_group))
 }
 
 /// Days in post to the leave date (an event, when on or before `as_of`) or
@@ -198,6 +210,16 @@ mod tests {
             None,
             "not started yet"
         );
+    }
+
+    #[test]
+    fn the_staff_record_s_group_wins_over_the_first_role_s() {
+        assert_eq!(
+            staff_group_at_start(Some("Nurses & health visitors"), None),
+            Some(StaffGroup::NursesHealthVisitors)
+        );
+        assert_eq!(staff_group_at_start(Some("Porters"), None), None);
+        assert_eq!(staff_group_at_start(None, None), None);
     }
 
     #[test]

@@ -629,6 +629,10 @@ pub fn plan(
         .iter()
         .map(|s| (s.assignment_number.as_str(), s))
         .collect();
+    let in_file: HashSet<&str> = rows
+        .iter()
+        .map(|(_, r)| r.assignment_number.as_str())
+        .collect();
     let mut first_row: HashMap<&str, usize> = HashMap::new();
     for (row, r) in &rows {
         if let Some(earlier) = first_row.insert(&r.assignment_number, *row) {
@@ -650,9 +654,8 @@ pub fn plan(
             ));
         }
         if let Some(m) = &r.line_manager
-            && !first_row.contains_key(m.as_str())
+            && !in_file.contains(m.as_str())
             && !by_number.contains_key(m.as_str())
-            && !rows.iter().any(|(_, o)| &o.assignment_number == m)
         {
             problems.push(problem(
                 *row,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod identity;
+mod outcomes;
 mod schedule;
 mod staff;
 
@@ -159,7 +160,7 @@ enum Command {
     /// Workforce outcomes from an organisation's staff records.
     Outcomes {
         #[command(subcommand)]
-        command: staff::OutcomesCommand,
+        command: outcomes::OutcomesCommand,
     },
     /// Pick learning session times that fit the most learners' rotas.
     Schedule {
@@ -840,7 +841,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
         Command::Staff { command } => staff::run(command).await,
-        Command::Outcomes { command } => staff::outcomes(command).await,
+        Command::Outcomes { command } => outcomes::run(command).await,
         Command::Schedule { command } => {
             tokio::task::spawn_blocking(move || schedule::run(command)).await?
         }

@@ -90,6 +90,17 @@ pub async fn stored(store: &Store, org_id: i64) -> Result<Vec<StaffNow>> {
         .collect()
 }
 
+/// How many of the organisation's people have an assignment number.
+pub async fn numbered_people(store: &Store, org_id: i64) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM people WHERE org_id = $1 AND assignment_number IS NOT NULL",
+    )
+    .bind(org_id)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
 /// Applies an import decided by [`pathwise_domain::staff::plan`] in one
 /// transaction: new sites, new and changed people, their managers, role
 /// history, leave dates and protected characteristics, with two audit

@@ -8,7 +8,9 @@ use crate::error::{Error, Result};
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::input::FieldErrors;
 use pathwise_domain::metrics::RoleClass;
-use pathwise_domain::outcomes::{RetentionGroup, StaffSpell, retention, survival_curve};
+use pathwise_domain::outcomes::{
+    RetentionGroup, StaffSpell, retention, staff_group_at_start, survival_curve,
+};
 use pathwise_domain::{Date, StaffGroup};
 use pathwise_storage::people;
 use serde::Deserialize;
@@ -174,17 +176,8 @@ pub async fn retention_for(
                 .is_none_or(|p| r.pathways.contains(p))
         })
         .filter(|r| {
-            // The staff group at start: the record's, else the start role's.
-            let group = r
-                .staff_group
-                .as_deref()
-                .and_then(StaffGroup::from_name)
-                .or_else(|| {
-                    framework
-                        .roles
-                        .get(&r.start_role)
-                        .map(|role| role.staff_group)
-                });
+            let group =
+                staff_group_at_start(r.staff_group.as_deref(), framework.roles.get(&r.start_role));
             selection.staff_group.is_none_or(|g| group == Some(g))
                 && selection
                     .role_class

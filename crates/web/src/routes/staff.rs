@@ -53,9 +53,8 @@ async fn staff_view(
     preview: Option<StaffPreview>,
     errors: Vec<FieldError>,
 ) -> Result<StaffPage> {
-    let stored = pathwise_storage::staff::stored(&state.store, user.account.org_id)
-        .await?
-        .len();
+    let stored =
+        pathwise_storage::staff::numbered_people(&state.store, user.account.org_id).await?;
     Ok(StaffPage {
         layout: Layout::for_user("Staff records", user, "/admin/staff"),
         csrf: user.csrf.clone().unwrap_or_default(),

@@ -48,7 +48,7 @@ pub struct StaffPage {
     /// The columns of an extract.
     pub columns: String,
     /// People with an assignment number now.
-    pub stored: usize,
+    pub stored: i64,
     /// Problems with the file.
     pub errors: Vec<FieldError>,
 }
