@@ -172,9 +172,9 @@ test('L&D moves a cohort to a new version after seeing what the move does to eac
   await admin.getByRole('button', { name: 'Publish new version' }).first().click();
   // The link is on the page before the form is sent too: wait for the new version.
   await admin.locator('#notice', { hasText: /Version \d+ published/ }).waitFor();
-  await admin.getByRole('link', { name: 'Move learners to another version' }).click();
+  await Promise.all([admin.waitForEvent('load'), admin.getByRole('link', { name: 'Move learners to another version' }).click()]);
   await admin.getByLabel('Learners on').selectOption({ index: 1 });
-  await admin.getByRole('button', { name: 'Show what the move does' }).click();
+  await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Show what the move does' }).click()]);
   await admin.locator('#moves-table').waitFor();
   assert.match(await admin.locator('#moves-warning').textContent(), /worse off at once/);
   const rows = admin.locator('#moves-table tbody tr');
@@ -184,6 +184,7 @@ test('L&D moves a cohort to a new version after seeing what the move does to eac
   assert.match(await rows.first().textContent(), /Overdue at once\s*Hand hygiene audit passed/);
   // Untick everyone but the first two, then confirm with a reason.
   for (let i = 2; i < count; i++) await rows.nth(i).locator('input[type=checkbox]').uncheck();
+  assert.equal(await admin.locator('#moves-table tbody input[type=checkbox]:checked').count(), 2, 'two left ticked');
   await admin.getByLabel('Why they are moving').fill('Infection control audit for the whole ward');
   await admin.getByRole('button', { name: 'Move the learners ticked' }).click();
   await admin.locator('#notice', { hasText: /learners moved/ }).waitFor();

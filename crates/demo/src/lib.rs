@@ -57,6 +57,7 @@ pub struct Demo {
 pub mod cohort;
 mod history;
 mod learning;
+mod levy;
 mod progress;
 mod rotas;
 mod trust;
@@ -378,10 +379,12 @@ pub async fn build(
         &mut next_number,
     )
     .await?;
+    let staff = leaders.len() + team_leads.len() + members.len();
+    levy::build_levy(store, org_id, today, staff, unix_seconds(today)).await?;
     Ok(Demo {
         org_id,
         org_name: ORG_NAME.to_string(),
-        staff: leaders.len() + team_leads.len() + members.len(),
+        staff,
         accounts: out,
     })
 }

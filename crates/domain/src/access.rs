@@ -19,17 +19,20 @@ pub enum AppRole {
     Analyst,
     /// Runs the installation for the organisation.
     SystemAdmin,
+    /// Finance: the levy account and apprenticeship money.
+    Finance,
 }
 
 impl AppRole {
     /// Every role, in display order.
-    pub const ALL: [AppRole; 6] = [
+    pub const ALL: [AppRole; 7] = [
         AppRole::Learner,
         AppRole::Manager,
         AppRole::Assessor,
         AppRole::LdAdmin,
         AppRole::Analyst,
         AppRole::SystemAdmin,
+        AppRole::Finance,
     ];
 
     /// The stored code.
@@ -41,6 +44,7 @@ impl AppRole {
             AppRole::LdAdmin => "ld_admin",
             AppRole::Analyst => "analyst",
             AppRole::SystemAdmin => "system_admin",
+            AppRole::Finance => "finance",
         }
     }
 
@@ -53,6 +57,7 @@ impl AppRole {
             AppRole::LdAdmin => "L&D lead",
             AppRole::Analyst => "Analyst",
             AppRole::SystemAdmin => "System admin",
+            AppRole::Finance => "Finance",
         }
     }
 
@@ -174,6 +179,12 @@ impl Viewer {
         } else {
             None
         }
+    }
+
+    /// Whether the viewer sees money: the levy account, apprenticeship
+    /// prices and the forecast (L&D and finance; no one else).
+    pub fn sees_money(&self) -> bool {
+        self.has(AppRole::LdAdmin) || self.has(AppRole::Finance)
     }
 
     /// Whether the viewer may change the organisation's local roles and transitions.

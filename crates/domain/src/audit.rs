@@ -84,6 +84,11 @@ pub const ACTIONS: &[ActionWords] = &[
         "imported staff records for {about}",
     ),
     a(
+        "levy.imported",
+        "Levy account file imported",
+        "imported a levy account file for {about}",
+    ),
+    a(
         "characteristics.imported",
         "Protected characteristics imported",
         "imported protected characteristics for {about}",

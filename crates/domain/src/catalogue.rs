@@ -3,6 +3,7 @@
 //! (`catalogue/nhs-core.toml`); local additions are validated by the same rules.
 
 use crate::framework::{RequirementKind, Role, RouteKind, Transition};
+use crate::standards::Standards;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -66,12 +67,61 @@ pub enum CatalogueError {
 }
 
 impl Catalogue {
-    /// Reads and checks a catalogue file.
-    pub fn parse(text: &str) -> Result<Catalogue, CatalogueError> {
-        let cat: Catalogue =
+    /// Reads and checks a catalogue file. An apprenticeship route names its
+    /// standard; its level, funding band, confirmation and (unless the route
+    /// gives its own, as a route shortened by prior learning does) its
+    /// duration come from the `standards` register.
+    pub fn parse(text: &str, standards: &Standards) -> Result<Catalogue, CatalogueError> {
+        let mut cat: Catalogue =
             toml::from_str(text).map_err(|e| CatalogueError::Syntax(e.to_string()))?;
+        cat.take_standards(standards)?;
         cat.check(&[])?;
         Ok(cat)
+    }
+
+    /// Fills each apprenticeship route from the standard it names; a level
+    /// or band the route gives must agree with the register.
+    pub fn take_standards(&mut self, standards: &Standards) -> Result<(), CatalogueError> {
+        for (i, t) in self.transitions.iter_mut().enumerate() {
+            let r = &mut t.route;
+            let (Some(code), RouteKind::Apprenticeship) = (r.standard_code.as_deref(), r.kind)
+            else {
+                continue;
+            };
+            let bad = |problem: String| CatalogueError::BadTransition {
+                index: i + 1,
+                from: t.from.clone(),
+                to: t.to.clone(),
+                problem,
+            };
+            let Some(s) = standards.get(code) else {
+                return Err(bad(format!(
+                    "standard {code} is not in the standards register"
+                )));
+            };
+            if r.level.is_some_and(|l| l != s.level) {
+                return Err(bad(format!(
+                    "level {} differs from the register's {} for {code}; leave it out to use the register's",
+                    r.level.unwrap_or_default(),
+                    s.level
+                )));
+            }
+            if r.funding_band_gbp
+                .is_some_and(|b| b != s.max_funding_band_gbp)
+            {
+                return Err(bad(format!(
+                    "funding_band_gbp differs from the register's {} for {code}; leave it out to use the register's",
+                    s.max_funding_band_gbp
+                )));
+            }
+            r.level = Some(s.level);
+            r.funding_band_gbp = Some(s.max_funding_band_gbp);
+            r.confirmed = s.confirmed;
+            if r.duration_months == 0 {
+                r.duration_months = s.typical_duration_months;
+            }
+        }
+        Ok(())
     }
 
     /// Writes the catalogue back as TOML.
@@ -193,6 +243,47 @@ pub fn check_transition(
 mod tests {
     use super::*;
 
+    fn register() -> Standards {
+        Standards::parse(include_str!("../../../catalogue/standards.toml")).unwrap()
+    }
+
+    #[test]
+    fn an_apprenticeship_route_takes_its_level_band_and_duration_from_the_register() {
+        let plain = SMALL.replace(
+            ", level = 5, duration_months = 24, funding_band_gbp = 15000",
+            "",
+        );
+        let cat = Catalogue::parse(&plain, &register()).unwrap();
+        let r = &cat.transitions[0].route;
+        assert_eq!(
+            (r.level, r.duration_months, r.funding_band_gbp),
+            (Some(5), 24, Some(15000))
+        );
+        let shortened = SMALL.replace("duration_months = 24", "duration_months = 18");
+        assert_eq!(
+            Catalogue::parse(&shortened, &register())
+                .unwrap()
+                .transitions[0]
+                .route
+                .duration_months,
+            18
+        );
+        let unknown = SMALL.replace("ST0827", "ST0812");
+        assert!(
+            Catalogue::parse(&unknown, &register())
+                .unwrap_err()
+                .to_string()
+                .contains("standard ST0812 is not in the standards register")
+        );
+        let wrong = SMALL.replace("level = 5", "level = 4");
+        assert!(
+            Catalogue::parse(&wrong, &register())
+                .unwrap_err()
+                .to_string()
+                .contains("level 4 differs from the register's 5 for ST0827")
+        );
+    }
+
     const SMALL: &str = r#"
 version = "test"
 [[role]]
@@ -224,7 +315,11 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
 
     #[test]
     fn the_shipped_core_catalogue_is_valid_and_broad() {
-        let cat = Catalogue::parse(include_str!("../../../catalogue/nhs-core.toml")).unwrap();
+        let cat = Catalogue::parse(
+            include_str!("../../../catalogue/nhs-core.toml"),
+            &register(),
+        )
+        .unwrap();
         assert!(cat.roles.len() >= 60, "{} roles", cat.roles.len());
         for family in [
             crate::PathwayFamily::Health,
@@ -245,17 +340,17 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
 
     #[test]
     fn a_valid_catalogue_round_trips_through_toml() {
-        let cat = Catalogue::parse(SMALL).unwrap();
+        let cat = Catalogue::parse(SMALL, &register()).unwrap();
         assert_eq!(cat.roles.len(), 2);
         assert_eq!(cat.transitions[0].requirements.len(), 2);
-        let again = Catalogue::parse(&cat.to_toml()).unwrap();
+        let again = Catalogue::parse(&cat.to_toml(), &register()).unwrap();
         assert_eq!(again, cat);
     }
 
     #[test]
     fn a_transition_to_an_unknown_role_is_named_in_the_error() {
         let text = SMALL.replace("to = \"nursing-associate\"", "to = \"astronaut\"");
-        let err = Catalogue::parse(&text).unwrap_err();
+        let err = Catalogue::parse(&text, &register()).unwrap_err();
         assert!(err.to_string().contains("transition 1"), "{err}");
         assert!(err.to_string().contains("astronaut"), "{err}");
     }
@@ -264,7 +359,7 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
     fn duplicate_role_codes_are_refused() {
         let text = SMALL.replace("code = \"nursing-associate\"", "code = \"hcsw\"");
         assert_eq!(
-            Catalogue::parse(&text).unwrap_err(),
+            Catalogue::parse(&text, &register()).unwrap_err(),
             CatalogueError::DuplicateRole("hcsw".into())
         );
     }
@@ -273,7 +368,7 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
     fn experience_without_months_is_refused() {
         let text = SMALL.replace(", months = 12", "");
         assert!(matches!(
-            Catalogue::parse(&text),
+            Catalogue::parse(&text, &register()),
             Err(CatalogueError::BadTransition { .. })
         ));
     }
@@ -282,7 +377,7 @@ route = { kind = "apprenticeship", name = "Nursing associate", standard_code = "
     fn an_unknown_staff_group_is_a_syntax_error() {
         let text = SMALL.replace("Nurses & health visitors", "Astronauts");
         assert!(matches!(
-            Catalogue::parse(&text),
+            Catalogue::parse(&text, &register()),
             Err(CatalogueError::Syntax(_))
         ));
     }

@@ -139,7 +139,7 @@ impl Date {
     }
 }
 
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -155,7 +155,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A month by its name or its first three letters, any case.
-fn month_named(name: &str) -> Option<u32> {
+pub(crate) fn month_named(name: &str) -> Option<u32> {
     let name = name.trim_end_matches('.').to_lowercase();
     if name.len() < 3 {
         return None;

@@ -277,7 +277,9 @@ pub struct Route {
     /// Qualification level (RQF), e.g. 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
-    /// Typical duration in months.
+    /// Typical duration in months (for an apprenticeship, the standard's
+    /// unless the route gives its own).
+    #[serde(default)]
     pub duration_months: u32,
     /// Apprenticeship funding band cap in pounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod framework;
 pub mod input;
 pub mod learning;
+pub mod levy;
 pub mod metrics;
 pub mod moves;
 pub mod notify;
@@ -26,6 +27,7 @@ pub mod schedule;
 pub mod shipped;
 pub mod sign_on;
 pub mod staff;
+pub mod standards;
 pub mod throttle;
 
 pub use access::{AppRole, AssessingScope, RecordOwner, Viewer};

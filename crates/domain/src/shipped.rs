@@ -1,11 +1,14 @@
 //! The data Pathwise ships in `catalogue/`: the career framework, the
-//! pathway templates and the dated Care Certificate versions. Read once at
+//! pathway templates, the dated Care Certificate versions, the apprenticeship
+//! standards and the dated funding rules. Read once at
 //! start-up from the texts of those files, each checked by its own rules; a
 //! bad file is named with what is wrong in it (TOML errors give the line and
 //! column, rule errors the entry and field).
 
 use crate::catalogue::Catalogue;
+use crate::levy::FundingRules;
 use crate::pathway::{CareCertificate, PathwayFile};
+use crate::standards::Standards;
 
 /// The file names inside the catalogue folder.
 pub const FRAMEWORK_FILE: &str = "nhs-core.toml";
@@ -13,6 +16,10 @@ pub const FRAMEWORK_FILE: &str = "nhs-core.toml";
 pub const PATHWAYS_FILE: &str = "pathways.toml";
 /// The dated Care Certificate versions.
 pub const CARE_CERTIFICATE_FILE: &str = "care-certificate.toml";
+/// The apprenticeship standards the routes name.
+pub const STANDARDS_FILE: &str = "standards.toml";
+/// The dated apprenticeship funding rules.
+pub const FUNDING_RULES_FILE: &str = "funding-rules.toml";
 
 /// Everything in the catalogue folder, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +30,10 @@ pub struct ShippedCatalogue {
     pub pathways: PathwayFile,
     /// The Care Certificate versions.
     pub care_certificate: CareCertificate,
+    /// The apprenticeship standards.
+    pub standards: Standards,
+    /// The apprenticeship funding rules.
+    pub funding_rules: FundingRules,
 }
 
 /// The texts of the catalogue files, as read.
@@ -34,6 +45,10 @@ pub struct ShippedTexts<'a> {
     pub pathways: &'a str,
     /// `care-certificate.toml`.
     pub care_certificate: &'a str,
+    /// `standards.toml`.
+    pub standards: &'a str,
+    /// `funding-rules.toml`.
+    pub funding_rules: &'a str,
 }
 
 /// A catalogue file that could not be used.
@@ -50,7 +65,10 @@ impl ShippedCatalogue {
     /// Parses and checks every file; the first bad one is named.
     pub fn parse(texts: ShippedTexts<'_>) -> Result<ShippedCatalogue, ShippedError> {
         let bad = |file| move |problem: String| ShippedError { file, problem };
-        let framework = Catalogue::parse(texts.framework)
+        let standards = Standards::parse(texts.standards).map_err(bad(STANDARDS_FILE))?;
+        let funding_rules =
+            FundingRules::parse(texts.funding_rules).map_err(bad(FUNDING_RULES_FILE))?;
+        let framework = Catalogue::parse(texts.framework, &standards)
             .map_err(|e| e.to_string())
             .map_err(bad(FRAMEWORK_FILE))?;
         let pathways = PathwayFile::parse(texts.pathways).map_err(bad(PATHWAYS_FILE))?;
@@ -60,6 +78,8 @@ impl ShippedCatalogue {
             framework,
             pathways,
             care_certificate,
+            standards,
+            funding_rules,
         })
     }
 }
@@ -71,12 +91,16 @@ mod tests {
     const FRAMEWORK: &str = include_str!("../../../catalogue/nhs-core.toml");
     const PATHWAYS: &str = include_str!("../../../catalogue/pathways.toml");
     const CARE: &str = include_str!("../../../catalogue/care-certificate.toml");
+    const STANDARDS: &str = include_str!("../../../catalogue/standards.toml");
+    const RULES: &str = include_str!("../../../catalogue/funding-rules.toml");
 
     fn texts() -> ShippedTexts<'static> {
         ShippedTexts {
             framework: FRAMEWORK,
             pathways: PATHWAYS,
             care_certificate: CARE,
+            standards: STANDARDS,
+            funding_rules: RULES,
         }
     }
 
@@ -86,6 +110,24 @@ mod tests {
         assert!(!shipped.framework.roles.is_empty());
         assert!(!shipped.pathways.pathways.is_empty());
         assert!(!shipped.care_certificate.versions.is_empty());
+        assert!(shipped.standards.get("ST0217").is_some());
+        assert_eq!(shipped.funding_rules.levy.basis_points, 50);
+    }
+
+    #[test]
+    fn a_route_naming_a_standard_not_in_the_register_names_the_framework_file() {
+        let fewer = STANDARDS.replace("code = \"ST0217\"", "code = \"ST9217\"");
+        let e = ShippedCatalogue::parse(ShippedTexts {
+            standards: &fewer,
+            ..texts()
+        })
+        .unwrap_err();
+        assert_eq!(e.file, FRAMEWORK_FILE);
+        assert!(
+            e.problem
+                .contains("standard ST0217 is not in the standards register"),
+            "{e}"
+        );
     }
 
     #[test]

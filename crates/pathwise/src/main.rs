@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod identity;
+mod levy;
 mod outcomes;
 mod schedule;
 mod staff;
@@ -156,6 +157,11 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: staff::StaffCommand,
+    },
+    /// Forecast the apprenticeship levy account.
+    Levy {
+        #[command(subcommand)]
+        command: levy::LevyCommand,
     },
     /// Workforce outcomes from an organisation's staff records.
     Outcomes {
@@ -701,8 +707,9 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let cat = Catalogue::parse(&text).with_context(|| format!("{}", file.display()))?;
-            let (store, _) = open(&db, "pathwise.sqlite").await?;
+            let (store, shipped) = open(&db, "pathwise.sqlite").await?;
+            let cat = Catalogue::parse(&text, &shipped.standards)
+                .with_context(|| format!("{}", file.display()))?;
             catalogue::replace_core(&store, &cat).await?;
             println!(
                 "Imported catalogue version {}: {} roles, {} transitions.",
@@ -842,6 +849,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Analyze(args) => tokio::task::spawn_blocking(move || run_analyze(&args)).await?,
         Command::Staff { command } => staff::run(command).await,
         Command::Outcomes { command } => outcomes::run(command).await,
+        Command::Levy { command } => levy::run(command),
         Command::Schedule { command } => {
             tokio::task::spawn_blocking(move || schedule::run(command)).await?
         }

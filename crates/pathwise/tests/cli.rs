@@ -39,7 +39,13 @@ fn a_bad_catalogue_file_stops_start_up_naming_the_file_line_and_field() {
     let dir = scratch("bad");
     let catalogue = dir.join("catalogue");
     std::fs::create_dir_all(&catalogue).unwrap();
-    for f in ["nhs-core.toml", "pathways.toml", "care-certificate.toml"] {
+    for f in [
+        "nhs-core.toml",
+        "pathways.toml",
+        "care-certificate.toml",
+        "standards.toml",
+        "funding-rules.toml",
+    ] {
         std::fs::copy(shipped_dir().join(f), catalogue.join(f)).unwrap();
     }
     let care = std::fs::read_to_string(catalogue.join("care-certificate.toml")).unwrap();
@@ -386,4 +392,165 @@ fn a_staff_import_names_bad_rows_asks_first_and_records_a_promotion() {
         done.contains("Imported: 0 people new, 2 changed (1 in role or band), 1 leaving."),
         "{done}"
     );
+}
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/levy")
+}
+
+fn levy_forecast(extra: &[&str], out: &Path) -> std::process::Output {
+    let ex = examples();
+    let (pay, apps) = (ex.join("pay.csv"), ex.join("apprenticeships.csv"));
+    let mut args = vec![
+        "levy",
+        "forecast",
+        "--pay-bill",
+        pay.to_str().unwrap(),
+        "--apprenticeships",
+        apps.to_str().unwrap(),
+        "--from",
+        "2026-12",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    pathwise(&args, &shipped_dir())
+}
+
+#[test]
+fn a_levy_forecast_is_one_row_a_month_and_every_penny_is_accounted_for() {
+    let dir = scratch("levy");
+    let out = dir.join("forecast.csv");
+    let (tr, opening) = (
+        examples().join("transfers.csv"),
+        examples().join("opening.csv"),
+    );
+    let run = levy_forecast(
+        &[
+            "--transfers",
+            tr.to_str().unwrap(),
+            "--opening",
+            opening.to_str().unwrap(),
+        ],
+        &out,
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("Wrote 36 months (December 2026 to November 2029)"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "month,levy_in,top_up,instalments,completions,transfers_out,expired,\
+             co_invest_employer,co_invest_government,balance,expiring_next_3_months"
+        )
+    );
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 36);
+    // £5,150,000 pay bill in November 2026: £25,750 less £1,250 enters in
+    // December, with no top-up after July 2026.
+    assert_eq!(rows[0][..3], ["2026-12", "2450000", "0"]);
+    let n = |r: &[String], i: usize| r[i].parse::<i64>().unwrap();
+    let opening_funds: i64 = std::fs::read_to_string(&opening)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+        .sum();
+    let mut balance = opening_funds;
+    for r in &rows {
+        let paid = n(r, 3) + n(r, 4) + n(r, 5) - n(r, 7) - n(r, 8);
+        assert_eq!(
+            balance + n(r, 1) + n(r, 2) - paid - n(r, 6),
+            n(r, 9),
+            "{}",
+            r[0]
+        );
+        balance = n(r, 9);
+    }
+    assert!(rows.iter().any(|r| n(r, 5) > 0), "the transfers are paid");
+}
+
+#[test]
+fn a_levy_forecast_refuses_bad_rows_and_a_transfer_over_the_allowance_writing_nothing() {
+    let dir = scratch("levy-bad");
+    let out = dir.join("forecast.csv");
+    let apps = dir.join("apps.csv");
+    std::fs::write(
+        &apps,
+        "id,standard,start,planned_end,price_pence,age_at_start\n\
+         A1,ST0216,2026-01,2027-01,500000,19\n\
+         A2,ST0777,2026-13,2027-01,5000,12\n",
+    )
+    .unwrap();
+    let ex = examples();
+    let pay = ex.join("pay.csv");
+    let run = pathwise(
+        &[
+            "levy",
+            "forecast",
+            "--pay-bill",
+            pay.to_str().unwrap(),
+            "--apprenticeships",
+            apps.to_str().unwrap(),
+            "--from",
+            "2026-12",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &shipped_dir(),
+    );
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains(
+            "apps.csv: row 3, column standard: 'ST0777' is not a standard in the register"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("apps.csv: row 3, column start: '2026-13' is not a month like 2026-08"),
+        "{err}"
+    );
+    assert!(err.contains("row 3, column age_at_start"), "{err}");
+    assert!(!out.exists());
+    // Six registered nurse transfers of £26,000 in 2026-27 against 50% of
+    // the £287,375 that entered in 2025-26: the sixth, in order of start, is refused.
+    let tr = dir.join("tr.csv");
+    let mut text = String::from("id,partner,standard,start,planned_end,price_pence,age_at_start\n");
+    for (i, start) in [
+        "2026-11", "2026-12", "2026-10", "2026-11", "2026-12", "2026-10",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "T{},Care home,ST0781,{start},2029-0{},2600000,30\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    std::fs::write(&tr, text).unwrap();
+    let run = levy_forecast(&["--transfers", tr.to_str().unwrap()], &out);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains(
+            "tr.csv: row 6, column price_pence: transfer T5 is refused: with it, transfers starting in \
+             2026-27 would commit £156,000.00, £12,312.50 over the limit of £143,687.50 \
+             (50% of the £287,375.00 that entered in 2025-26)"
+        ),
+        "{err}"
+    );
+    assert!(!out.exists());
 }

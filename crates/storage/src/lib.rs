@@ -11,6 +11,7 @@ pub mod directory;
 pub mod files;
 pub mod identity_providers;
 pub mod learning;
+pub mod levy;
 pub mod notifications;
 pub mod pathways;
 pub mod people;

@@ -5,7 +5,7 @@
 use pathwise_domain::enrolment::{Ending, EnrolmentEnd};
 use pathwise_domain::evidence::{DecisionRefused, EvidenceKind, EvidenceStatus};
 use pathwise_domain::pathway::{PathwayFile, is_signed_off};
-use pathwise_domain::{AppRole, Catalogue, Date, PathwayFamily, Role, StaffGroup};
+use pathwise_domain::{AppRole, Date, PathwayFamily, Role, StaffGroup};
 use pathwise_storage::pathways::{
     EvidenceDecision, InboxScope, LearnerFilter, NewEnrolment, NewEvidence, NewReview, Withdrawal,
 };
@@ -18,8 +18,6 @@ use pathwise_storage::{
 mod common;
 
 use common::{drop_database, fresh};
-
-const CORE: &str = include_str!("../../../catalogue/nhs-core.toml");
 
 on_both!(
     core_catalogue_round_trips,
@@ -70,13 +68,13 @@ fn local_role(code: &str) -> Role {
 }
 
 async fn core_catalogue_round_trips(store: Store) {
-    let cat = Catalogue::parse(CORE).unwrap();
+    let cat = common::core_catalogue();
     catalogue::replace_core(&store, &cat).await.unwrap();
     let back = catalogue::export_core(&store).await.unwrap();
     assert_eq!(back, cat);
     assert_eq!(
         catalogue::core_version(&store).await.unwrap().as_deref(),
-        Some("2026.1")
+        Some("2026.2")
     );
     // Loading it again replaces rather than duplicates.
     catalogue::replace_core(&store, &cat).await.unwrap();
@@ -87,7 +85,7 @@ async fn core_catalogue_round_trips(store: Store) {
 }
 
 async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
-    let cat = Catalogue::parse(CORE).unwrap();
+    let cat = common::core_catalogue();
     catalogue::replace_core(&store, &cat).await.unwrap();
     let (org, site, _) = org_with_sites(&store, "T1").await;
     people::insert_people(
@@ -118,7 +116,7 @@ async fn dropping_a_role_in_use_is_refused_and_nothing_changes(store: Store) {
 }
 
 async fn local_roles_belong_to_their_organisation_only(store: Store) {
-    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap())
+    catalogue::replace_core(&store, &common::core_catalogue())
         .await
         .unwrap();
     let (org, _, _) = org_with_sites(&store, "T1").await;
@@ -166,7 +164,7 @@ async fn local_roles_belong_to_their_organisation_only(store: Store) {
 }
 
 async fn site_transitions_show_only_at_their_site(store: Store) {
-    let cat = Catalogue::parse(CORE).unwrap();
+    let cat = common::core_catalogue();
     catalogue::replace_core(&store, &cat).await.unwrap();
     let (org, acute, community) = org_with_sites(&store, "T1").await;
     catalogue::add_local_role(&store, org, None, &local_role("discharge-coordinator"))
@@ -238,7 +236,7 @@ async fn site_transitions_show_only_at_their_site(store: Store) {
 }
 
 async fn people_managers_holdings_vacancies_and_helpers(store: Store) {
-    catalogue::replace_core(&store, &Catalogue::parse(CORE).unwrap())
+    catalogue::replace_core(&store, &common::core_catalogue())
         .await
         .unwrap();
     let (org, acute, community) = org_with_sites(&store, "T1").await;
@@ -568,7 +566,7 @@ const PATHWAYS: &str = include_str!("../../../catalogue/pathways.toml");
 /// An organisation with the core catalogue, a manager and two reports, and
 /// the shipped pathway published: (org, version id, manager, learners).
 async fn pathway_org(store: &Store) -> (i64, i64, i64, Vec<i64>) {
-    catalogue::replace_core(store, &Catalogue::parse(CORE).unwrap())
+    catalogue::replace_core(store, &common::core_catalogue())
         .await
         .unwrap();
     let (org, acute, _) = org_with_sites(store, "P1").await;

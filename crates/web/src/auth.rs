@@ -353,6 +353,16 @@ pub async fn require_admin(state: &AppState, user: &CurrentUser, what: &str) -> 
     }
 }
 
+/// Refuses, with an audit entry, anyone who may not see money (the levy
+/// account, apprenticeship prices): only L&D and finance may.
+pub async fn require_money(state: &AppState, user: &CurrentUser, what: &str) -> Result<()> {
+    if user.viewer.sees_money() {
+        Ok(())
+    } else {
+        Err(refuse(state, user, what).await)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

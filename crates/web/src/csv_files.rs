@@ -4,9 +4,14 @@
 //! problem is named by row (the header is row 1) and column.
 
 use pathwise_domain::input::{FieldErrors, Fields};
+use pathwise_domain::levy::{
+    self, Apprenticeship, ApprenticeshipRow, FundsRow, OpeningFunds, PayRow, PayrollMonth,
+    Transfer, TransferRow,
+};
 use pathwise_domain::rota::{RosterRow, Shift};
 use pathwise_domain::schedule::{CohortRow, Slot, SlotRow};
 use pathwise_domain::staff::{COLUMNS as STAFF_COLUMNS, StaffRecord};
+use pathwise_domain::standards::Standards;
 
 /// A CSV record's cells by the header's column names.
 pub struct CsvRow<'a> {
@@ -152,6 +157,38 @@ pub fn slots(text: &str) -> Result<Vec<Slot>, Vec<String>> {
     } else {
         Err(errors)
     }
+}
+
+/// Reads a pay bill file (`month,pay_bill_pence[,english_percent]`) by row.
+pub fn pay_bills(text: &str) -> Result<Vec<(usize, PayrollMonth)>, Vec<String>> {
+    each_row(text, &levy::PAY_COLUMNS, |row, f| {
+        PayRow::parse(f).map(|p| (row, p))
+    })
+}
+
+/// Reads an apprenticeships file (the columns of
+/// [`levy::APPRENTICESHIP_COLUMNS`] and the optional ones) by row.
+pub fn apprenticeships(
+    text: &str,
+    standards: &Standards,
+) -> Result<Vec<(usize, Apprenticeship)>, Vec<String>> {
+    each_row(text, &levy::APPRENTICESHIP_COLUMNS, |row, f| {
+        ApprenticeshipRow::parse(f, standards).map(|a| (row, a))
+    })
+}
+
+/// Reads a transfers file (the columns of [`levy::TRANSFER_COLUMNS`]) by row.
+pub fn transfers(text: &str, standards: &Standards) -> Result<Vec<(usize, Transfer)>, Vec<String>> {
+    each_row(text, &levy::TRANSFER_COLUMNS, |row, f| {
+        TransferRow::parse(f, standards).map(|t| (row, t))
+    })
+}
+
+/// Reads an opening funds file (`entered,amount_pence`) by row.
+pub fn opening_funds(text: &str) -> Result<Vec<(usize, OpeningFunds)>, Vec<String>> {
+    each_row(text, &levy::FUNDS_COLUMNS, |row, f| {
+        FundsRow::parse(f).map(|o| (row, o))
+    })
 }
 
 /// Reads a learners file (`person_id` and an optional

@@ -113,13 +113,17 @@ pub struct CsvUpload {
     pub csrf: String,
     /// The file's text, `None` when no file or an empty one was chosen.
     pub text: Option<String>,
+    /// The form's other fields, by name.
+    pub fields: Vec<(String, String)>,
 }
 
-/// Reads a multipart form with a `csrf` field and a UTF-8 CSV `file`.
+/// Reads a multipart form with a `csrf` field, a UTF-8 CSV `file` and a few
+/// short text fields.
 pub async fn read_csv_upload(mut mp: axum::extract::Multipart) -> crate::error::Result<CsvUpload> {
     use crate::error::Error;
     let mut csrf = String::new();
     let mut text = None;
+    let mut fields = Vec::new();
     while let Some(field) = mp
         .next_field()
         .await
@@ -136,12 +140,19 @@ pub async fn read_csv_upload(mut mp: axum::extract::Multipart) -> crate::error::
                     Error::BadRequest("file: the CSV file must be UTF-8 text".into())
                 })?);
             }
-            _ => {}
+            name => {
+                let name = name.to_string();
+                let value = field.text().await.unwrap_or_default();
+                if value.len() <= 200 && fields.len() < 20 {
+                    fields.push((name, value));
+                }
+            }
         }
     }
     Ok(CsvUpload {
         csrf,
         text: text.filter(|t| !t.trim().is_empty()),
+        fields,
     })
 }
 

@@ -9,6 +9,15 @@ use pathwise_storage::{Backend, Store, catalogue};
 
 const CORE: &str = include_str!("../../../../catalogue/nhs-core.toml");
 
+/// The shipped core career framework, its routes filled from the standards.
+pub fn core_catalogue() -> Catalogue {
+    let standards = pathwise_domain::standards::Standards::parse(include_str!(
+        "../../../../catalogue/standards.toml"
+    ))
+    .unwrap();
+    Catalogue::parse(CORE, &standards).unwrap()
+}
+
 /// A date written as people write it in tests.
 pub fn date(s: &str) -> Date {
     s.parse().unwrap()
@@ -62,7 +71,7 @@ pub async fn drop_database(store: Store, cleanup: Option<(String, String)>) {
 
 /// An organisation with two sites (`ACU`, `COM`), a manager and two reports.
 pub async fn ward(store: &Store) -> (i64, i64, Vec<i64>) {
-    catalogue::replace_core(store, &Catalogue::parse(CORE).unwrap())
+    catalogue::replace_core(store, &core_catalogue())
         .await
         .unwrap();
     let org = people::create_organisation(store, "R1", "Rota trust")

@@ -254,7 +254,7 @@ async fn upload_enrolments(
     user: CurrentUser,
     mp: Multipart,
 ) -> Result<Response> {
-    let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
+    let CsvUpload { csrf, text, .. } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/enrolments/upload").await?;
     let problems = file_problems;

@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod inbox;
 pub mod learning;
 pub mod learning_offers;
+pub mod levy;
 pub mod next_options;
 pub mod notifications;
 pub mod outcomes;
@@ -58,4 +59,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(version_moves::router())
         .merge(staff::router())
         .merge(outcomes::router())
+        .merge(levy::router())
 }

@@ -280,7 +280,7 @@ async fn import_roster(
     user: CurrentUser,
     mp: Multipart,
 ) -> Result<Response> {
-    let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
+    let CsvUpload { csrf, text, .. } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/rosters/import").await?;
     let outcome = match text {

@@ -145,7 +145,7 @@ async fn check_file(
     user: CurrentUser,
     mp: Multipart,
 ) -> Result<Response> {
-    let CsvUpload { csrf, text } = read_csv_upload(mp).await?;
+    let CsvUpload { csrf, text, .. } = read_csv_upload(mp).await?;
     user.check_csrf(&csrf)?;
     auth::require_admin(&state, &user, "admin/staff/check").await?;
     let Some(text) = text else {

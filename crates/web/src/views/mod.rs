@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use pathwise_domain::{AppRole, Date, PageNumber};
 
 pub mod learning;
+pub mod levy;
 pub mod outcomes;
 pub mod pathway;
 pub mod rota;
@@ -81,6 +82,9 @@ impl Layout {
             add("/admin/pathways", "Pathways");
             add("/admin/rosters", "Rosters");
             add("/admin/staff", "Staff records");
+        }
+        if user.viewer.sees_money() {
+            add("/levy", "Levy");
         }
         if user.viewer.outcome_figures().is_some() {
             add("/outcomes", "Outcomes");

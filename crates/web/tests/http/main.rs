@@ -7,6 +7,7 @@ mod audit;
 mod catalogue;
 mod evidence;
 mod learning;
+mod levy;
 mod mail;
 mod next_options;
 mod notifications;

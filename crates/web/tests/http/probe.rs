@@ -16,7 +16,7 @@ fn client_from(address: &str) -> reqwest::Client {
 }
 
 impl TestApp {
-    async fn org_id(&self) -> i64 {
+    pub async fn org_id(&self) -> i64 {
         people::person(&self.store, self.learner_id)
             .await
             .unwrap()
