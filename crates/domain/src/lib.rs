@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod enrolment;
 pub mod evidence;
 pub mod framework;
+pub mod frontier;
 pub mod input;
 pub mod learning;
 pub mod levy;

@@ -6,6 +6,7 @@ mod identity;
 mod levy;
 mod outcomes;
 mod schedule;
+mod simulate;
 mod staff;
 
 use anyhow::{Context, Result, bail};
@@ -158,6 +159,10 @@ enum Command {
         #[command(subcommand)]
         command: staff::StaffCommand,
     },
+    /// The policy frontier for funded support-to-registered training
+    /// places: shortage filled against regional inequality, found exactly,
+    /// with named policies on the same axes.
+    Simulate(simulate::SimulateArgs),
     /// Forecast the apprenticeship levy account.
     Levy {
         #[command(subcommand)]
@@ -850,6 +855,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Staff { command } => staff::run(command).await,
         Command::Outcomes { command } => outcomes::run(command).await,
         Command::Levy { command } => levy::run(command),
+        Command::Simulate(args) => {
+            tokio::task::spawn_blocking(move || simulate::run(&args)).await?
+        }
         Command::Schedule { command } => {
             tokio::task::spawn_blocking(move || schedule::run(command)).await?
         }

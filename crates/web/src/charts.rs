@@ -142,3 +142,82 @@ pub fn money_by_month(
         &points,
     )
 }
+
+/// The policy frontier as an SVG document: shortage filled (places) against
+/// regional inequality (percentage points), the frontier as a line (its
+/// points marked when there are 60 or fewer) and each named policy as a labelled cross; none when empty.
+pub fn frontier(points: &[(f64, f64)], policies: &[(&str, f64, f64)]) -> Option<String> {
+    let all: Vec<(f64, f64)> = points
+        .iter()
+        .copied()
+        .chain(policies.iter().map(|(_, x, y)| (*x, *y)))
+        .collect();
+    if all.is_empty() {
+        return None;
+    }
+    let (x1, y1) = all
+        .iter()
+        .fold((0.0f64, 0.0f64), |(x, y), p| (x.max(p.0), y.max(p.1)));
+    let (x1, y1) = ((x1 * 1.1).max(0.01), (y1 * 1.1).max(1.0));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, 440)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "Shortage filled against regional inequality",
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .margin_right(40)
+            .x_label_area_size(44)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0.0..x1, 0.0..y1)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .x_desc("Regional inequality (percentage points, lower is better)")
+            .y_desc("Shortage filled (places, higher is better)")
+            .x_label_formatter(&|x| format!("{:.1}", x * 100.0))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()
+            .ok()?;
+        let line = Palette99::pick(0).to_rgba();
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                line.stroke_width(2),
+            ))
+            .ok()?
+            .label("Frontier")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], line.stroke_width(2))
+            });
+        if points.len() <= 60 {
+            chart
+                .draw_series(points.iter().map(|p| Circle::new(*p, 3, line.filled())))
+                .ok()?;
+        }
+        for (i, (name, x, y)) in policies.iter().enumerate() {
+            let colour = Palette99::pick(i + 1).to_rgba();
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (*x, *y),
+                    6,
+                    colour.stroke_width(3),
+                )))
+                .ok()?
+                .label(*name)
+                .legend(move |(x, y)| Cross::new((x + 9, y), 5, colour.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}

@@ -3,6 +3,7 @@
 //! row, each read into a domain type by its `parse` constructor. Every
 //! problem is named by row (the header is row 1) and column.
 
+use pathwise_domain::frontier::{ObservedRates, TRUST_COLUMNS, Trust, TrustRow};
 use pathwise_domain::input::{FieldErrors, Fields};
 use pathwise_domain::levy::{
     self, Apprenticeship, ApprenticeshipRow, FundsRow, OpeningFunds, PayRow, PayrollMonth,
@@ -189,6 +190,67 @@ pub fn opening_funds(text: &str) -> Result<Vec<(usize, OpeningFunds)>, Vec<Strin
     each_row(text, &levy::FUNDS_COLUMNS, |row, f| {
         FundsRow::parse(f).map(|o| (row, o))
     })
+}
+
+/// Reads a trusts file (the columns of [`TRUST_COLUMNS`], with
+/// `support_workers` and `transition_rate` unless `observed` fills them, and
+/// the optional `max_places` and `completion`) by row.
+pub fn trusts(
+    text: &str,
+    observed: Option<&ObservedRates>,
+) -> Result<Vec<(usize, Trust)>, Vec<String>> {
+    let mut required = TRUST_COLUMNS.to_vec();
+    if observed.is_none() {
+        required.extend(["support_workers", "transition_rate"]);
+    }
+    each_row(text, &required, |row, f| {
+        TrustRow::parse(f, observed).map(|t| (row, t))
+    })
+}
+
+/// The support workers and transition rate of each trust in the latest
+/// year of a `pathwise analyze` transitions table (`breakdown` `org_code`);
+/// trusts whose figures are suppressed are left out and listed.
+pub fn observed_rates(text: &str) -> Result<(ObservedRates, Vec<String>), Vec<String>> {
+    let mut errors = Vec::new();
+    let mut rows: Vec<(i32, String, String, String)> = Vec::new();
+    read_rows(
+        text,
+        &["year", "breakdown", "group", "at_risk", "rate"],
+        &mut errors,
+        |row, f, errors| {
+            if f.field("breakdown") != "org_code" {
+                return;
+            }
+            match f.field("year").parse::<i32>() {
+                Ok(y) => rows.push((
+                    y,
+                    f.field("group").to_string(),
+                    f.field("at_risk").to_string(),
+                    f.field("rate").to_string(),
+                )),
+                Err(_) => errors.push(format!("row {row}, column year: not a year")),
+            }
+        },
+    );
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Some(latest) = rows.iter().map(|r| r.0).max() else {
+        return Err(vec![
+            "it has no transitions by org_code: run pathwise analyze with org_code among --by"
+                .into(),
+        ]);
+    };
+    let mut seen = ObservedRates::default();
+    let mut suppressed = Vec::new();
+    for (_, code, at_risk, rate) in rows.iter().filter(|r| r.0 == latest) {
+        match (at_risk.parse::<u32>(), rate.parse::<f64>()) {
+            (Ok(w), Ok(r)) => seen.insert(code, w, r),
+            _ => suppressed.push(code.clone()),
+        }
+    }
+    Ok((seen, suppressed))
 }
 
 /// Reads a learners file (`person_id` and an optional
