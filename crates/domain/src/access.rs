@@ -187,6 +187,12 @@ impl Viewer {
         self.has(AppRole::LdAdmin) || self.has(AppRole::Finance)
     }
 
+    /// Whether the viewer may simulate where to fund training places (the
+    /// analyst and L&D: the inputs are trust-level figures, not people).
+    pub fn may_simulate_places(&self) -> bool {
+        self.has(AppRole::LdAdmin) || self.has(AppRole::Analyst)
+    }
+
     /// Whether the viewer may change the organisation's local roles and transitions.
     pub fn may_edit_framework(&self) -> bool {
         self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)

@@ -89,6 +89,16 @@ pub const ACTIONS: &[ActionWords] = &[
         "imported a levy account file for {about}",
     ),
     a(
+        "simulation.saved",
+        "Training places simulation saved",
+        "saved a training places simulation for {about}",
+    ),
+    a(
+        "simulation.deleted",
+        "Training places simulation deleted",
+        "deleted a training places simulation for {about}",
+    ),
+    a(
         "characteristics.imported",
         "Protected characteristics imported",
         "imported protected characteristics for {about}",

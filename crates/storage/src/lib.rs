@@ -15,6 +15,7 @@ pub mod levy;
 pub mod notifications;
 pub mod pathways;
 pub mod people;
+pub mod place_simulations;
 pub mod rosters;
 pub mod shipped;
 pub mod staff;

@@ -9,7 +9,10 @@ pub mod policies;
 mod rows;
 mod solve;
 
-pub use rows::{ObservedRates, TRUST_COLUMNS, TrustRow, ten_thousandths};
+pub use rows::{
+    MOST_PLACES_ON_A_PAGE, ObservedRates, SimulationRequest, TRUST_COLUMNS, TrustRow,
+    ten_thousandths,
+};
 pub use solve::{FrontierPoint, frontier};
 
 use std::collections::HashMap;

@@ -189,6 +189,82 @@ impl TrustRow {
     }
 }
 
+/// The most places the page simulates (the command line has no limit).
+pub const MOST_PLACES_ON_A_PAGE: u32 = 20_000;
+
+/// What a simulation is asked, as the form gives it: a name, the number of
+/// places and the default completion rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulationRequest {
+    /// The name to save it under.
+    pub name: String,
+    /// Places to allocate.
+    pub places: u32,
+    /// The default completion rate, in ten-thousandths.
+    pub completion: i64,
+}
+
+impl SimulationRequest {
+    /// Reads `name`, `places` and `completion` (blank: 0.85).
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<SimulationRequest, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let name = f.field("name");
+        if name.is_empty() {
+            e.add(
+                "name",
+                "Enter a name for the simulation, like Spring 2027 bid",
+            );
+        } else if name.chars().count() > 120 {
+            e.add("name", "Enter a name of 120 characters or fewer");
+        }
+        let text = f.field("places").replace(',', "");
+        let places = match text.parse::<u32>() {
+            Ok(n) if (1..=MOST_PLACES_ON_A_PAGE).contains(&n) => Some(n),
+            _ if text.is_empty() => {
+                e.add("places", "Enter how many places to fund, like 5000");
+                None
+            }
+            _ => {
+                e.add(
+                    "places",
+                    format!(
+                        "Enter a whole number of places from 1 to {MOST_PLACES_ON_A_PAGE}; use pathwise simulate for more"
+                    ),
+                );
+                None
+            }
+        };
+        let completion = match f.field("completion") {
+            "" => Some(8_500),
+            v => {
+                let v = v.trim_end_matches('%');
+                let share = if f.field("completion").ends_with('%') {
+                    ten_thousandths(v).map(|q| q / 100)
+                } else {
+                    ten_thousandths(v)
+                };
+                match share {
+                    Some(q) if q > 0 && q <= SCALE => Some(q),
+                    _ => {
+                        e.add(
+                            "completion",
+                            "Enter the share of places that complete, more than 0 and at most 1, like 0.85 or 85%",
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        e.or_ok(|| {
+            Some(SimulationRequest {
+                name: name.to_string(),
+                places: places?,
+                completion: completion?,
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +355,40 @@ mod tests {
                 .message
                 .contains("the analysis has no transitions")
         );
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_request_reads_as_people_type_it() {
+        let r = SimulationRequest::parse(&form(&[("name", "Bid"), ("places", "5,000")])).unwrap();
+        assert_eq!((r.places, r.completion), (5_000, 8_500));
+        let r = SimulationRequest::parse(&form(&[
+            ("name", "Bid"),
+            ("places", "10"),
+            ("completion", "90%"),
+        ]))
+        .unwrap();
+        assert_eq!(r.completion, 9_000);
+        let e = SimulationRequest::parse(&form(&[
+            ("name", ""),
+            ("places", "50000"),
+            ("completion", "1.5"),
+        ]))
+        .unwrap_err();
+        let fields: Vec<&str> = e.list().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "places", "completion"]);
+        assert!(e.list()[1].message.contains("from 1 to 20000"));
     }
 }

@@ -27,6 +27,7 @@ pub mod single_sign_on;
 pub mod staff;
 pub mod team;
 pub mod tokens;
+pub mod training_places;
 pub mod version_moves;
 
 use crate::AppState;
@@ -60,4 +61,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(staff::router())
         .merge(outcomes::router())
         .merge(levy::router())
+        .merge(training_places::router())
 }

@@ -19,6 +19,7 @@ pub mod outcomes;
 pub mod pathway;
 pub mod rota;
 pub mod staff;
+pub mod training_places;
 
 /// A link in the header navigation.
 #[derive(Debug, Clone)]
@@ -88,6 +89,9 @@ impl Layout {
         }
         if user.viewer.outcome_figures().is_some() {
             add("/outcomes", "Outcomes");
+        }
+        if user.viewer.may_simulate_places() {
+            add("/training-places", "Training places");
         }
         add("/catalogue", "Career framework");
         if user.viewer.may_edit_framework() {

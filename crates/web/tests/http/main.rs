@@ -19,4 +19,5 @@ mod rota;
 mod sign_in;
 mod staff;
 mod support;
+mod training_places;
 mod version_moves;

@@ -347,3 +347,57 @@ impl TestApp {
             .await
     }
 }
+
+/// The text inside the element with `id`, tags removed.
+pub fn text_of(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no element {id}"));
+    let open = at + html[at..].find('>').unwrap() + 1;
+    let close = open + html[open..].find("</").unwrap();
+    strip_tags(&html[open..close])
+}
+
+/// Text without tags, the responsive tables' repeated headings or spare space.
+pub fn strip_tags(fragment: &str) -> String {
+    let mut s = fragment.to_string();
+    let heading = "<span class=\"nhsuk-table-responsive__heading\" aria-hidden=\"true\">";
+    while let Some(i) = s.find(heading) {
+        let end = i + s[i..].find("</span>").unwrap() + "</span>".len();
+        s.replace_range(i..end, "");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in s.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The cells of each body row of the table with `id`, as text.
+pub fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let table = &html[at..at + html[at..].find("</table>").unwrap()];
+    let body = &table[table.find("<tbody").unwrap_or(0)..];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let start = cell.find('>').unwrap() + 1;
+                    let end = cell.find("</td>").unwrap_or(cell.len());
+                    strip_tags(&cell[start..end])
+                })
+                .collect()
+        })
+        .collect()
+}
