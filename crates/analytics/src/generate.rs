@@ -6,7 +6,8 @@
 //! Calibration (the numbers in [`Calibration`]): transitions from clinical
 //! support to registered roles have an annual probability that doubles from
 //! 2010 to 2024, scaled by region (South East 1.9 times North East) and trust
-//! type (mental health above acute); the share of nurses among external
+//! type (mental health above acute, relative to the mean of the region's
+//! organisations, so the seed's trust mix does not move a region's rate); the share of nurses among external
 //! joiners falls over time so that the share of the new nursing cohort coming
 //! from support roles rises from about 4% to about 16%; the BME share of staff
 //! falls with band, steeply in London. `docs/panel-calibration.md` records
@@ -76,7 +77,7 @@ impl Default for Calibration {
         Calibration {
             to_nursing: [(2009, 0.0027), (2014, 0.0030), (2024, 0.0135)],
             to_other_registered: 0.0070,
-            region_multiplier: [0.68, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
+            region_multiplier: [0.62, 0.95, 0.9, 0.95, 1.0, 1.1, 1.05, 1.18, 1.05],
             trust_multiplier: [1.0, 1.35, 1.1, 0.7, 0.9],
             monthly_leaving: 0.009,
             monthly_move: 0.0015,
@@ -153,6 +154,10 @@ struct Org {
     code: String,
     region: usize,
     trust: usize,
+    /// The trust type's multiplier over the mean of those of the region's
+    /// organisations, so that a region's rate follows its own multiplier
+    /// whichever trust types the seed gives it.
+    trust_scale: f64,
 }
 
 fn organisations(seed: u64) -> Vec<Org> {
@@ -170,6 +175,7 @@ fn organisations(seed: u64) -> Vec<Org> {
             code: format!("R{:03}", i + 1),
             region,
             trust,
+            trust_scale: 1.0,
         });
     }
     orgs
@@ -340,7 +346,7 @@ fn simulate(id: u64, spec: &GenerateSpec, orgs: &[Org], by_region: &[Vec<usize>]
         // At each September, support staff may set off for a registered role.
         if m.rem_euclid(12) == 8 && is_csw(group) && pending.is_none() {
             let o = &orgs[org];
-            let scale = c.region_multiplier[o.region] * c.trust_multiplier[o.trust];
+            let scale = c.region_multiplier[o.region] * o.trust_scale;
             let nursing = to_nursing(c, m.div_euclid(12)) * scale;
             let other = c.to_other_registered * scale;
             let x = rng.random::<f64>();
@@ -400,6 +406,19 @@ pub fn generate(
         if orgs_here.is_empty() {
             orgs_here.push(r);
         }
+    }
+    let mut orgs = orgs;
+    let means: Vec<f64> = by_region
+        .iter()
+        .map(|here| {
+            here.iter()
+                .map(|&i| spec.calibration.trust_multiplier[orgs[i].trust])
+                .sum::<f64>()
+                / here.len() as f64
+        })
+        .collect();
+    for o in &mut orgs {
+        o.trust_scale = spec.calibration.trust_multiplier[o.trust] / means[o.region];
     }
     let done = AtomicU64::new(0);
     let parts = spec.partitions.max(1);

@@ -21,11 +21,13 @@ pub enum AppRole {
     SystemAdmin,
     /// Finance: the levy account and apprenticeship money.
     Finance,
+    /// Outreach or careers lead: the organisation's outreach activities.
+    Outreach,
 }
 
 impl AppRole {
     /// Every role, in display order.
-    pub const ALL: [AppRole; 7] = [
+    pub const ALL: [AppRole; 8] = [
         AppRole::Learner,
         AppRole::Manager,
         AppRole::Assessor,
@@ -33,6 +35,7 @@ impl AppRole {
         AppRole::Analyst,
         AppRole::SystemAdmin,
         AppRole::Finance,
+        AppRole::Outreach,
     ];
 
     /// The stored code.
@@ -45,6 +48,7 @@ impl AppRole {
             AppRole::Analyst => "analyst",
             AppRole::SystemAdmin => "system_admin",
             AppRole::Finance => "finance",
+            AppRole::Outreach => "outreach",
         }
     }
 
@@ -58,6 +62,7 @@ impl AppRole {
             AppRole::Analyst => "Analyst",
             AppRole::SystemAdmin => "System admin",
             AppRole::Finance => "Finance",
+            AppRole::Outreach => "Outreach lead",
         }
     }
 
@@ -187,6 +192,19 @@ impl Viewer {
         self.has(AppRole::LdAdmin) || self.has(AppRole::Finance)
     }
 
+    /// How the viewer sees outreach: the organisation's own activities in
+    /// full (its outreach lead and L&D), or every organisation's funnel
+    /// under disclosure control (an analyst); no one else.
+    pub fn outreach(&self) -> Option<OutreachView> {
+        if self.has(AppRole::Outreach) || self.has(AppRole::LdAdmin) {
+            Some(OutreachView::Own)
+        } else if self.has(AppRole::Analyst) {
+            Some(OutreachView::AcrossOrganisations)
+        } else {
+            None
+        }
+    }
+
     /// Whether the viewer may simulate where to fund training places (the
     /// analyst and L&D: the inputs are trust-level figures, not people).
     pub fn may_simulate_places(&self) -> bool {
@@ -197,6 +215,15 @@ impl Viewer {
     pub fn may_edit_framework(&self) -> bool {
         self.has(AppRole::LdAdmin) || self.has(AppRole::SystemAdmin)
     }
+}
+
+/// What a viewer sees of outreach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutreachView {
+    /// The organisation's activities and funnel in full; may record.
+    Own,
+    /// Every organisation's funnel, counts under disclosure control; no records.
+    AcrossOrganisations,
 }
 
 /// Whose evidence an assessor sees in their inbox.

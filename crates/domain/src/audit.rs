@@ -89,6 +89,16 @@ pub const ACTIONS: &[ActionWords] = &[
         "imported a levy account file for {about}",
     ),
     a(
+        "outreach.recorded",
+        "Outreach activities recorded",
+        "recorded outreach activities for {about}",
+    ),
+    a(
+        "outreach.followed_up",
+        "Outreach follow-ups recorded",
+        "recorded outreach follow-ups for {about}",
+    ),
+    a(
         "simulation.saved",
         "Training places simulation saved",
         "saved a training places simulation for {about}",

@@ -21,6 +21,7 @@ pub mod moves;
 pub mod notify;
 pub mod options;
 pub mod outcomes;
+pub mod outreach;
 pub mod paging;
 pub mod pathway;
 pub mod rota;

@@ -1,12 +1,13 @@
 //! The data Pathwise ships in `catalogue/`: the career framework, the
 //! pathway templates, the dated Care Certificate versions, the apprenticeship
-//! standards and the dated funding rules. Read once at
+//! standards, the dated funding rules and the outreach targeting figures. Read once at
 //! start-up from the texts of those files, each checked by its own rules; a
 //! bad file is named with what is wrong in it (TOML errors give the line and
 //! column, rule errors the entry and field).
 
 use crate::catalogue::Catalogue;
 use crate::levy::FundingRules;
+use crate::outreach::Targeting;
 use crate::pathway::{CareCertificate, PathwayFile};
 use crate::standards::Standards;
 
@@ -20,6 +21,8 @@ pub const CARE_CERTIFICATE_FILE: &str = "care-certificate.toml";
 pub const STANDARDS_FILE: &str = "standards.toml";
 /// The dated apprenticeship funding rules.
 pub const FUNDING_RULES_FILE: &str = "funding-rules.toml";
+/// The published regional figures outreach is targeted by.
+pub const OUTREACH_TARGETING_FILE: &str = "outreach-targeting.toml";
 
 /// Everything in the catalogue folder, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +37,8 @@ pub struct ShippedCatalogue {
     pub standards: Standards,
     /// The apprenticeship funding rules.
     pub funding_rules: FundingRules,
+    /// The outreach targeting figures.
+    pub outreach_targeting: Targeting,
 }
 
 /// The texts of the catalogue files, as read.
@@ -49,6 +54,8 @@ pub struct ShippedTexts<'a> {
     pub standards: &'a str,
     /// `funding-rules.toml`.
     pub funding_rules: &'a str,
+    /// `outreach-targeting.toml`.
+    pub outreach_targeting: &'a str,
 }
 
 /// A catalogue file that could not be used.
@@ -74,12 +81,15 @@ impl ShippedCatalogue {
         let pathways = PathwayFile::parse(texts.pathways).map_err(bad(PATHWAYS_FILE))?;
         let care_certificate =
             CareCertificate::parse(texts.care_certificate).map_err(bad(CARE_CERTIFICATE_FILE))?;
+        let outreach_targeting =
+            Targeting::parse(texts.outreach_targeting).map_err(bad(OUTREACH_TARGETING_FILE))?;
         Ok(ShippedCatalogue {
             framework,
             pathways,
             care_certificate,
             standards,
             funding_rules,
+            outreach_targeting,
         })
     }
 }
@@ -93,6 +103,7 @@ mod tests {
     const CARE: &str = include_str!("../../../catalogue/care-certificate.toml");
     const STANDARDS: &str = include_str!("../../../catalogue/standards.toml");
     const RULES: &str = include_str!("../../../catalogue/funding-rules.toml");
+    const TARGETING: &str = include_str!("../../../catalogue/outreach-targeting.toml");
 
     fn texts() -> ShippedTexts<'static> {
         ShippedTexts {
@@ -101,6 +112,7 @@ mod tests {
             care_certificate: CARE,
             standards: STANDARDS,
             funding_rules: RULES,
+            outreach_targeting: TARGETING,
         }
     }
 

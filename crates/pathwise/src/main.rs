@@ -280,8 +280,9 @@ enum PanelCommand {
 
 #[derive(Subcommand)]
 enum AdminCommand {
-    /// Create an L&D and system admin for an organisation (made if new). The
-    /// password is read from PATHWISE_ADMIN_PASSWORD or standard input.
+    /// Create an account for an organisation (made if new): an L&D lead and
+    /// system admin unless --role says otherwise. The password is read from
+    /// PATHWISE_ADMIN_PASSWORD or standard input.
     Create {
         #[command(flatten)]
         db: DatabaseArgs,
@@ -297,6 +298,11 @@ enum AdminCommand {
         /// Organisation name, needed when the organisation is new.
         #[arg(long)]
         org_name: Option<String>,
+        /// A role to give, repeated for several: ld_admin, system_admin,
+        /// analyst, finance, outreach, manager, assessor or learner
+        /// (default: ld_admin and system_admin).
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
     },
     /// Let an organisation's staff sign in through its OpenID Connect
     /// provider (Microsoft Entra ID, NHS CIS2 or any other). Accounts are
@@ -605,8 +611,24 @@ async fn run(cli: Cli) -> Result<()> {
                     name,
                     org_code,
                     org_name,
+                    roles,
                 },
         } => {
+            let roles: Vec<AppRole> = if roles.is_empty() {
+                vec![AppRole::LdAdmin, AppRole::SystemAdmin]
+            } else {
+                roles
+                    .iter()
+                    .map(|r| {
+                        AppRole::from_code(r).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "--role: '{r}' is not a role: use one of {}",
+                                AppRole::ALL.map(|a| a.code()).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<_>>()?
+            };
             // Not a clap option: a password on the command line shows in `ps`.
             #[allow(
                 clippy::disallowed_methods,
@@ -659,12 +681,16 @@ async fn run(cli: Cli) -> Result<()> {
                     email: &email,
                     display_name: &name,
                     password_hash: &hash,
-                    roles: &[AppRole::LdAdmin, AppRole::SystemAdmin],
+                    roles: &roles,
                 },
                 Clock::System.now(),
             )
             .await?;
-            println!("Created admin {email} for organisation {org_code}.");
+            let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+            println!(
+                "Created {email} for organisation {org_code} ({}).",
+                names.join(", ")
+            );
             Ok(())
         }
         Command::Roster {

@@ -45,6 +45,7 @@ fn a_bad_catalogue_file_stops_start_up_naming_the_file_line_and_field() {
         "care-certificate.toml",
         "standards.toml",
         "funding-rules.toml",
+        "outreach-targeting.toml",
     ] {
         std::fs::copy(shipped_dir().join(f), catalogue.join(f)).unwrap();
     }
@@ -135,6 +136,38 @@ fn migrate_and_admin_create_leave_the_shipped_pathway_in_place_without_the_demo(
         // Running migrate again publishes nothing more.
         drop(store);
     });
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(L&D lead, System admin)"));
+    // Another account with the roles asked for; an unknown role is refused.
+    let with_roles = |email: &str, roles: &[&str]| {
+        let mut args = vec![
+            "admin",
+            "create",
+            "--database",
+            &db,
+            "--org-code",
+            "RXX",
+            "--email",
+            email,
+            "--name",
+            "Outreach lead",
+        ];
+        for r in roles {
+            args.extend(["--role", r]);
+        }
+        pathwise(&args, &shipped_dir())
+    };
+    let out = with_roles("outreach@example.nhs.uk", &["outreach", "analyst"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(Outreach lead, Analyst)"));
+    let out = with_roles("x@example.nhs.uk", &["wizard"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--role: 'wizard' is not a role: use one of")
+    );
     let out = pathwise(&["migrate", "--database", &db], &shipped_dir());
     assert!(out.status.success());
     rt.block_on(async {

@@ -13,6 +13,7 @@ pub mod identity_providers;
 pub mod learning;
 pub mod levy;
 pub mod notifications;
+pub mod outreach;
 pub mod pathways;
 pub mod people;
 pub mod place_simulations;

@@ -5,8 +5,8 @@
 
 use crate::{Result, StorageError, Store, catalogue, pathways, people};
 use pathwise_domain::shipped::{
-    CARE_CERTIFICATE_FILE, FRAMEWORK_FILE, FUNDING_RULES_FILE, PATHWAYS_FILE, STANDARDS_FILE,
-    ShippedCatalogue, ShippedTexts,
+    CARE_CERTIFICATE_FILE, FRAMEWORK_FILE, FUNDING_RULES_FILE, OUTREACH_TARGETING_FILE,
+    PATHWAYS_FILE, STANDARDS_FILE, ShippedCatalogue, ShippedTexts,
 };
 use std::path::{Path, PathBuf};
 
@@ -23,12 +23,13 @@ pub fn read_dir(dir: &Path) -> Result<ShippedCatalogue> {
         std::fs::read_to_string(&path)
             .map_err(|e| StorageError::Io(format!("reading {}: {e}", path.display())))
     };
-    let (framework, pathways, care_certificate, standards, funding_rules) = (
+    let (framework, pathways, care_certificate, standards, funding_rules, outreach_targeting) = (
         read(FRAMEWORK_FILE)?,
         read(PATHWAYS_FILE)?,
         read(CARE_CERTIFICATE_FILE)?,
         read(STANDARDS_FILE)?,
         read(FUNDING_RULES_FILE)?,
+        read(OUTREACH_TARGETING_FILE)?,
     );
     ShippedCatalogue::parse(ShippedTexts {
         framework: &framework,
@@ -36,6 +37,7 @@ pub fn read_dir(dir: &Path) -> Result<ShippedCatalogue> {
         care_certificate: &care_certificate,
         standards: &standards,
         funding_rules: &funding_rules,
+        outreach_targeting: &outreach_targeting,
     })
     .map_err(|e| StorageError::Invalid(format!("{}: {}", dir.join(e.file).display(), e.problem)))
 }

@@ -221,3 +221,77 @@ pub fn frontier(points: &[(f64, f64)], policies: &[(&str, f64, f64)]) -> Option<
     }
     Some(svg)
 }
+
+/// A bar chart of shares (0-1) by group, one bar per named series in each
+/// group, as an SVG document; none when there is nothing to draw.
+pub fn share_bars(
+    title: &str,
+    groups: &[String],
+    series: &[(&str, Vec<Option<f64>>)],
+) -> Option<String> {
+    if groups.is_empty() || series.is_empty() {
+        return None;
+    }
+    let top = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten().copied())
+        .fold(0.0f64, f64::max);
+    let top = (top * 1.15).clamp(0.05, 1.0);
+    let n = groups.len();
+    let width = 1.0 / (series.len() as f64 + 1.0);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, 400)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .margin_right(40)
+            .x_label_area_size(56)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..n as f64, 0.0..top)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n.max(1))
+            .x_label_formatter(&|x| {
+                let i = x.floor() as usize;
+                if (x - x.floor() - 0.5).abs() < 0.26 {
+                    groups.get(i).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_desc("Share")
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .draw()
+            .ok()?;
+        for (s, (name, values)) in series.iter().enumerate() {
+            let colour = Palette99::pick(s).to_rgba();
+            chart
+                .draw_series(values.iter().enumerate().filter_map(|(g, v)| {
+                    let v = (*v)?;
+                    let x0 = g as f64 + width * (s as f64 + 0.5);
+                    Some(Rectangle::new(
+                        [(x0, 0.0), (x0 + width, v)],
+                        colour.filled(),
+                    ))
+                }))
+                .ok()?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}

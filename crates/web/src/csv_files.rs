@@ -9,6 +9,7 @@ use pathwise_domain::levy::{
     self, Apprenticeship, ApprenticeshipRow, FundsRow, OpeningFunds, PayRow, PayrollMonth,
     Transfer, TransferRow,
 };
+use pathwise_domain::outreach::{ACTIVITY_COLUMNS, Activity, FOLLOW_UP_COLUMNS, FollowUp};
 use pathwise_domain::rota::{RosterRow, Shift};
 use pathwise_domain::schedule::{CohortRow, Slot, SlotRow};
 use pathwise_domain::staff::{COLUMNS as STAFF_COLUMNS, StaffRecord};
@@ -251,6 +252,56 @@ pub fn observed_rates(text: &str) -> Result<(ObservedRates, Vec<String>), Vec<St
         }
     }
     Ok((seen, suppressed))
+}
+
+/// Reads an outreach activities file (the columns of
+/// [`ACTIVITY_COLUMNS`] and the optional ones) by row; a reference given
+/// twice is named at its second row.
+pub fn outreach_activities(text: &str) -> Result<Vec<(usize, Activity)>, Vec<String>> {
+    let rows = each_row(text, &ACTIVITY_COLUMNS, |row, f| {
+        Activity::parse(f).map(|a| (row, a))
+    })?;
+    let mut seen = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for (row, a) in &rows {
+        if let Some(first) = seen.insert(a.reference.clone(), *row) {
+            errors.push(format!(
+                "row {row}, column reference: {} is also on row {first}",
+                a.reference
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads an outreach follow-ups file (the columns of [`FOLLOW_UP_COLUMNS`])
+/// by row; the same activity, route and period twice is named.
+pub fn outreach_follow_ups(text: &str) -> Result<Vec<(usize, FollowUp)>, Vec<String>> {
+    let rows = each_row(text, &FOLLOW_UP_COLUMNS, |row, f| {
+        FollowUp::parse(f).map(|x| (row, x))
+    })?;
+    let mut seen = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for (row, x) in &rows {
+        let key = (x.activity.clone(), x.route, x.period.clone());
+        if let Some(first) = seen.insert(key, *row) {
+            errors.push(format!(
+                "row {row}, column period: {} {} {} is also on row {first}",
+                x.activity,
+                x.route.code(),
+                x.period
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Reads a learners file (`person_id` and an optional

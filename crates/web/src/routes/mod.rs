@@ -15,6 +15,7 @@ pub mod levy;
 pub mod next_options;
 pub mod notifications;
 pub mod outcomes;
+pub mod outreach;
 pub mod pathway;
 pub mod pathway_templates;
 pub mod people;
@@ -62,4 +63,5 @@ pub fn router(upload_limit: u64) -> Router<AppState> {
         .merge(outcomes::router())
         .merge(levy::router())
         .merge(training_places::router())
+        .merge(outreach::router())
 }

@@ -16,6 +16,7 @@ use pathwise_domain::{AppRole, Date, PageNumber};
 pub mod learning;
 pub mod levy;
 pub mod outcomes;
+pub mod outreach;
 pub mod pathway;
 pub mod rota;
 pub mod staff;
@@ -89,6 +90,9 @@ impl Layout {
         }
         if user.viewer.outcome_figures().is_some() {
             add("/outcomes", "Outcomes");
+        }
+        if user.viewer.outreach().is_some() {
+            add("/outreach", "Outreach");
         }
         if user.viewer.may_simulate_places() {
             add("/training-places", "Training places");

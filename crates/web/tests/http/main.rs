@@ -12,6 +12,7 @@ mod mail;
 mod next_options;
 mod notifications;
 mod outcomes;
+mod outreach;
 mod pathway;
 mod people;
 mod probe;
