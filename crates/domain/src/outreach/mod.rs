@@ -5,8 +5,13 @@
 
 use crate::Date;
 use crate::input::{FieldErrors, Fields};
-use crate::metrics::{control, controlled_rate};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+mod funnel;
+mod targeting;
+
+pub use funnel::{Breakdown, FunnelRow, Rate, Shown, funnel};
+pub use targeting::{RegionalFigure, Targeting, TargetingRow};
 
 /// The kinds of outreach activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -426,187 +431,24 @@ pub fn check_follow_ups(
     problems
 }
 
-/// What the funnel is broken down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Breakdown {
-    /// The kind of activity.
-    ActivityType,
-    /// The careers hub.
-    CareersHub,
-    /// The integrated care board.
-    Icb,
-    /// The academic year of the activity.
-    AcademicYear,
-}
-
-impl Breakdown {
-    /// Every breakdown.
-    pub const ALL: [Breakdown; 4] = [
-        Breakdown::ActivityType,
-        Breakdown::CareersHub,
-        Breakdown::Icb,
-        Breakdown::AcademicYear,
-    ];
-
-    /// The code a query gives.
-    pub fn code(self) -> &'static str {
-        match self {
-            Breakdown::ActivityType => "type",
-            Breakdown::CareersHub => "hub",
-            Breakdown::Icb => "icb",
-            Breakdown::AcademicYear => "year",
-        }
-    }
-
-    /// In words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Breakdown::ActivityType => "Kind of activity",
-            Breakdown::CareersHub => "Careers hub",
-            Breakdown::Icb => "Integrated care board",
-            Breakdown::AcademicYear => "Academic year",
-        }
-    }
-
-    /// Reads a code; the kind of activity when blank.
-    pub fn from_code(s: &str) -> Option<Breakdown> {
-        if s.is_empty() {
-            return Some(Breakdown::ActivityType);
-        }
-        Breakdown::ALL.into_iter().find(|b| b.code() == s)
-    }
-
-    fn key(self, a: &Activity) -> String {
-        match self {
-            Breakdown::ActivityType => a.kind.label().to_string(),
-            Breakdown::CareersHub => a.careers_hub.clone(),
-            Breakdown::Icb => a.icb.clone(),
-            Breakdown::AcademicYear => a.academic_year(),
-        }
-    }
-}
-
-/// A count as shown: exact, or under disclosure control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shown {
-    /// The count.
-    Count(u64),
-    /// Suppressed (1-7 under control).
-    Suppressed,
-}
-
-impl Shown {
-    fn of(n: u64, controlled: bool) -> Shown {
-        if controlled {
-            control(n).value().map_or(Shown::Suppressed, Shown::Count)
-        } else {
-            Shown::Count(n)
-        }
-    }
-
-    /// The count, when shown.
-    pub fn value(self) -> Option<u64> {
-        match self {
-            Shown::Count(n) => Some(n),
-            Shown::Suppressed => None,
-        }
-    }
-
-    /// As text: the number, or `*`.
-    pub fn text(self) -> String {
-        self.value().map_or_else(|| "*".into(), |n| n.to_string())
-    }
-}
-
-/// A share with its Wilson 95% interval.
-pub type Rate = Option<(f64, f64, f64)>;
-
-/// One row of the funnel.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FunnelRow {
-    /// The group (a kind, hub, ICB or academic year).
-    pub group: String,
-    /// Activities in it.
-    pub activities: Shown,
-    /// Young people taking part.
-    pub participants: Shown,
-    /// Of those, from disadvantaged backgrounds.
-    pub disadvantaged: Shown,
-    /// Applications that followed.
-    pub applications: Shown,
-    /// Offers.
-    pub offers: Shown,
-    /// Starts.
-    pub starts: Shown,
-    /// Applications per participant.
-    pub application_rate: Rate,
-    /// Offers per application.
-    pub offer_rate: Rate,
-    /// Starts per participant: the whole funnel.
-    pub conversion: Rate,
-}
-
-/// The funnel by `breakdown`, groups in order, with every count and rate
-/// under disclosure control when `controlled`; `route` keeps one route's
-/// follow-ups only.
-pub fn funnel(
-    activities: &[Activity],
-    follow_ups: &[FollowUp],
-    breakdown: Breakdown,
-    route: Option<Route>,
-    controlled: bool,
-) -> Vec<FunnelRow> {
-    let group_of: HashMap<&str, String> = activities
-        .iter()
-        .map(|a| (a.reference.as_str(), breakdown.key(a)))
-        .collect();
-    // activities, participants, disadvantaged, applications, offers, starts
-    let mut sums: BTreeMap<String, [u64; 6]> = BTreeMap::new();
-    for a in activities {
-        let s = sums.entry(breakdown.key(a)).or_default();
-        s[0] += 1;
-        s[1] += a.young_people();
-        s[2] += u64::from(a.disadvantaged);
-    }
-    for f in follow_ups
-        .iter()
-        .filter(|f| route.is_none_or(|r| r == f.route))
-    {
-        if let Some(g) = group_of.get(f.activity.as_str()) {
-            let s = sums.entry(g.clone()).or_default();
-            s[3] += u64::from(f.applications);
-            s[4] += u64::from(f.offers);
-            s[5] += u64::from(f.starts);
-        }
-    }
-    sums.into_iter()
-        .map(|(group, s)| FunnelRow {
-            group,
-            activities: Shown::of(s[0], controlled),
-            participants: Shown::of(s[1], controlled),
-            disadvantaged: Shown::of(s[2], controlled),
-            applications: Shown::of(s[3], controlled),
-            offers: Shown::of(s[4], controlled),
-            starts: Shown::of(s[5], controlled),
-            application_rate: controlled_rate(s[3], s[1], controlled),
-            offer_rate: controlled_rate(s[4], s[3], controlled),
-            conversion: controlled_rate(s[5], s[1], controlled),
-        })
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pub(super) fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     }
 
-    fn activity(reference: &str, kind: &str, date: &str, hub: &str, year_10: &str) -> Activity {
+    pub(super) fn activity(
+        reference: &str,
+        kind: &str,
+        date: &str,
+        hub: &str,
+        year_10: &str,
+    ) -> Activity {
         Activity::parse(&form(&[
             ("reference", reference),
             ("type", kind),
@@ -620,7 +462,7 @@ mod tests {
         .unwrap()
     }
 
-    fn follow(activity: &str, route: &str, a: u32, o: u32, s: u32) -> FollowUp {
+    pub(super) fn follow(activity: &str, route: &str, a: u32, o: u32, s: u32) -> FollowUp {
         FollowUp {
             activity: activity.into(),
             route: Route::from_text(route).unwrap(),
@@ -703,176 +545,6 @@ mod tests {
             problems[1]
                 .2
                 .contains("No activity has the reference 'NOPE'")
-        );
-    }
-
-    #[test]
-    fn the_funnel_by_hand_with_and_without_control() {
-        let acts = vec![
-            activity("A", "work_experience", "2026-03-12", "WMCA", "40"),
-            activity("B", "work_experience", "2026-10-01", "Liverpool", "60"),
-            activity("C", "insight_day", "2026-10-02", "WMCA", "20"),
-        ];
-        let fus = vec![
-            follow("A", "apprenticeship", 10, 4, 2),
-            follow("B", "entry_role", 15, 6, 3),
-            follow("C", "apprenticeship", 2, 1, 1),
-        ];
-        let rows = funnel(&acts, &fus, Breakdown::ActivityType, None, false);
-        assert_eq!(rows.len(), 2);
-        let we = rows.iter().find(|r| r.group == "Work experience").unwrap();
-        assert_eq!(we.participants, Shown::Count(100));
-        assert_eq!(we.applications, Shown::Count(25));
-        assert_eq!(we.starts, Shown::Count(5));
-        assert_eq!(we.conversion.unwrap().0, 0.05);
-        assert_eq!(we.offer_rate.unwrap().0, 0.4);
-        // By academic year: A is 2025/26, B and C 2026/27.
-        let by_year = funnel(&acts, &fus, Breakdown::AcademicYear, None, false);
-        assert_eq!(
-            by_year.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(),
-            vec!["2025/26", "2026/27"]
-        );
-        assert_eq!(by_year[1].participants, Shown::Count(80));
-        // One route only.
-        let apps = funnel(
-            &acts,
-            &fus,
-            Breakdown::ActivityType,
-            Some(Route::Apprenticeship),
-            false,
-        );
-        assert_eq!(
-            apps.iter()
-                .find(|r| r.group == "Work experience")
-                .unwrap()
-                .applications,
-            Shown::Count(10)
-        );
-        // Under control: 1-7 suppressed, others to the nearest 5, rates from those.
-        let ctl = funnel(&acts, &fus, Breakdown::ActivityType, None, true);
-        let insight = ctl.iter().find(|r| r.group == "Insight day").unwrap();
-        assert_eq!(insight.participants, Shown::Count(20));
-        assert_eq!(insight.applications, Shown::Suppressed);
-        assert_eq!(insight.application_rate, None);
-        let we = ctl.iter().find(|r| r.group == "Work experience").unwrap();
-        assert_eq!(we.activities, Shown::Suppressed);
-        assert_eq!(we.applications, Shown::Count(25));
-        assert_eq!(we.offers, Shown::Count(10));
-        assert_eq!(we.offer_rate.unwrap().0, 0.4);
-    }
-}
-
-/// One published regional figure with its source.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegionalFigure {
-    /// The region, as the source names it.
-    pub region: String,
-    /// The figure, a percentage.
-    pub percent: f64,
-    /// Where it was published.
-    pub source: String,
-    /// When it was checked, YYYY-MM-DD.
-    pub checked_on: String,
-}
-
-/// The shipped targeting figures: Year 11 interest in health and social
-/// care careers, and NHS vacancy rates, by region.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Targeting {
-    /// The file's version.
-    pub version: String,
-    /// Year 11 interest by region.
-    #[serde(default)]
-    pub interest: Vec<RegionalFigure>,
-    /// Vacancy rate by region.
-    #[serde(default)]
-    pub vacancy_rate: Vec<RegionalFigure>,
-}
-
-/// A region's targeting figures, side by side (none where not published).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetingRow {
-    /// The region.
-    pub region: String,
-    /// Year 11 interest, with its source.
-    pub interest: Option<RegionalFigure>,
-    /// Vacancy rate, with its source.
-    pub vacancy_rate: Option<RegionalFigure>,
-}
-
-impl Targeting {
-    /// Reads and checks `outreach-targeting.toml`: percentages from 0 to
-    /// 100, a source and a date for each, one figure per region and measure.
-    pub fn parse(text: &str) -> Result<Targeting, String> {
-        let t: Targeting = toml::from_str(text).map_err(|e| e.to_string())?;
-        for (list, name) in [(&t.interest, "interest"), (&t.vacancy_rate, "vacancy_rate")] {
-            let mut seen = std::collections::HashSet::new();
-            for (i, f) in list.iter().enumerate() {
-                let at = format!("{name} entry {} ({})", i + 1, f.region);
-                if !(0.0..=100.0).contains(&f.percent) {
-                    return Err(format!("{at}: percent must be from 0 to 100"));
-                }
-                if f.source.trim().is_empty() {
-                    return Err(format!(
-                        "{at}: source must say where the figure was published"
-                    ));
-                }
-                if f.checked_on.parse::<Date>().is_err() {
-                    return Err(format!("{at}: checked_on must be a date like 2026-12-04"));
-                }
-                if !seen.insert(f.region.as_str()) {
-                    return Err(format!("{at}: the region is given twice"));
-                }
-            }
-        }
-        Ok(t)
-    }
-
-    /// The regions named, each with what is published for it, by region name.
-    pub fn rows(&self) -> Vec<TargetingRow> {
-        let mut regions: Vec<&str> = self
-            .interest
-            .iter()
-            .chain(&self.vacancy_rate)
-            .map(|f| f.region.as_str())
-            .collect();
-        regions.sort_unstable();
-        regions.dedup();
-        regions
-            .into_iter()
-            .map(|r| TargetingRow {
-                region: r.to_string(),
-                interest: self.interest.iter().find(|f| f.region == r).cloned(),
-                vacancy_rate: self.vacancy_rate.iter().find(|f| f.region == r).cloned(),
-            })
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod targeting_tests {
-    use super::*;
-
-    #[test]
-    fn the_shipped_figures_are_only_those_published() {
-        let t =
-            Targeting::parse(include_str!("../../../catalogue/outreach-targeting.toml")).unwrap();
-        let rows = t.rows();
-        let se = rows.iter().find(|r| r.region == "South East").unwrap();
-        assert_eq!(se.interest.as_ref().unwrap().percent, 19.0);
-        assert!(
-            se.vacancy_rate.is_none(),
-            "not published for the South East"
-        );
-        let london = rows.iter().find(|r| r.region == "London").unwrap();
-        assert_eq!(london.vacancy_rate.as_ref().unwrap().percent, 11.5);
-        let bad = "version = \"x\"\n[[interest]]\nregion = \"A\"\npercent = 120.0\nsource = \"s\"\nchecked_on = \"2026-12-04\"\n";
-        assert!(
-            Targeting::parse(bad)
-                .unwrap_err()
-                .contains("interest entry 1 (A): percent")
         );
     }
 }
