@@ -123,6 +123,15 @@ pub fn staff_record_number(
     id
 }
 
+/// Named fields from pairs, as a form would give them (for tests).
+#[cfg(test)]
+pub(crate) fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,14 +91,7 @@ impl ProviderDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::input::form;
 
     #[test]
     fn a_provider_is_read_with_the_email_claim_by_default() {

@@ -117,6 +117,16 @@ pub struct CsvUpload {
     pub fields: Vec<(String, String)>,
 }
 
+impl CsvUpload {
+    /// A text field's value, empty when it was not sent.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
 /// Reads a multipart form with a `csrf` field, a UTF-8 CSV `file` and a few
 /// short text fields.
 pub async fn read_csv_upload(mut mp: axum::extract::Multipart) -> crate::error::Result<CsvUpload> {

@@ -268,14 +268,7 @@ impl SimulationRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn row(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::input::form as row;
 
     #[test]
     fn decimals_are_read_exactly() {
@@ -361,14 +354,7 @@ mod tests {
 #[cfg(test)]
 mod request_tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::input::form;
 
     #[test]
     fn a_request_reads_as_people_type_it() {

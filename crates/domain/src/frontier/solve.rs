@@ -283,14 +283,8 @@ mod tests {
 
     fn trust(code: &str, region: &str, w: u32, vacancies: i64, t: f64, cap: u32) -> Trust {
         Trust {
-            org_code: code.into(),
-            region: region.into(),
-            trust_type: "acute".into(),
-            support_workers: w,
-            vacancies: vacancies * SCALE,
-            transition_rate: t,
             max_places: Some(cap),
-            completion: None,
+            ..super::super::tests::trust(code, region, w, vacancies, t)
         }
     }
 

@@ -434,13 +434,7 @@ pub fn check_follow_ups(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-
-    pub(super) fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::input::form;
 
     pub(super) fn activity(
         reference: &str,

@@ -528,12 +528,7 @@ async fn import_file(
     auth::require_money(&state, &user, "levy/import").await?;
     let upload = read_csv_upload(mp).await?;
     user.check_csrf(&upload.csrf)?;
-    let kind = upload
-        .fields
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let kind = upload.field("kind").to_string();
     let refuse = |errors: Vec<FieldError>| async {
         let page = levy_view(&state, &user, &LevyQuery::default(), errors).await?;
         Ok::<Response, crate::error::Error>(unprocessable(page))

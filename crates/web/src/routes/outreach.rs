@@ -614,12 +614,7 @@ async fn import_file(
     require_own(&state, &user, "outreach/import").await?;
     let upload = read_csv_upload(mp).await?;
     user.check_csrf(&upload.csrf)?;
-    let kind = upload
-        .fields
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let kind = upload.field("kind").to_string();
     let refuse = |errors: Vec<FieldError>| refuse_form(&state, &user, HashMap::new(), errors);
     if !FILES.iter().any(|(k, _)| *k == kind) {
         return refuse(vec![FieldError::new("kind", "Choose what the file holds")]).await;

@@ -12,26 +12,9 @@ async fn upload(
     kind: &str,
     csv: String,
 ) -> (StatusCode, String) {
-    let csrf = app.csrf_of(c, "/levy").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
-        .text("kind", kind.to_string())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("levy.csv"),
-        );
-    let res = c
-        .post(app.url("/levy"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let to = location(&res);
-    if status == StatusCode::SEE_OTHER {
-        return app.page(c, &to).await;
-    }
-    (status, res.text().await.unwrap())
+    let (status, html, _) =
+        post_file(app, c, "/levy", "/levy", &[("kind", kind)], Some(&csv)).await;
+    (status, html)
 }
 
 fn rows_of(csv: &str) -> Vec<Vec<i64>> {

@@ -24,25 +24,16 @@ async fn post_form(
 }
 
 async fn upload(app: &TestApp, c: &reqwest::Client, kind: &str, csv: &str) -> (StatusCode, String) {
-    let csrf = app.csrf_of(c, "/outreach").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
-        .text("kind", kind.to_string())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("outreach.csv"),
-        );
-    let res = c
-        .post(app.url("/outreach/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    if status == StatusCode::SEE_OTHER {
-        return app.page(c, &location(&res)).await;
-    }
-    (status, res.text().await.unwrap())
+    let (status, html, _) = post_file(
+        app,
+        c,
+        "/outreach",
+        "/outreach/import",
+        &[("kind", kind)],
+        Some(csv),
+    )
+    .await;
+    (status, html)
 }
 
 const INSIGHT: [(&str, &str); 9] = [

@@ -401,3 +401,40 @@ pub fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// Posts a multipart form (the CSRF token read from `csrf_page`, the
+/// `fields`, and `file` as a CSV when given) to `action`; after a redirect,
+/// the page it leads to. Returns the status, the page and where it redirected.
+pub async fn post_file(
+    app: &TestApp,
+    c: &reqwest::Client,
+    csrf_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    file: Option<&str>,
+) -> (StatusCode, String, String) {
+    let csrf = app.csrf_of(c, csrf_page).await;
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some(csv) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("upload.csv"),
+        );
+    }
+    let res = c
+        .post(app.url(action))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let to = location(&res);
+    if status == StatusCode::SEE_OTHER {
+        let (s, html) = app.page(c, &to).await;
+        return (s, html, to);
+    }
+    (status, res.text().await.unwrap(), String::new())
+}

@@ -20,30 +20,7 @@ async fn run(
     fields: &[(&str, &str)],
     csv: Option<&str>,
 ) -> (StatusCode, String, String) {
-    let csrf = app.csrf_of(c, "/training-places").await;
-    let mut form = reqwest::multipart::Form::new().text("csrf", csrf);
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    if let Some(csv) = csv {
-        form = form.part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("trusts.csv"),
-        );
-    }
-    let res = c
-        .post(app.url("/training-places"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let to = location(&res);
-    if status == StatusCode::SEE_OTHER {
-        let (s, html) = app.page(c, &to).await;
-        return (s, html, to);
-    }
-    (status, res.text().await.unwrap(), String::new())
+    post_file(app, c, "/training-places", "/training-places", fields, csv).await
 }
 
 #[tokio::test]
