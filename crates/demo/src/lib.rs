@@ -58,6 +58,7 @@ pub mod cohort;
 mod history;
 mod learning;
 mod levy;
+mod outreach;
 mod progress;
 mod rotas;
 mod trust;
@@ -381,6 +382,7 @@ pub async fn build(
     .await?;
     let staff = leaders.len() + team_leads.len() + members.len();
     levy::build_levy(store, org_id, today, staff, unix_seconds(today)).await?;
+    outreach::build_outreach(store, org_id, today, unix_seconds(today)).await?;
     Ok(Demo {
         org_id,
         org_name: ORG_NAME.to_string(),

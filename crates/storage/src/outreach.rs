@@ -142,7 +142,7 @@ pub async fn save_activities(
     store: &Store,
     org_id: i64,
     activities: &[Activity],
-    by_user: i64,
+    by_user: Option<i64>,
     now: i64,
 ) -> Result<usize> {
     let mut tx = store.begin_write().await?;
@@ -188,7 +188,7 @@ pub async fn save_activities(
     crate::audit::commit_with(
         tx,
         Some(org_id),
-        Some(by_user),
+        by_user,
         now,
         "outreach.recorded",
         &format!("organisation:{org_id}"),
@@ -205,7 +205,7 @@ pub async fn save_follow_ups(
     store: &Store,
     org_id: i64,
     follow_ups: &[FollowUp],
-    by_user: i64,
+    by_user: Option<i64>,
     now: i64,
 ) -> Result<usize> {
     let mut tx = store.begin_write().await?;
@@ -237,7 +237,7 @@ pub async fn save_follow_ups(
     crate::audit::commit_with(
         tx,
         Some(org_id),
-        Some(by_user),
+        by_user,
         now,
         "outreach.followed_up",
         &format!("organisation:{org_id}"),

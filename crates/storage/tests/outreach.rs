@@ -67,12 +67,12 @@ async fn activities_and_follow_ups_are_stored_replaced_and_read_across_organisat
         &store,
         org,
         &[activity("ID-1", "Black Country ICB", 30)],
-        lead,
+        Some(lead),
         10,
     )
     .await
     .unwrap();
-    save_follow_ups(&store, org, &[follow("ID-1", 6)], lead, 11)
+    save_follow_ups(&store, org, &[follow("ID-1", 6)], Some(lead), 11)
         .await
         .unwrap();
     let r = records(&store, Some(org), None).await.unwrap();
@@ -87,12 +87,12 @@ async fn activities_and_follow_ups_are_stored_replaced_and_read_across_organisat
         &store,
         org,
         &[activity("ID-1", "Black Country ICB", 40)],
-        lead,
+        Some(lead),
         12,
     )
     .await
     .unwrap();
-    save_follow_ups(&store, org, &[follow("ID-1", 9)], lead, 13)
+    save_follow_ups(&store, org, &[follow("ID-1", 9)], Some(lead), 13)
         .await
         .unwrap();
     let r = records(&store, Some(org), None).await.unwrap();
@@ -104,7 +104,7 @@ async fn activities_and_follow_ups_are_stored_replaced_and_read_across_organisat
         &store,
         org,
         &[follow("ID-1", 3), follow("NOPE", 3)],
-        lead,
+        Some(lead),
         14,
     )
     .await
@@ -124,7 +124,7 @@ async fn activities_and_follow_ups_are_stored_replaced_and_read_across_organisat
         &store,
         other,
         &[activity("ID-1", "Humber ICB", 25)],
-        theirs,
+        Some(theirs),
         15,
     )
     .await

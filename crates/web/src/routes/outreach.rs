@@ -522,7 +522,7 @@ async fn record_activity(
                 &state.store,
                 user.account.org_id,
                 std::slice::from_ref(&a),
-                user.account.id,
+                Some(user.account.id),
                 state.clock.now(),
             )
             .await?;
@@ -596,7 +596,7 @@ async fn record_follow_up(
         &state.store,
         user.account.org_id,
         std::slice::from_ref(&follow_up),
-        user.account.id,
+        Some(user.account.id),
         state.clock.now(),
     )
     .await?;
@@ -633,7 +633,7 @@ async fn import_file(
             &state.store,
             org,
             &activities,
-            user.account.id,
+            Some(user.account.id),
             state.clock.now(),
         )
         .await?;
@@ -659,7 +659,7 @@ async fn import_file(
         &state.store,
         org,
         &follow_ups,
-        user.account.id,
+        Some(user.account.id),
         state.clock.now(),
     )
     .await?;

@@ -89,6 +89,7 @@ async fn only_outreach_leads_and_l_and_d_record_and_analysts_see_controlled_figu
     let (status, html) = app.page(&analyst, "/outreach").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"outreach-controlled\""));
+    assert!(html.contains("Black Country ICB") && html.contains("Northgate and Riverside ICB"));
     assert!(!html.contains("id=\"record-activity\""));
     assert!(
         !html.contains("Wolverhampton Academy"),
@@ -105,7 +106,10 @@ async fn only_outreach_leads_and_l_and_d_record_and_analysts_see_controlled_figu
         StatusCode::NOT_FOUND,
         "the analyst records nothing"
     );
-    let (_, csv) = app.page(&analyst, "/outreach/funnel.csv").await;
+    // The demo trust's own outreach is under another ICB.
+    let (_, csv) = app
+        .page(&analyst, "/outreach/funnel.csv?icb=Black+Country+ICB")
+        .await;
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     // One activity: suppressed; 40 young people: 40; 12 with free school meals: 10.
     assert_eq!(&row[..4], &["Insight day", "*", "40", "10"]);
@@ -115,7 +119,13 @@ async fn only_outreach_leads_and_l_and_d_record_and_analysts_see_controlled_figu
 #[tokio::test]
 async fn an_activity_and_its_follow_up_change_the_funnel_as_worked_by_hand() {
     let app = spawn_app().await;
-    let c = app.signed_in("admin").await;
+    // The demo trust has outreach of its own; another organisation starts empty.
+    let (_, demo) = app.page(&app.signed_in("admin").await, "/outreach").await;
+    assert!(
+        !table_rows(&demo, "funnel").is_empty(),
+        "the demo trust's outreach"
+    );
+    let c = app.other_organisation_admin().await;
     let (_, html) = app.page(&c, "/outreach").await;
     assert!(html.contains("id=\"funnel-empty\""));
     let (status, html) = post_form(&app, &c, "/outreach/activities", &INSIGHT).await;
@@ -179,7 +189,7 @@ async fn an_activity_and_its_follow_up_change_the_funnel_as_worked_by_hand() {
 #[tokio::test]
 async fn bad_input_is_named_and_stores_nothing() {
     let app = spawn_app().await;
-    let c = app.signed_in("admin").await;
+    let c = app.other_organisation_admin().await;
     let (status, html) = post_form(
         &app,
         &c,
