@@ -89,6 +89,11 @@ pub const ACTIONS: &[ActionWords] = &[
         "imported a levy account file for {about}",
     ),
     a(
+        "apprenticeship.reviewed",
+        "Progress review recorded",
+        "recorded a progress review for {about}",
+    ),
+    a(
         "outreach.recorded",
         "Outreach activities recorded",
         "recorded outreach activities for {about}",

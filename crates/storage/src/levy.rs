@@ -312,3 +312,70 @@ pub async fn import(
     .await?;
     Ok(file.len())
 }
+
+/// The progress reviews held, by apprenticeship code, each list oldest first.
+pub async fn reviews(
+    store: &Store,
+    org_id: i64,
+) -> Result<std::collections::HashMap<String, Vec<pathwise_domain::Date>>> {
+    let mut out: std::collections::HashMap<String, Vec<pathwise_domain::Date>> =
+        std::collections::HashMap::new();
+    for r in sqlx::query(
+        "SELECT code, held_on FROM apprenticeship_reviews WHERE org_id = $1 ORDER BY code, held_on",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?
+    {
+        let code: String = r.try_get("code")?;
+        let held: String = r.try_get("held_on")?;
+        let date = held
+            .parse()
+            .map_err(|_| StorageError::Invalid(format!("stored review date '{held}'")))?;
+        out.entry(code).or_default().push(date);
+    }
+    Ok(out)
+}
+
+/// Records a progress review of one of the organisation's apprenticeships,
+/// audited; a review already recorded on that day is kept once. Not found
+/// when the organisation has no apprenticeship of that code.
+pub async fn record_review(
+    store: &Store,
+    org_id: i64,
+    code: &str,
+    held_on: pathwise_domain::Date,
+    by_user: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let known = sqlx::query("SELECT 1 AS one FROM apprenticeships WHERE org_id = $1 AND code = $2")
+        .bind(org_id)
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Err(StorageError::NotFound("apprenticeship"));
+    }
+    sqlx::query(
+        "INSERT INTO apprenticeship_reviews (org_id, code, held_on, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (org_id, code, held_on) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(code)
+    .bind(held_on.to_string())
+    .bind(by_user)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::commit_with(
+        tx,
+        Some(org_id),
+        by_user,
+        now,
+        "apprenticeship.reviewed",
+        &format!("organisation:{org_id}"),
+        &format!("progress review of {code} on {}", held_on.in_words()),
+    )
+    .await
+}

@@ -9,12 +9,13 @@ use common::{drop_database, fresh, ward};
 use pathwise_domain::levy::{
     Apprenticeship, BreakInLearning, Month, OpeningFunds, PayrollMonth, PriceChange, Transfer,
 };
-use pathwise_storage::levy::{LevyFile, account, import};
+use pathwise_storage::levy::{LevyFile, account, import, record_review, reviews};
 use pathwise_storage::{Store, audit};
 
 on_both!(
     each_file_is_stored_and_read_back_as_the_ledger_reads_it,
     a_failing_import_stores_nothing,
+    progress_reviews_are_recorded_once_a_day_and_only_for_known_apprenticeships,
 );
 
 fn m(s: &str) -> Month {
@@ -196,5 +197,51 @@ async fn a_failing_import_stores_nothing(store: Store) {
             .filter(|e| e.action == "levy.imported")
             .count(),
         1
+    );
+}
+
+async fn progress_reviews_are_recorded_once_a_day_and_only_for_known_apprenticeships(store: Store) {
+    let (org, _, _) = ward(&store).await;
+    import(
+        &store,
+        org,
+        &LevyFile::Apprenticeships(vec![apprenticeship("A1", 500_000)]),
+        None,
+        1,
+    )
+    .await
+    .unwrap();
+    let day = |s: &str| -> pathwise_domain::Date { s.parse().unwrap() };
+    record_review(&store, org, "A1", day("2026-09-01"), None, 2)
+        .await
+        .unwrap();
+    record_review(&store, org, "A1", day("2026-06-01"), None, 3)
+        .await
+        .unwrap();
+    record_review(&store, org, "A1", day("2026-09-01"), None, 4)
+        .await
+        .unwrap();
+    let held = reviews(&store, org).await.unwrap();
+    assert_eq!(held["A1"], vec![day("2026-06-01"), day("2026-09-01")]);
+    let e = record_review(&store, org, "NOPE", day("2026-09-01"), None, 5)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, pathwise_storage::StorageError::NotFound(_)),
+        "{e:?}"
+    );
+    let events = audit::list(
+        &store,
+        org,
+        &audit::AuditFilter::action("apprenticeship.reviewed"),
+        50,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(
+        events[0].detail,
+        "progress review of A1 on 1 September 2026"
     );
 }

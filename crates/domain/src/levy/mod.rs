@@ -18,10 +18,10 @@ pub use ledger::{
 pub use plan::{
     CohortSuggestion, MAX_COHORT, WhatIfCohort, cohort_using_expiring_funds, parse_pounds,
 };
-pub use reviews::ReviewInterval;
+pub use reviews::{DUE_SOON_DAYS, ReviewInterval, ReviewState, review_state};
 pub use rows::{
-    APPRENTICESHIP_COLUMNS, ApprenticeshipRow, FUNDS_COLUMNS, FundsRow, PAY_COLUMNS, PayRow,
-    TRANSFER_COLUMNS, TransferRow,
+    APPRENTICESHIP_COLUMNS, ApprenticeshipRow, FUNDS_COLUMNS, FundsRow, NewReview, PAY_COLUMNS,
+    PayRow, TRANSFER_COLUMNS, TransferRow,
 };
 pub use rules::{CoInvestmentRule, Dated, FundingRules, LevyRule};
 

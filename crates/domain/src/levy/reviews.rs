@@ -53,6 +53,69 @@ impl ReviewInterval {
     }
 }
 
+/// Days before the due date a review shows as due soon.
+pub const DUE_SOON_DAYS: i64 = 14;
+
+/// Where an apprenticeship stands with its progress reviews on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewState {
+    /// It has not started yet.
+    NotStarted,
+    /// It has completed or the learner withdrew: no more reviews.
+    Finished,
+    /// The learner is on a break in learning.
+    OnBreak,
+    /// No progress review rule is in force for its start.
+    NoRule,
+    /// In learning: the last review (none yet: counted from the start) and
+    /// when the next is due.
+    InLearning {
+        /// The last review held, if any.
+        last: Option<Date>,
+        /// The last day the next may be held on.
+        next_due: Date,
+        /// Whether that day has passed.
+        overdue: bool,
+        /// Whether it falls within [`DUE_SOON_DAYS`].
+        due_soon: bool,
+    },
+}
+
+/// Where `a` stands on `today` with reviews `held` (in any order), by the
+/// rule in force at its start.
+pub fn review_state(
+    rules: &super::FundingRules,
+    a: &super::Apprenticeship,
+    held: &[Date],
+    today: Date,
+) -> ReviewState {
+    let now = super::Month::of(today);
+    if a.start > now {
+        return ReviewState::NotStarted;
+    }
+    if a.completed.is_some_and(|m| m <= now) || a.withdrawn.is_some_and(|m| m <= now) {
+        return ReviewState::Finished;
+    }
+    if a.break_in_learning
+        .is_some_and(|b| b.from <= now && now < b.to)
+    {
+        return ReviewState::OnBreak;
+    }
+    let Some(every) = rules.review_interval(a.start) else {
+        return ReviewState::NoRule;
+    };
+    let last = held.iter().copied().filter(|d| *d <= today).max();
+    let from =
+        last.unwrap_or_else(|| Date::new(a.start.year(), a.start.month(), 1).unwrap_or(today));
+    let next_due = every.next_due(from);
+    ReviewState::InLearning {
+        last,
+        next_due,
+        overdue: today > next_due,
+        due_soon: today <= next_due && next_due <= today.plus_days(DUE_SOON_DAYS),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +155,87 @@ mod tests {
         for bad in ["", "weeks", "0 weeks", "3 months", "twelve weeks"] {
             assert_eq!(ReviewInterval::parse(bad), None, "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::*;
+    use crate::levy::{Apprenticeship, BreakInLearning, FundingRules};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn apprenticeship(start: &str) -> Apprenticeship {
+        Apprenticeship {
+            id: "A1".into(),
+            standard: "ST0216".into(),
+            start: start.parse().unwrap(),
+            planned_end: "2028-09".parse().unwrap(),
+            price_pence: 500_000,
+            age_at_start: 19,
+            completed: None,
+            withdrawn: None,
+            break_in_learning: None,
+            price_change: None,
+        }
+    }
+
+    #[test]
+    fn reviews_fall_due_from_the_start_then_from_the_last_held() {
+        let rules =
+            FundingRules::parse(include_str!("../../../../catalogue/funding-rules.toml")).unwrap();
+        let a = apprenticeship("2026-09");
+        // None held: due three calendar months from 1 September.
+        let s = review_state(&rules, &a, &[], d("2026-11-20"));
+        assert_eq!(
+            s,
+            ReviewState::InLearning {
+                last: None,
+                next_due: d("2026-12-01"),
+                overdue: false,
+                due_soon: true
+            }
+        );
+        assert!(matches!(
+            review_state(&rules, &a, &[], d("2026-12-02")),
+            ReviewState::InLearning { overdue: true, .. }
+        ));
+        // One held on 25 November: due 25 February; a later one not yet held is ignored.
+        let s = review_state(
+            &rules,
+            &a,
+            &[d("2027-01-10"), d("2026-11-25")],
+            d("2026-12-02"),
+        );
+        assert!(matches!(
+            s,
+            ReviewState::InLearning { last: Some(l), next_due, overdue: false, due_soon: false }
+                if l == d("2026-11-25") && next_due == d("2027-02-25")
+        ));
+        assert_eq!(
+            review_state(&rules, &a, &[], d("2026-08-31")),
+            ReviewState::NotStarted
+        );
+        let mut done = a.clone();
+        done.completed = Some("2026-11".parse().unwrap());
+        assert_eq!(
+            review_state(&rules, &done, &[], d("2026-11-02")),
+            ReviewState::Finished
+        );
+        let mut paused = a.clone();
+        paused.break_in_learning = Some(BreakInLearning {
+            from: "2026-10".parse().unwrap(),
+            to: "2027-01".parse().unwrap(),
+        });
+        assert_eq!(
+            review_state(&rules, &paused, &[], d("2026-12-15")),
+            ReviewState::OnBreak
+        );
+        assert_eq!(
+            review_state(&rules, &apprenticeship("2021-01"), &[], d("2026-12-01")),
+            ReviewState::NoRule
+        );
     }
 }

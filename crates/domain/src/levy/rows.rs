@@ -322,3 +322,56 @@ impl FundsRow {
         })
     }
 }
+
+/// A progress review to record, as the form gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReview {
+    /// The apprenticeship's id.
+    pub apprenticeship: String,
+    /// The day it was held.
+    pub held_on: crate::Date,
+}
+
+impl NewReview {
+    /// Reads `apprenticeship` and `held_on` (a date as people write it, not
+    /// after `today`), every problem at once.
+    pub fn parse(f: &(impl Fields + ?Sized), today: crate::Date) -> Result<NewReview, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let apprenticeship = f.field("apprenticeship");
+        if apprenticeship.is_empty() {
+            e.add("apprenticeship", "Choose the apprenticeship reviewed");
+        }
+        let held_on = match f.field("held_on") {
+            "" => {
+                e.add(
+                    "held_on",
+                    "Enter the day the review was held, like 3 December 2026",
+                );
+                None
+            }
+            v => match v.parse::<crate::Date>() {
+                Ok(d) if d > today => {
+                    e.add(
+                        "held_on",
+                        "Enter a day that has passed: a review is recorded once held",
+                    );
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(_) => {
+                    e.add(
+                        "held_on",
+                        format!("'{v}' is not a date: enter one like 3 December 2026"),
+                    );
+                    None
+                }
+            },
+        };
+        e.or_ok(|| {
+            Some(NewReview {
+                apprenticeship: apprenticeship.to_string(),
+                held_on: held_on?,
+            })
+        })
+    }
+}

@@ -9,17 +9,19 @@ use crate::charts;
 use crate::csv_files;
 use crate::error::Result;
 use crate::exports::{Cell, Format, Table};
-use crate::forms::{encode, file_refused, read_csv_upload, see_other, unprocessable};
+use crate::forms::{
+    FormFields, csrf_in, encode, file_refused, read_csv_upload, see_other, unprocessable,
+};
 use crate::views::levy::*;
 use crate::views::{Choice, Layout};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use pathwise_domain::input::FieldError;
 use pathwise_domain::levy::{
-    self, CohortSuggestion, Employer, Forecast, ForecastRequest, Month, WhatIfCohort,
-    cohort_using_expiring_funds, forecast, pounds,
+    self, CohortSuggestion, Employer, Forecast, ForecastRequest, Month, NewReview, ReviewState,
+    WhatIfCohort, cohort_using_expiring_funds, forecast, pounds, review_state,
 };
 use pathwise_domain::standards::Standards;
 use pathwise_storage::levy::{LevyAccount, LevyFile};
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
                 .post(import_file)
                 .layer(DefaultBodyLimit::max(MAX_FILE)),
         )
+        .route("/levy/reviews", post(record_review))
         .route(
             "/levy/forecast.csv",
             get(|s, u, q| forecast_export(s, u, q, Format::Csv)),
@@ -65,6 +68,7 @@ pub struct LevyQuery {
     cohort_age: String,
     imported: Option<String>,
     rows: Option<usize>,
+    reviewed: Option<String>,
 }
 
 impl LevyQuery {
@@ -339,11 +343,93 @@ fn held(account: &LevyAccount) -> Vec<String> {
     held
 }
 
+/// Each apprenticeship's progress reviews, and those a review may be recorded for.
+async fn review_rows(
+    state: &AppState,
+    org_id: i64,
+    account: &LevyAccount,
+    chosen: &str,
+) -> Result<(Vec<ReviewRow>, Vec<Choice>)> {
+    let held = pathwise_storage::levy::reviews(&state.store, org_id).await?;
+    let today = state.clock.today();
+    let standards = &state.catalogue.standards;
+    let mut rows = Vec::new();
+    let mut choices = Vec::new();
+    for a in &account.apprenticeships {
+        let dates = held.get(&a.id).map_or(&[][..], Vec::as_slice);
+        let st = review_state(&state.catalogue.funding_rules, a, dates, today);
+        let last = dates.iter().filter(|d| **d <= today).max();
+        let (status, tag, next_due) = match st {
+            ReviewState::NotStarted => {
+                ("Not started".to_string(), "nhsuk-tag--grey", String::new())
+            }
+            ReviewState::Finished => ("Finished".to_string(), "nhsuk-tag--grey", String::new()),
+            ReviewState::OnBreak => (
+                "On a break in learning".to_string(),
+                "nhsuk-tag--grey",
+                String::new(),
+            ),
+            ReviewState::NoRule => (
+                "No review rule for its start".to_string(),
+                "nhsuk-tag--grey",
+                String::new(),
+            ),
+            ReviewState::InLearning {
+                next_due,
+                overdue,
+                due_soon,
+                ..
+            } => {
+                choices.push(Choice::new(
+                    a.id.clone(),
+                    format!("{}: {}", a.id, standard_words(standards, &a.standard)),
+                    a.id == chosen,
+                ));
+                let (words, tag) = if overdue {
+                    ("Overdue", "nhsuk-tag--red")
+                } else if due_soon {
+                    ("Due soon", "nhsuk-tag--yellow")
+                } else {
+                    ("On track", "nhsuk-tag--green")
+                };
+                (words.to_string(), tag, next_due.in_words())
+            }
+        };
+        rows.push(ReviewRow {
+            id: a.id.clone(),
+            standard: standard_words(standards, &a.standard),
+            last: last.map_or("None yet".to_string(), |d| d.in_words()),
+            next_due,
+            status,
+            tag,
+        });
+    }
+    // Overdue first, then by when the next is due.
+    rows.sort_by_key(|r| {
+        (
+            r.tag != "nhsuk-tag--red",
+            r.tag != "nhsuk-tag--yellow",
+            r.tag == "nhsuk-tag--grey",
+        )
+    });
+    Ok((rows, choices))
+}
+
 async fn levy_view(
     state: &AppState,
     user: &CurrentUser,
     q: &LevyQuery,
+    extra_errors: Vec<FieldError>,
+) -> Result<LevyPage> {
+    levy_view_typed(state, user, q, extra_errors, &FormFields::new()).await
+}
+
+async fn levy_view_typed(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &LevyQuery,
     mut extra_errors: Vec<FieldError>,
+    typed: &FormFields,
 ) -> Result<LevyPage> {
     let worked = work_out(state, user.account.org_id, q).await?;
     let standards = &state.catalogue.standards;
@@ -457,19 +543,32 @@ async fn levy_view(
             status: String::new(),
         })
         .collect();
+    let (reviews, review_choices) = review_rows(
+        state,
+        user.account.org_id,
+        &worked.account,
+        typed.get("apprenticeship").map_or("", String::as_str),
+    )
+    .await?;
     Ok(LevyPage {
         layout: Layout::for_user("Levy account", user, "/levy"),
         csrf: user.csrf.clone().unwrap_or_default(),
-        done: q.imported.as_ref().map(|kind| {
-            let label = KINDS
-                .iter()
-                .find(|(v, _)| v == kind)
-                .map_or("File", |(_, l)| *l);
-            format!(
-                "{label} imported: {}.",
-                pathwise_domain::counted(q.rows.unwrap_or(0), "row", "rows")
-            )
-        }),
+        done: q
+            .reviewed
+            .as_ref()
+            .map(|id| format!("Progress review of {id} recorded."))
+            .or_else(|| {
+                q.imported.as_ref().map(|kind| {
+                    let label = KINDS
+                        .iter()
+                        .find(|(v, _)| v == kind)
+                        .map_or("File", |(_, l)| *l);
+                    format!(
+                        "{label} imported: {}.",
+                        pathwise_domain::counted(q.rows.unwrap_or(0), "row", "rows")
+                    )
+                })
+            }),
         ledger_problem: problem,
         figures,
         expiry_warning: warning,
@@ -502,6 +601,9 @@ async fn levy_view(
         transfers,
         held: held(&worked.account),
         kinds: kinds(),
+        reviews,
+        review_choices,
+        review_held_on: typed.get("held_on").cloned().unwrap_or_default(),
         errors,
     })
 }
@@ -562,6 +664,66 @@ async fn import_file(
     )
     .await?;
     Ok(see_other(&format!("/levy?imported={kind}&rows={rows}")))
+}
+
+async fn record_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(mut f): Form<FormFields>,
+) -> Result<Response> {
+    auth::require_money(&state, &user, "levy/reviews").await?;
+    user.check_csrf(csrf_in(&f))?;
+    f.remove("csrf");
+    let (state, user) = (&state, &user);
+    let refuse = |errors: Vec<FieldError>, f: FormFields| async move {
+        let page = levy_view_typed(state, user, &LevyQuery::default(), errors, &f).await?;
+        Ok::<Response, crate::error::Error>(unprocessable(page))
+    };
+    let review = match NewReview::parse(&f, state.clock.today()) {
+        Ok(r) => r,
+        Err(e) => return refuse(e.into_list(), f).await,
+    };
+    let account = pathwise_storage::levy::account(&state.store, user.account.org_id).await?;
+    let Some(a) = account
+        .apprenticeships
+        .iter()
+        .find(|a| a.id == review.apprenticeship)
+    else {
+        return refuse(
+            vec![FieldError::new(
+                "apprenticeship",
+                "Choose one of your apprenticeships",
+            )],
+            f,
+        )
+        .await;
+    };
+    if Month::of(review.held_on) < a.start {
+        return refuse(
+            vec![FieldError::new(
+                "held_on",
+                &format!(
+                    "Enter a day from the start of the apprenticeship, {}",
+                    a.start.in_words()
+                ),
+            )],
+            f,
+        )
+        .await;
+    }
+    pathwise_storage::levy::record_review(
+        &state.store,
+        user.account.org_id,
+        &review.apprenticeship,
+        review.held_on,
+        Some(user.account.id),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/levy?reviewed={}#reviews-heading",
+        encode(&review.apprenticeship)
+    )))
 }
 
 /// The rows without their row numbers.

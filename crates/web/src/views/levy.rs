@@ -49,6 +49,23 @@ pub struct ApprenticeshipRow {
     pub status: String,
 }
 
+/// An apprenticeship's progress reviews, as listed.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    /// Its id.
+    pub id: String,
+    /// The standard, in words.
+    pub standard: String,
+    /// The last review, in words ("None yet").
+    pub last: String,
+    /// When the next is due, in words (blank when none is).
+    pub next_due: String,
+    /// Where it stands, in words.
+    pub status: String,
+    /// The NHS.UK tag colour for it.
+    pub tag: &'static str,
+}
+
 /// The levy page.
 #[derive(Template, WebTemplate)]
 #[template(path = "levy.html")]
@@ -94,7 +111,13 @@ pub struct LevyPage {
     pub held: Vec<String>,
     /// Kinds of file to import: (value, label, columns).
     pub kinds: Vec<(String, String, String)>,
-    /// Problems with the what-if form or an imported file.
+    /// Progress reviews of the apprenticeships.
+    pub reviews: Vec<ReviewRow>,
+    /// Apprenticeships in learning, to record a review of.
+    pub review_choices: Vec<Choice>,
+    /// The review date as typed.
+    pub review_held_on: String,
+    /// Problems with the what-if form, an imported file or a review.
     pub errors: Vec<FieldError>,
 }
 

@@ -186,3 +186,76 @@ async fn a_what_if_cohort_is_shown_beside_the_forecast_and_not_saved() {
     assert!(html.contains("Enter how many learners, from 1 to 200"));
     assert!(html.contains("Enter the month they start"));
 }
+
+#[tokio::test]
+async fn a_progress_review_recorded_clears_an_overdue_flag() {
+    let app = spawn_app().await;
+    let c = app.signed_in("admin").await;
+    let (_, html) = app.page(&c, "/levy").await;
+    let rows = table_rows(&html, "reviews");
+    // The demo records no reviews, so those in learning for months are overdue, listed first.
+    let overdue = rows
+        .iter()
+        .find(|r| r[4] == "Overdue")
+        .unwrap_or_else(|| panic!("{rows:?}"))
+        .clone();
+    assert_eq!(overdue[2], "None yet");
+    assert_eq!(rows[0][4], "Overdue", "overdue first");
+    let id = overdue[0].clone();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (app, c) = (&app, &c);
+        async move {
+            let csrf = app.csrf_of(c, "/levy").await;
+            let mut form = vec![("csrf", csrf)];
+            form.extend(fields);
+            let res = c
+                .post(app.url("/levy/reviews"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            if status == StatusCode::SEE_OTHER {
+                return app.page(c, &location(&res)).await;
+            }
+            (status, res.text().await.unwrap())
+        }
+    };
+    let (status, html) = post(vec![
+        ("apprenticeship", id.clone()),
+        ("held_on", "1 January 2099".into()),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Enter a day that has passed"));
+    let (status, html) = post(vec![
+        ("apprenticeship", "NOPE".into()),
+        ("held_on", "yesterday".into()),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("is not a date"));
+
+    // The test app runs on the system clock, as the demo was built on.
+    let today = pathwise_web::clock::Clock::System.today();
+    let (status, html) = post(vec![
+        ("apprenticeship", id.clone()),
+        ("held_on", today.to_string()),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("Progress review of {id} recorded.")));
+    let rows = table_rows(&html, "reviews");
+    let row = rows.iter().find(|r| r[0] == id).unwrap();
+    assert_eq!(row[2], today.in_words());
+    assert_eq!(row[4], "On track");
+
+    let learner = app.signed_in("learner").await;
+    let res = learner
+        .post(app.url("/levy/reviews"))
+        .form(&[("apprenticeship", id.as_str()), ("held_on", "2026-12-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
