@@ -21,17 +21,20 @@ pub enum NotificationKind {
     PlaceOffered,
     /// A booked learning session tomorrow (learner).
     SessionTomorrow,
+    /// Levy funds forecast to expire unused within three months (L&D and finance).
+    FundsExpiring,
 }
 
 impl NotificationKind {
     /// Every kind, in the order the settings page lists them.
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         NotificationKind::EvidenceWaiting,
         NotificationKind::ReviewDue,
         NotificationKind::EvidenceReturned,
         NotificationKind::SignOffWithdrawn,
         NotificationKind::PlaceOffered,
         NotificationKind::SessionTomorrow,
+        NotificationKind::FundsExpiring,
     ];
 
     /// The stored code.
@@ -43,6 +46,7 @@ impl NotificationKind {
             NotificationKind::SignOffWithdrawn => "sign_off_withdrawn",
             NotificationKind::PlaceOffered => "place_offered",
             NotificationKind::SessionTomorrow => "session_tomorrow",
+            NotificationKind::FundsExpiring => "funds_expiring",
         }
     }
 
@@ -60,6 +64,9 @@ impl NotificationKind {
             NotificationKind::SignOffWithdrawn => "A sign-off of yours withdrawn",
             NotificationKind::PlaceOffered => "A place offered to you from a waiting list",
             NotificationKind::SessionTomorrow => "A learning session of yours tomorrow",
+            NotificationKind::FundsExpiring => {
+                "Levy funds forecast to expire unused within three months"
+            }
         }
     }
 }

@@ -52,6 +52,10 @@ pub async fn scan(state: &AppState) -> anyhow::Result<()> {
     if given.total() > 0 {
         tracing::info!(?given, "reminders given");
     }
+    let expiring = crate::levy::remind_expiring(&state.store, &state.catalogue, today, now).await?;
+    if expiring > 0 {
+        tracing::info!(expiring, "levy expiry reminders given");
+    }
     if state.clock.local_now().minute_of_day() >= DIGEST_HOUR * 60 {
         let digests = notifications::queue_digests(&state.store, today, now).await?;
         if digests > 0 {

@@ -17,6 +17,7 @@ pub mod exports;
 pub mod forms;
 pub mod framework_cache;
 pub mod learners;
+pub mod levy;
 pub mod mail;
 pub mod outcomes;
 pub mod progress;

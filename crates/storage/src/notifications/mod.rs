@@ -22,7 +22,7 @@ pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// A notification to give one account.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Notice {
+pub struct Notice {
     /// The kind (the recipient's preference for it decides the channels).
     pub kind: NotificationKind,
     /// What it is about, unique per recipient: the same notice is never given twice.
@@ -33,6 +33,37 @@ pub(crate) struct Notice {
     pub body: String,
     /// The page to open, a path such as `/pathway`.
     pub link: String,
+}
+
+/// Gives a notice once to each account of the organisation holding any of
+/// `roles` whose person has not left; how many were new.
+pub async fn notify_roles(
+    store: &Store,
+    org_id: i64,
+    roles: &[pathwise_domain::AppRole],
+    n: &Notice,
+    now: i64,
+) -> Result<usize> {
+    let mut tx = store.begin_write().await?;
+    let users = sqlx::query(
+        "SELECT u.id, u.app_roles FROM users u LEFT JOIN people p ON p.id = u.person_id \
+         WHERE u.org_id = $1 AND p.left_on IS NULL ORDER BY u.id",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut new = 0;
+    for r in &users {
+        let held: String = r.try_get("app_roles")?;
+        if held
+            .split(',')
+            .any(|c| roles.iter().any(|role| role.code() == c.trim()))
+        {
+            new += usize::from(notify_in(&mut tx, r.try_get("id")?, n, now).await?);
+        }
+    }
+    tx.commit().await?;
+    Ok(new)
 }
 
 /// Gives `user_id` a notice (in the app, by email now or in the digest, as

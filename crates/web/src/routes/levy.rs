@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use pathwise_domain::input::FieldError;
 use pathwise_domain::levy::{
-    self, CohortSuggestion, Employer, Forecast, ForecastRequest, Month, NewReview, ReviewState,
-    WhatIfCohort, cohort_using_expiring_funds, forecast, pounds, review_state,
+    self, CohortSuggestion, Forecast, Month, NewReview, ReviewState, WhatIfCohort,
+    cohort_using_expiring_funds, forecast, pounds, review_state,
 };
 use pathwise_domain::standards::Standards;
 use pathwise_storage::levy::{LevyAccount, LevyFile};
@@ -30,8 +30,7 @@ use serde::Deserialize;
 /// The largest file accepted.
 const MAX_FILE: usize = 4 * 1024 * 1024;
 
-/// Months the page forecasts.
-const MONTHS: u32 = 36;
+use crate::levy::{MONTHS, request};
 
 /// The levy routes.
 pub fn router() -> Router<AppState> {
@@ -107,23 +106,6 @@ struct Worked {
     with_cohort: Option<Forecast>,
     suggestion: Option<CohortSuggestion>,
     errors: Vec<FieldError>,
-}
-
-fn request(account: &LevyAccount, from: Month) -> ForecastRequest {
-    ForecastRequest {
-        from,
-        months: MONTHS,
-        // An account with no pay bill belongs to an employer that pays no levy.
-        employer: if account.payroll.is_empty() {
-            Employer::NonLevy
-        } else {
-            Employer::Levy
-        },
-        payroll: account.payroll.clone(),
-        apprenticeships: account.apprenticeships.clone(),
-        transfers: account.transfers.clone(),
-        opening: account.opening.clone(),
-    }
 }
 
 /// The standard a suggested cohort is on: the what-if cohort's, else the

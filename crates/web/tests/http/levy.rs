@@ -259,3 +259,60 @@ async fn a_progress_review_recorded_clears_an_overdue_flag() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn l_and_d_and_finance_hear_once_a_month_of_funds_about_to_expire() {
+    use pathwise_domain::levy::{Month, OpeningFunds};
+    use pathwise_storage::levy::{LevyFile, import};
+    let app = spawn_app().await;
+    let shipped =
+        pathwise_storage::shipped::read_dir(&pathwise_storage::shipped::default_dir()).unwrap();
+    let today = pathwise_web::clock::Clock::System.today();
+    // Another organisation whose only funds entered 23 months ago: before
+    // August 2026 funds last 24 months, so they expire at this month's end.
+    let admin = app.other_organisation_admin().await;
+    let org = people::organisation_by_code(&app.store, "OTHER")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let entered = Month::of(today).plus(-23);
+    import(
+        &app.store,
+        org,
+        &LevyFile::OpeningFunds(vec![OpeningFunds {
+            entered,
+            amount_pence: 1_234_500,
+        }]),
+        None,
+        1,
+    )
+    .await
+    .unwrap();
+    let finance = app
+        .account(org, None, "finance@other.test", &[AppRole::Finance])
+        .await;
+    let analyst = app
+        .account(org, None, "analyst@other.test", &[AppRole::Analyst])
+        .await;
+    let given = pathwise_web::levy::remind_expiring(&app.store, &shipped, today, 1_000)
+        .await
+        .unwrap();
+    assert!(
+        given >= 2,
+        "the other trust's L&D lead and finance, at least: {given}"
+    );
+    let again = pathwise_web::levy::remind_expiring(&app.store, &shipped, today, 2_000)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "once a month");
+    for (who, c) in [("L&D", &admin), ("finance", &finance)] {
+        let (_, html) = app.page(c, "/notifications").await;
+        assert!(
+            html.contains("£12,345.00 of levy funds will expire unused"),
+            "{who}: {html}"
+        );
+    }
+    let (_, html) = app.page(&analyst, "/notifications").await;
+    assert!(!html.contains("levy funds will expire"), "not the analyst");
+}
