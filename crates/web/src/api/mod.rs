@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod inbox;
+pub mod levy;
 pub mod next_options;
 pub mod outcomes;
 pub mod pathway;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(inbox::router())
         .merge(progress::router())
         .merge(outcomes::router())
+        .merge(levy::router())
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
 }
@@ -102,6 +104,7 @@ impl Modify for Security {
         inbox::inbox,
         progress::team_progress,
         outcomes::retention,
+        levy::levy_forecast,
         healthz
     ),
     modifiers(&Security)

@@ -79,9 +79,11 @@ async fn the_openapi_document_describes_the_next_options_endpoints() {
         "/api/v1/people/{id}/pathway",
         "/api/v1/inbox",
         "/api/v1/team/progress",
+        "/api/v1/levy/forecast",
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} described");
     }
+    assert!(doc["components"]["schemas"]["ForecastDoc"].is_object());
     assert!(doc["components"]["schemas"]["PathwayDoc"].is_object());
     assert!(doc["components"]["schemas"]["InboxDoc"].is_object());
 }

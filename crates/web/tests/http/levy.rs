@@ -316,3 +316,32 @@ async fn l_and_d_and_finance_hear_once_a_month_of_funds_about_to_expire() {
     let (_, html) = app.page(&analyst, "/notifications").await;
     assert!(!html.contains("levy funds will expire"), "not the analyst");
 }
+
+#[tokio::test]
+async fn the_api_forecast_is_the_pages_forecast_for_those_who_see_money() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let (status, doc) = json(&admin, app.url("/api/v1/levy/forecast")).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let months = doc["months"].as_array().unwrap();
+    assert_eq!(months.len(), 36);
+    // Month by month, the same figures as the page's CSV export.
+    let (_, csv) = app.page(&admin, "/levy/forecast.csv").await;
+    for (line, m) in csv.lines().skip(1).zip(months) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], m["month"].as_str().unwrap());
+        assert_eq!(
+            cells[9].parse::<i64>().unwrap(),
+            m["balance"].as_i64().unwrap()
+        );
+        assert_eq!(
+            cells[6].parse::<i64>().unwrap(),
+            m["expired"].as_i64().unwrap()
+        );
+    }
+    for who in ["learner", "manager", "analyst"] {
+        let c = app.signed_in(who).await;
+        let (status, _) = json(&c, app.url("/api/v1/levy/forecast")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}");
+    }
+}
