@@ -22,7 +22,7 @@ test('a what-if cohort is shown beside the forecast without being saved', async 
   assert.ok(before > 0, 'the demo trust has apprenticeships');
 
   await admin.getByLabel('How many learners').fill('10');
-  await admin.getByLabel('Apprenticeship').selectOption('ST0827');
+  await admin.getByLabel('Apprenticeship', { exact: true }).selectOption('ST0827');
   await admin.getByLabel('Month they start').fill('March 2027');
   await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Show beside the forecast' }).click()]);
   assert.match(await admin.locator('#what-if-shown').textContent(),
