@@ -81,6 +81,77 @@ pub struct DirectorySearch {
     pub site: Option<i64>,
     /// Only this pathway status.
     pub status: PathwayStatus,
+    /// The order they are listed in.
+    pub sort: DirectorySort,
+}
+
+/// The order the directory lists people in (each then by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DirectorySort {
+    /// By name.
+    #[default]
+    Name,
+    /// By site, then name.
+    Site,
+    /// By line manager, then name (no manager last).
+    Manager,
+    /// By the pathway they are on, then name (none last).
+    Pathway,
+    /// By assignment number (none last).
+    AssignmentNumber,
+}
+
+impl DirectorySort {
+    /// Every order, as the page offers them.
+    pub const ALL: [DirectorySort; 5] = [
+        DirectorySort::Name,
+        DirectorySort::Site,
+        DirectorySort::Manager,
+        DirectorySort::Pathway,
+        DirectorySort::AssignmentNumber,
+    ];
+
+    /// The code a query gives.
+    pub fn code(self) -> &'static str {
+        match self {
+            DirectorySort::Name => "name",
+            DirectorySort::Site => "site",
+            DirectorySort::Manager => "manager",
+            DirectorySort::Pathway => "pathway",
+            DirectorySort::AssignmentNumber => "assignment",
+        }
+    }
+
+    /// In words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DirectorySort::Name => "Name",
+            DirectorySort::Site => "Site",
+            DirectorySort::Manager => "Line manager",
+            DirectorySort::Pathway => "Pathway",
+            DirectorySort::AssignmentNumber => "Assignment number",
+        }
+    }
+
+    /// The order for a code; name when blank.
+    pub fn from_code(code: &str) -> Option<DirectorySort> {
+        if code.is_empty() {
+            return Some(DirectorySort::Name);
+        }
+        DirectorySort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            DirectorySort::Name => "p.name, p.id",
+            DirectorySort::Site => "s.name, p.name, p.id",
+            DirectorySort::Manager => "m.name IS NULL, m.name, p.name, p.id",
+            DirectorySort::Pathway => "v.name IS NULL, v.name, p.name, p.id",
+            DirectorySort::AssignmentNumber => {
+                "p.assignment_number IS NULL, p.assignment_number, p.name, p.id"
+            }
+        }
+    }
 }
 
 /// One person found.
@@ -148,7 +219,7 @@ fn bind<'q>(
         .bind(today.to_string())
 }
 
-/// The people a viewer may see who match, by name, `limit` from `offset`,
+/// The people a viewer may see who match, in the order asked, `limit` from `offset`,
 /// and how many match in all.
 pub async fn search(
     store: &Store,
@@ -171,7 +242,8 @@ pub async fn search(
         sqlx::query(AssertSqlSafe(format!(
             "SELECT p.id, p.name, p.assignment_number, p.role_code, s.name AS site_name, \
              p.manager_id, m.name AS manager_name, p.left_on, v.name AS pathway_name, v.version \
-             {FROM} ORDER BY p.name, p.id LIMIT $10 OFFSET $11"
+             {FROM} ORDER BY {} LIMIT $10 OFFSET $11",
+            search.sort.order_by()
         ))),
         scope,
         search,

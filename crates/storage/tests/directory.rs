@@ -7,7 +7,9 @@
 mod common;
 
 use common::{date, drop_database, fresh, ward};
-use pathwise_storage::directory::{self, DirectorySearch, PathwayStatus, PeopleScope};
+use pathwise_storage::directory::{
+    self, DirectorySearch, DirectorySort, PathwayStatus, PeopleScope,
+};
 use pathwise_storage::people::{self, NewPerson};
 use pathwise_storage::{StorageError, Store};
 
@@ -100,6 +102,43 @@ async fn people_are_found_by_name_number_role_site_and_status_within_scope(store
     assert_eq!(
         find(everyone, role).await,
         ["Ada Early", "Ben Night", "Dev Patel"]
+    );
+    let sorted = |sort| DirectorySearch {
+        sort,
+        ..DirectorySearch::default()
+    };
+    assert_eq!(
+        find(everyone, sorted(DirectorySort::Site)).await,
+        [
+            "Ada Early",
+            "Ben Night",
+            "Dev Patel",
+            "Mo Ward",
+            "Cara O'Connell"
+        ],
+        "by site, then name"
+    );
+    assert_eq!(
+        find(everyone, sorted(DirectorySort::Manager)).await,
+        [
+            "Ada Early",
+            "Ben Night",
+            "Dev Patel",
+            "Cara O'Connell",
+            "Mo Ward"
+        ],
+        "by line manager, those without last"
+    );
+    assert_eq!(
+        find(everyone, sorted(DirectorySort::AssignmentNumber)).await,
+        [
+            "Cara O'Connell",
+            "Dev Patel",
+            "Ada Early",
+            "Ben Night",
+            "Mo Ward"
+        ],
+        "by assignment number, those without last"
     );
     let at_community = DirectorySearch {
         site: Some(community),

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathwise_domain::{AssessingScope, PageNumber, RecordOwner, Viewer};
 use pathwise_storage::directory::{
-    self, DirectoryEntry, DirectorySearch, PathwayStatus, PeopleScope,
+    self, DirectoryEntry, DirectorySearch, DirectorySort, PathwayStatus, PeopleScope,
 };
 use pathwise_storage::pathways::{self, NewEnrolment};
 use pathwise_storage::people;
@@ -48,6 +48,8 @@ struct DirectoryQuery {
     #[serde(default)]
     status: String,
     #[serde(default)]
+    sort: String,
+    #[serde(default)]
     page: PageNumber,
     /// How many were just enrolled (the notice after enrolling).
     #[serde(default)]
@@ -66,21 +68,25 @@ impl DirectoryQuery {
                     .map_err(|_| Error::BadRequest("site: choose a site from the list".into()))?,
             ),
         };
+        let sort = DirectorySort::from_code(self.sort.trim())
+            .ok_or_else(|| Error::BadRequest("sort: choose an order from the list".into()))?;
         Ok(DirectorySearch {
             text: self.q.trim().to_string(),
             role: Some(self.role.trim().to_string()).filter(|r| !r.is_empty()),
             site,
             status,
+            sort,
         })
     }
 
     fn query(&self) -> String {
         format!(
-            "q={}&role={}&site={}&status={}",
+            "q={}&role={}&site={}&status={}&sort={}",
             encode(&self.q),
             encode(&self.role),
             encode(&self.site),
-            encode(&self.status)
+            encode(&self.status),
+            encode(&self.sort)
         )
     }
 }
@@ -211,6 +217,10 @@ async fn directory_view(
             .map(|s| choice(s.id.to_string(), s.name, search.site == Some(s.id))),
     )
     .collect();
+    let sorts = DirectorySort::ALL
+        .into_iter()
+        .map(|s| choice(s.code().into(), s.label().into(), s == search.sort))
+        .collect();
     let statuses = PathwayStatus::ALL
         .into_iter()
         .map(|s| choice(s.code().into(), s.label().into(), s == search.status))
@@ -249,6 +259,7 @@ async fn directory_view(
         roles,
         sites,
         statuses,
+        sorts,
         versions,
         scope_note,
         errors,
@@ -335,6 +346,7 @@ async fn enrol_selection(
         role: value("role"),
         site: value("site"),
         status: value("status"),
+        sort: value("sort"),
         ..DirectoryQuery::default()
     };
     let chosen: Vec<i64> = form

@@ -509,6 +509,8 @@ pub struct PeopleDirectoryPage {
     pub sites: Vec<Choice>,
     /// Pathway statuses to filter by.
     pub statuses: Vec<Choice>,
+    /// Orders to list people in.
+    pub sorts: Vec<Choice>,
     /// Pathways to enrol a selection on (latest versions).
     pub versions: Vec<Choice>,
     /// Whose records the viewer sees, in words.

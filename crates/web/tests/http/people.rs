@@ -107,7 +107,7 @@ async fn l_and_d_finds_unenrolled_people_and_enrols_a_selection() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&res),
-        "/people?q=&role=&site=&status=not-enrolled&enrolled=2"
+        "/people?q=&role=&site=&status=not-enrolled&sort=&enrolled=2"
     );
     for p in [a, b] {
         let e = pathways::enrolment_of(&app.store, p.id)
@@ -294,4 +294,30 @@ async fn the_enrolment_file_names_people_by_assignment_number() {
             .unwrap()
             .is_some()
     );
+}
+
+#[tokio::test]
+async fn the_directory_sorts_by_the_order_chosen_and_keeps_it_across_pages() {
+    let app = spawn_app().await;
+    let c = app.signed_in("admin").await;
+    let (status, html) = app.page(&c, "/people?sort=site").await;
+    assert_eq!(status, StatusCode::OK);
+    let sites: Vec<String> = table_rows(&html, "people-table")
+        .iter()
+        .map(|r| r[r.len() - 3].clone())
+        .collect();
+    let mut sorted = sites.clone();
+    sorted.sort();
+    assert_eq!(sites, sorted, "the page is in site order");
+    assert!(html.contains("<option value=\"site\" selected>Site</option>"));
+    // Askama writes & in attributes as &#38;.
+    assert!(
+        html.contains("sort=site&#38;page=2"),
+        "the next page keeps the order"
+    );
+    let (_, csv) = app.page(&c, "/people.csv?sort=site").await;
+    assert!(csv.lines().count() > 1);
+    let (status, html) = app.page(&c, "/people?sort=shoe-size").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("choose an order from the list"));
 }
