@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
+use crate::exports::{Cell, Format, Table};
 use crate::forms::encode;
 use crate::views::*;
 use axum::extract::{Path, Query, State};
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/catalogue", get(catalogue_list))
+        .route("/catalogue/export/{file}", get(catalogue_export))
         .route("/catalogue/roles", post(add_role))
         .route("/catalogue/roles/{code}", get(role_detail).post(edit_role))
         .route("/catalogue/transitions", post(add_transition))
@@ -58,22 +60,7 @@ async fn catalogue_page(
     let roles = catalogue::roles_for_org(&state.store, org).await?;
     let transitions = catalogue::transitions_for_org(&state.store, org).await?;
     let sites = people::sites(&state.store, org).await?;
-    let site_name = |id: i64| {
-        sites
-            .iter()
-            .find(|s| s.id == id)
-            .map_or(String::new(), |s| s.name.clone())
-    };
-    let needle = query.q.trim().to_lowercase();
-    let matching: Vec<_> = roles
-        .iter()
-        .filter(|r| {
-            needle.is_empty()
-                || r.role.title.to_lowercase().contains(&needle)
-                || r.role.code.contains(&needle)
-        })
-        .filter(|r| query.family.is_empty() || r.role.family.code() == query.family)
-        .collect();
+    let matching = matching_rows(&roles, &transitions, &sites, query);
     let total = matching.len();
     let pages = total.div_ceil(ROLES_PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
@@ -84,22 +71,10 @@ async fn catalogue_page(
             encode(&query.family)
         )
     };
-    let rows = matching
-        .iter()
+    let rows: Vec<CatalogueRow> = matching
+        .into_iter()
         .skip((page - 1) * ROLES_PER_PAGE)
         .take(ROLES_PER_PAGE)
-        .map(|r| CatalogueRow {
-            role: (&r.role).into(),
-            scope: match r.scope {
-                Scope::Core => "Core".into(),
-                Scope::Local(None) => "Local".into(),
-                Scope::Local(Some(s)) => format!("Local: {}", site_name(s)),
-            },
-            ways_on: transitions
-                .iter()
-                .filter(|t| t.transition.from == r.role.code)
-                .count(),
-        })
         .collect();
     let mut role_choices: Vec<Choice> = roles
         .iter()
@@ -117,6 +92,7 @@ async fn catalogue_page(
             .unwrap_or_else(|| "not loaded".into()),
         rows,
         q: query.q.clone(),
+        family_code: query.family.clone(),
         families: PathwayFamily::ALL
             .iter()
             .map(|f| Choice {
@@ -156,6 +132,123 @@ async fn catalogue_page(
             _ => None,
         },
     })
+}
+
+/// The roles matching the search and family, every page, in order.
+fn matching_rows(
+    roles: &[catalogue::ScopedRole],
+    transitions: &[catalogue::ScopedTransition],
+    sites: &[people::Site],
+    query: &CatalogueQuery,
+) -> Vec<CatalogueRow> {
+    let site_name = |id: i64| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(String::new(), |s| s.name.clone())
+    };
+    let needle = query.q.trim().to_lowercase();
+    roles
+        .iter()
+        .filter(|r| {
+            needle.is_empty()
+                || r.role.title.to_lowercase().contains(&needle)
+                || r.role.code.contains(&needle)
+        })
+        .filter(|r| query.family.is_empty() || r.role.family.code() == query.family)
+        .map(|r| CatalogueRow {
+            role: (&r.role).into(),
+            scope: match r.scope {
+                Scope::Core => "Core".into(),
+                Scope::Local(None) => "Local".into(),
+                Scope::Local(Some(s)) => format!("Local: {}", site_name(s)),
+            },
+            ways_on: transitions
+                .iter()
+                .filter(|t| t.transition.from == r.role.code)
+                .count(),
+        })
+        .collect()
+}
+
+/// The roles matching the search (every page), or every route between
+/// roles, as CSV or XLSX.
+async fn catalogue_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response> {
+    let (name, ext) = file.rsplit_once('.').ok_or(Error::NotFound)?;
+    let format = Format::from_extension(ext).ok_or(Error::NotFound)?;
+    let org = user.account.org_id;
+    let roles = catalogue::roles_for_org(&state.store, org).await?;
+    let transitions = catalogue::transitions_for_org(&state.store, org).await?;
+    let sites = people::sites(&state.store, org).await?;
+    let table = match name {
+        "roles" => Table {
+            name: "career-framework-roles",
+            headers: vec![
+                "role",
+                "band",
+                "staff_group",
+                "career_level",
+                "family",
+                "ways_on",
+                "source",
+            ],
+            rows: matching_rows(&roles, &transitions, &sites, &query)
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        Cell::from(r.role.title),
+                        Cell::from(r.role.band),
+                        Cell::from(r.role.staff_group),
+                        Cell::from(i64::from(r.role.career_level)),
+                        Cell::from(r.role.family),
+                        Cell::from(r.ways_on as i64),
+                        Cell::from(r.scope),
+                    ]
+                })
+                .collect(),
+        },
+        "routes" => {
+            let title = |code: &str| {
+                roles
+                    .iter()
+                    .find(|r| r.role.code == code)
+                    .map_or(code.to_string(), |r| r.role.title.clone())
+            };
+            Table {
+                name: "career-framework-routes",
+                headers: vec!["from", "to", "route", "requirements", "source"],
+                rows: transitions
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            Cell::from(title(&t.transition.from)),
+                            Cell::from(title(&t.transition.to)),
+                            Cell::from(t.transition.route.name.clone()),
+                            Cell::from(
+                                t.transition
+                                    .requirements
+                                    .iter()
+                                    .map(describe_requirement)
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                            ),
+                            Cell::from(match t.scope {
+                                Scope::Core => "Core",
+                                Scope::Local(_) => "Local",
+                            }),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+        _ => return Err(Error::NotFound),
+    };
+    table.respond(format)
 }
 
 async fn catalogue_list(

@@ -293,6 +293,8 @@ pub struct CataloguePage {
     pub rows: Vec<CatalogueRow>,
     /// Search text.
     pub q: String,
+    /// The family filter as given.
+    pub family_code: String,
     /// Family filter choices.
     pub families: Vec<Choice>,
     /// Current page, from 1.

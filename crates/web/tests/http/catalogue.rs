@@ -194,3 +194,42 @@ async fn an_ld_admin_changes_a_local_role_and_removes_a_local_route() {
     assert!(audit.contains("catalogue.transition_removed"));
     assert!(audit.contains("catalogue.role_changed"));
 }
+
+#[tokio::test]
+async fn the_framework_downloads_the_roles_that_match_and_every_route() {
+    let app = spawn_app().await;
+    let c = app.signed_in("learner").await;
+    let (_, html) = app.page(&c, "/catalogue?q=support").await;
+    assert!(html.contains("/catalogue/export/roles.csv?q=support"));
+    let (status, csv) = app.page(&c, "/catalogue/export/roles.csv?q=support").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "role,band,staff_group,career_level,family,ways_on,source"
+    );
+    let roles: Vec<&str> = lines.collect();
+    assert!(!roles.is_empty());
+    assert!(
+        roles.iter().all(|l| l.to_lowercase().contains("support")),
+        "only roles that match, every page: {roles:?}"
+    );
+    let (_, all) = app.page(&c, "/catalogue/export/roles.csv").await;
+    assert!(all.lines().count() > 26, "more than one page of roles");
+    let (status, routes) = app.page(&c, "/catalogue/export/routes.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(routes.starts_with("from,to,route,requirements,source\n"));
+    assert!(
+        routes.lines().count() > 100,
+        "every route of the core framework"
+    );
+    assert!(!routes.contains("senior-hcsw,"), "roles by title, not code");
+    let res = c
+        .get(app.url("/catalogue/export/routes.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    let (status, _) = app.page(&c, "/catalogue/export/people.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

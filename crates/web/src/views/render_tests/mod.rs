@@ -196,6 +196,7 @@ fn the_catalogue_page_shows_roles_paging_and_the_admin_forms() {
             ways_on: 2,
         }],
         q: "support".into(),
+        family_code: "nursing".into(),
         families: vec![choice("nursing", "Nursing", true)],
         page: 2,
         pages: 3,
