@@ -189,7 +189,7 @@ async fn bad_input_is_named_at_its_field_and_nothing_is_saved() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Enter a name for the simulation"));
-    assert!(html.contains("Enter a whole number of places from 1 to 20000"));
+    assert!(html.contains("Enter a whole number of places from 1 to 10000"));
     assert!(html.contains("Enter the share of places that complete"));
     assert!(html.contains("Choose a trusts file"));
     assert!(html.contains("value=\"lots\""), "what was typed is kept");
