@@ -324,7 +324,11 @@ mod tests {
             "Choose how to hear of this: a progress review due soon or overdue"
         );
         let wrong = |_: &str| Some("pigeon");
-        assert_eq!(parse_choices(wrong).unwrap_err().len(), 6);
+        assert_eq!(
+            parse_choices(wrong).unwrap_err().len(),
+            NotificationKind::ALL.len(),
+            "one problem a kind"
+        );
     }
 
     #[test]
