@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
+use crate::exports::{Cell, Format, Table};
 use crate::forms::{NoticeQuery, see_other};
 use crate::views::pathway::*;
 use crate::views::*;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/pathways/{code}/settings", post(change_settings))
         .route("/admin/pathways/{code}/criteria/edit", get(edit_criterion))
         .route("/admin/pathways/{code}", get(template_page))
+        .route("/admin/pathways/{code}/export/{file}", get(criteria_export))
         .route("/admin/pathways/{code}/criteria", post(add_criterion))
         .route(
             "/admin/pathways/{code}/criteria/remove",
@@ -272,6 +274,78 @@ async fn edit_criterion(
     template_view(&state, &user, &code, form, Vec::new(), None).await
 }
 
+/// A template's criteria as listed, with whom each applies to in words.
+fn template_criteria(t: &PathwayTemplate, sites: &[people::Site]) -> Vec<TemplateCriterion> {
+    let site_name: HashMap<i64, String> = sites.iter().map(|s| (s.id, s.name.clone())).collect();
+    let applies_words = |a: &Applies| match a {
+        Applies::Core => "Everyone".to_string(),
+        Applies::Variant(v) => format!("Variant: {v}"),
+        Applies::Site(s) => format!(
+            "Site: {}",
+            site_name.get(s).cloned().unwrap_or_else(|| s.to_string())
+        ),
+        Applies::Aim(r) => format!("Aiming at: {r}"),
+    };
+    t.criteria
+        .iter()
+        .map(|c| TemplateCriterion {
+            key: c.key.clone(),
+            title: c.title.clone(),
+            stage: c.stage.number(),
+            applies: applies_words(&c.applies),
+            applies_code: c.applies.code(),
+            required: c.required,
+            due_weeks: c.due_weeks,
+            examples: c.examples.clone(),
+        })
+        .collect()
+}
+
+/// The latest version's criteria of a template, as CSV or XLSX.
+async fn criteria_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((code, file)): Path<(String, String)>,
+) -> Result<Response> {
+    auth::require_admin(&state, &user, &format!("admin/pathways/{code}/export")).await?;
+    let format = match file.as_str() {
+        "criteria.csv" => Format::Csv,
+        "criteria.xlsx" => Format::Xlsx,
+        _ => return Err(Error::NotFound),
+    };
+    let (_, t) = pathways::latest(&state.store, user.account.org_id, &code).await?;
+    let sites = people::sites(&state.store, user.account.org_id).await?;
+    Table {
+        name: "pathway-criteria",
+        headers: vec![
+            "version",
+            "stage",
+            "criterion",
+            "required",
+            "applies_to",
+            "due_week",
+            "evidence_examples",
+            "key",
+        ],
+        rows: template_criteria(&t, &sites)
+            .into_iter()
+            .map(|c| {
+                vec![
+                    Cell::from(i64::from(t.version)),
+                    Cell::from(i64::from(c.stage)),
+                    Cell::from(c.title),
+                    Cell::from(if c.required { "yes" } else { "no" }),
+                    Cell::from(c.applies),
+                    Cell::from(c.due_weeks.map(i64::from)),
+                    Cell::from(c.examples),
+                    Cell::from(c.key),
+                ]
+            })
+            .collect(),
+    }
+    .respond(format)
+}
+
 async fn template_view(
     state: &AppState,
     user: &CurrentUser,
@@ -283,36 +357,14 @@ async fn template_view(
     auth::require_admin(state, user, &format!("admin/pathways/{code}")).await?;
     let (_, t) = pathways::latest(&state.store, user.account.org_id, code).await?;
     let sites = people::sites(&state.store, user.account.org_id).await?;
-    let site_name: HashMap<i64, String> = sites.iter().map(|s| (s.id, s.name.clone())).collect();
-    let applies_words = |a: &Applies| match a {
-        Applies::Core => "Everyone".to_string(),
-        Applies::Variant(v) => format!("Variant: {v}"),
-        Applies::Site(s) => format!(
-            "Site: {}",
-            site_name.get(s).cloned().unwrap_or_else(|| s.to_string())
-        ),
-        Applies::Aim(r) => format!("Aiming at: {r}"),
-    };
+    let criteria = template_criteria(&t, &sites);
     Ok(PathwayTemplatePage {
         layout: Layout::for_user(t.name.clone(), user, "/admin/pathways"),
         code: t.code.clone(),
         name: t.name.clone(),
         version: t.version,
         review_every_weeks: t.review_every_weeks,
-        criteria: t
-            .criteria
-            .iter()
-            .map(|c| TemplateCriterion {
-                key: c.key.clone(),
-                title: c.title.clone(),
-                stage: c.stage.number(),
-                applies: applies_words(&c.applies),
-                applies_code: c.applies.code(),
-                required: c.required,
-                due_weeks: c.due_weeks,
-                examples: c.examples.clone(),
-            })
-            .collect(),
+        criteria,
         stages: Stage::ALL
             .iter()
             .map(|s| Choice {

@@ -681,3 +681,48 @@ async fn an_ld_admin_starts_a_pathway_changes_a_criterion_and_the_review_interva
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_templates_criteria_download_for_l_and_d_only() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let (_, html) = app.page(&admin, "/admin/pathways/support-worker").await;
+    assert!(html.contains("/admin/pathways/support-worker/export/criteria.csv"));
+    let criteria_on_page = html
+        .matches("<tr class=\"nhsuk-table__row\" data-key=")
+        .count();
+    let (status, csv) = app
+        .page(&admin, "/admin/pathways/support-worker/export/criteria.csv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "version,stage,criterion,required,applies_to,due_week,evidence_examples,key"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(
+        rows.len(),
+        criteria_on_page,
+        "one row a criterion, as on the page"
+    );
+    assert!(rows.iter().any(|r| r.contains(",Everyone,")));
+    let res = admin
+        .get(app.url("/admin/pathways/support-worker/export/criteria.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    let (status, _) = app
+        .page(&admin, "/admin/pathways/support-worker/export/criteria.pdf")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let manager = app.signed_in("manager").await;
+    let (status, _) = app
+        .page(
+            &manager,
+            "/admin/pathways/support-worker/export/criteria.csv",
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
