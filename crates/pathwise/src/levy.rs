@@ -9,7 +9,6 @@ use pathwise_domain::levy::{
 };
 use pathwise_domain::shipped::FUNDING_RULES_FILE;
 use pathwise_web::csv_files;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The levy commands.
@@ -61,9 +60,7 @@ pub enum LevyCommand {
     },
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}
+use crate::files::read;
 
 /// Each row's problems, prefixed with the file's name.
 fn in_file<T>(path: &Path, read: Result<T, Vec<String>>) -> Result<T> {
@@ -189,13 +186,7 @@ fn write_forecast(out: &Path, f: &Forecast) -> Result<()> {
         }
         text.push('\n');
     }
-    let partial = out.with_extension("csv.partial");
-    let mut file = std::fs::File::create(&partial)
-        .with_context(|| format!("writing {}", partial.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, out).with_context(|| format!("writing {}", out.display()))
+    crate::files::write_atomically(out, &text)
 }
 
 fn print_summary(out: &Path, f: &Forecast) {

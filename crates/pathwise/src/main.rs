@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod files;
 mod identity;
 mod levy;
 mod outcomes;

@@ -95,9 +95,7 @@ pub enum ScheduleCommand {
     },
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}
+use crate::files::read;
 
 fn refused(path: &Path, problems: Vec<String>) -> anyhow::Error {
     let shown = problems.len().min(20);

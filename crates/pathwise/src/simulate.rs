@@ -11,7 +11,6 @@ use pathwise_domain::frontier::{
 };
 use pathwise_web::{charts, csv_files};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -41,9 +40,7 @@ pub struct SimulateArgs {
     from_analysis: Option<PathBuf>,
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}
+use crate::files::read;
 
 fn listed(path: &Path, problems: &[String]) -> String {
     problems
@@ -114,15 +111,15 @@ pub fn run(args: &SimulateArgs) -> Result<()> {
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    write_file(
+    crate::files::write_atomically(
         &args.out.join("frontier.csv"),
         &frontier_csv(&inst, &points),
     )?;
-    write_file(
+    crate::files::write_atomically(
         &args.out.join("allocations.csv"),
         &allocations_csv(&inst, &points),
     )?;
-    write_file(
+    crate::files::write_atomically(
         &args.out.join("policies.csv"),
         &policies_csv(&inst, &policies),
     )?;
@@ -148,7 +145,7 @@ pub fn run(args: &SimulateArgs) -> Result<()> {
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
-    write_file(&args.out.join("frontier.svg"), &svg)?;
+    crate::files::write_atomically(&args.out.join("frontier.svg"), &svg)?;
 
     print_summary(&inst, &points, &policies, &args.out, took);
     Ok(())
@@ -256,18 +253,6 @@ fn policies_csv(inst: &Instance, policies: &[PolicyPoint]) -> String {
         );
     }
     text
-}
-
-/// Writes beside `path` and moves the file into place, so a failed write
-/// never leaves half a file.
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    let partial = path.with_extension("partial");
-    let mut file = std::fs::File::create(&partial)
-        .with_context(|| format!("writing {}", partial.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))
 }
 
 fn points_of_percent(share: f64) -> String {

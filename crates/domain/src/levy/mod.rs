@@ -119,15 +119,7 @@ impl fmt::Display for Month {
 pub fn pounds(pence: i64) -> String {
     let sign = if pence < 0 { "-" } else { "" };
     let p = pence.unsigned_abs();
-    let whole = (p / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}£{grouped}.{:02}", p % 100)
+    format!("{sign}£{}.{:02}", crate::thousands(p / 100), p % 100)
 }
 
 /// `amount` times `basis_points` / 10,000, rounded down to the penny.

@@ -23,6 +23,7 @@ use pathwise_domain::frontier::{
     TRUST_COLUMNS, frontier, places_in_words,
 };
 use pathwise_domain::input::FieldError;
+use pathwise_domain::thousands;
 use pathwise_storage::place_simulations::{self, NewSimulation, Simulation};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -56,18 +57,6 @@ async fn require(state: &AppState, user: &CurrentUser, what: &str) -> Result<()>
     } else {
         Err(auth::refuse(state, user, what).await)
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn percentage_points(share: f64) -> String {
