@@ -17,7 +17,7 @@ after(async () => { await demo?.stop(); });
 const PAGES = {
   'learner@demo.pathwise.test': ['/me', '/pathway', '/rota', '/learning', '/notifications', '/notifications/settings', '/catalogue', '/account/tokens'],
   'manager@demo.pathwise.test': ['/team', '/team/progress', '/team/rota', '/team/release', '/inbox', '/people', '/no-such-page'],
-  'admin@demo.pathwise.test': ['/admin/pathways', '/admin/rosters', '/admin/audit', '/admin/audit?from=31+June', '/admin/sign-in', '/admin/enrolments', '/admin/completeness', '/learning/offers', '/people?status=not-enrolled', '/levy', '/levy?cohort_size=10&cohort_standard=ST0827&cohort_start=March+2027', '/training-places', '/outreach'],
+  'admin@demo.pathwise.test': ['/admin/pathways', '/admin/rosters', '/admin/audit', '/admin/audit?from=31+June', '/admin/sign-in', '/admin/enrolments', '/admin/completeness', '/learning/offers', '/people?status=not-enrolled', '/levy', '/levy?cohort_size=10&cohort_standard=ST0827&cohort_start=March+2027', '/training-places', '/outreach', '/outcomes'],
 };
 
 // Pages that answer with an error on purpose: the missing page and a

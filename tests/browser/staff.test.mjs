@@ -58,10 +58,21 @@ test('the retention dashboard shows a chart with its table, narrows by site, and
   assert.equal(await rows.count(), 3);
   assert.match(await rows.first().textContent(), /Everyone selected\s*People \d+\s*6 months \d+\.\d%/);
   assert.match(await admin.locator('#disclosure').textContent(), /unrounded/);
-  await admin.getByLabel('Site').selectOption({ index: 1 });
+  await admin.getByLabel('Site', { exact: true }).selectOption({ index: 1 });
   await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Show' }).click()]);
   assert.match(admin.url(), /site=[A-Z]/);
   await admin.locator('#retention-table').waitFor();
+  // Time to competence, stepping up and who progresses, each with a chart and its table.
+  await admin.locator('#competence-summary').waitFor();
+  await admin.locator('#progression-table').waitFor();
+  await admin.goto(`${demo.baseUrl}/outcomes`);
+  await admin.locator('#equity-ethnicity-chart svg').waitFor();
+  assert.equal(await admin.locator('#equity-ethnicity tbody tr').count(), 6);
+  await admin.getByLabel('Who progresses: count steps').selectOption('registered');
+  await admin.getByLabel('Who progresses: window').selectOption('12');
+  await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Show' }).click()]);
+  assert.match(admin.url(), /step=registered/);
+  assert.match(await admin.locator('#equity-heading + p').textContent(), /into a registered profession within 12 months/);
   await admin.context().close();
 
   const analyst = await demo.signIn('analyst@demo.pathwise.test');
@@ -72,6 +83,13 @@ test('the retention dashboard shows a chart with its table, narrows by site, and
   for (const p of people) {
     const n = p.replace('People', '').trim();
     assert.ok(n === '*' || Number(n) % 5 === 0, `a controlled count: ${n}`);
+  }
+  for (const id of ['equity-ethnicity', 'equity-sex', 'equity-disability', 'equity-age-band', 'equity-site']) {
+    const cells = await analyst.locator(`#${id} tbody tr td:nth-of-type(-n+2)`).allTextContents();
+    for (const c of cells) {
+      const n = c.replace(/^(People|Stepped up)/, '').trim();
+      assert.ok(n === '*' || Number(n) % 5 === 0, `a controlled count in ${id}: ${n}`);
+    }
   }
   await analyst.context().close();
 });

@@ -187,6 +187,38 @@ pub fn kaplan_meier(counts: &[DurationCount], times: &[u32]) -> Vec<Survival> {
         .collect()
 }
 
+/// A Kaplan-Meier median with its 95% interval (Brookmeyer-Crowley: the
+/// times where the interval's bounds first fall to one half).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Median {
+    /// The first time S(t) is at or below 0.5; none when it never falls
+    /// that far.
+    pub median: Option<u32>,
+    /// The first time the interval's lower bound is at or below 0.5.
+    pub low: Option<u32>,
+    /// The first time its upper bound is; none when it never does.
+    pub high: Option<u32>,
+}
+
+/// The median duration by Kaplan-Meier, read at every event time (the
+/// curve only steps there).
+pub fn kaplan_meier_median(counts: &[DurationCount]) -> Median {
+    let mut times: Vec<u32> = counts
+        .iter()
+        .filter(|c| c.events > 0)
+        .map(|c| c.time)
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    let curve = kaplan_meier(counts, &times);
+    let first = |f: fn(&Survival) -> f64| curve.iter().find(|s| f(s) <= 0.5).map(|s| s.time);
+    Median {
+        median: first(|s| s.survival),
+        low: first(|s| s.low),
+        high: first(|s| s.high),
+    }
+}
+
 /// A count after disclosure control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Controlled {
@@ -357,6 +389,37 @@ mod tests {
         assert!(close(s[1].survival, 0.75 * 0.5));
         assert_eq!(s[1].at_risk, 2);
         assert!(s[1].low < s[1].survival && s[1].high > s[1].survival);
+    }
+
+    #[test]
+    fn the_median_is_the_first_event_time_at_or_below_one_half() {
+        // Events at 10, 20, 30, 40 (one each): S = 0.75, 0.5, 0.25, 0.
+        let counts: Vec<DurationCount> = [10, 20, 30, 40]
+            .into_iter()
+            .map(|time| DurationCount {
+                time,
+                events: 1,
+                censored: 0,
+            })
+            .collect();
+        let m = kaplan_meier_median(&counts);
+        assert_eq!(m.median, Some(20));
+        assert!(m.low.unwrap() <= 20 && m.high.unwrap_or(u32::MAX) >= 20);
+        // Half censored early: the curve never reaches one half.
+        let few = [
+            DurationCount {
+                time: 5,
+                events: 1,
+                censored: 0,
+            },
+            DurationCount {
+                time: 6,
+                events: 0,
+                censored: 3,
+            },
+        ];
+        assert_eq!(kaplan_meier_median(&few).median, None);
+        assert_eq!(kaplan_meier_median(&[]).median, None);
     }
 
     #[test]

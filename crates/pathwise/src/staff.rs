@@ -17,8 +17,9 @@ pub enum StaffCommand {
     /// start_date,leave_date,line_manager_assignment,sex,ethnicity,age_band,
     /// disability (dates YYYY-MM-DD; leave_date blank while in post; a new
     /// site code becomes a new site). People are matched by assignment
-    /// number; a changed role or band is a role change from today; a leave
-    /// date ends their access. Every row is checked first and a summary
+    /// number; a changed role or band is a role change from the day the
+    /// extract was taken (--taken-on, default today); a leave date ends
+    /// their access. Every row is checked first and a summary
     /// printed; without --yes it asks before importing. All or nothing.
     Import {
         #[command(flatten)]
@@ -29,6 +30,11 @@ pub enum StaffCommand {
         /// Import without asking once the summary is printed.
         #[arg(long)]
         yes: bool,
+        /// The day the extract was taken, YYYY-MM-DD or as people write it
+        /// ("1 December 2026"): role changes in it date from then. Default
+        /// today; never later.
+        #[arg(long)]
+        taken_on: Option<String>,
         /// The extract.
         file: PathBuf,
     },
@@ -40,16 +46,25 @@ pub async fn run(command: StaffCommand) -> Result<()> {
         db,
         org_code,
         yes,
+        taken_on,
         file,
     } = command;
+    let today = pathwise_web::today();
+    let taken = match taken_on.as_deref().map(str::trim) {
+        None => today,
+        Some(text) => match text.parse::<pathwise_domain::Date>().ok() {
+            Some(d) if d <= today => d,
+            Some(_) => bail!("--taken-on: {text} is after today; an extract cannot be taken later"),
+            None => bail!("--taken-on: '{text}' is not a date like 2026-12-01 or 1 December 2026"),
+        },
+    };
     let text =
         std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let (store, _) = open(&db, "pathwise.sqlite").await?;
     let Some((org_id, org_name)) = people::organisation_by_code(&store, &org_code).await? else {
         bail!("org-code: no organisation has the code {org_code}");
     };
-    let today = pathwise_web::today();
-    let plan = match pathwise_web::staff_import::prepare(&store, org_id, &text, today).await? {
+    let plan = match pathwise_web::staff_import::prepare(&store, org_id, &text, taken).await? {
         Ok(plan) => plan,
         Err(problems) => bail!(
             "{}: nothing imported\n{}",

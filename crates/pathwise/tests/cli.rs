@@ -416,7 +416,38 @@ fn a_staff_import_names_bad_rows_asks_first_and_records_a_promotion() {
         "7000001,Ola Ade,,senior-hcsw,NGH,4,,2025-01-06,,,Female,Black,25-34,No\n\
          7000002,Kit Moss,,hcsw,COMMUNITY9,3,,2025-01-06,2026-11-30,7000001,Male,White,25-34,No\n",
     );
-    let done = String::from_utf8_lossy(&import(&promoted, true).stdout).to_string();
+    // The day the extract was taken dates its role changes; never later
+    // than today.
+    let taken = |on: &str| {
+        pathwise(
+            &[
+                "staff",
+                "import",
+                "--database",
+                &db,
+                "--org-code",
+                "DEMO",
+                "--yes",
+                "--taken-on",
+                on,
+                promoted.to_str().unwrap(),
+            ],
+            &shipped_dir(),
+        )
+    };
+    let late = taken("1 January 2099");
+    assert!(!late.status.success());
+    assert!(
+        String::from_utf8_lossy(&late.stderr).contains("--taken-on: 1 January 2099 is after today"),
+        "{}",
+        String::from_utf8_lossy(&late.stderr)
+    );
+    let bad_day = String::from_utf8_lossy(&taken("31 June 2025").stderr).to_string();
+    assert!(
+        bad_day.contains("'31 June 2025' is not a date"),
+        "{bad_day}"
+    );
+    let done = String::from_utf8_lossy(&taken("1 June 2025").stdout).to_string();
     assert!(
         done.contains("2 people changed, 1 of them in role or band"),
         "{done}"

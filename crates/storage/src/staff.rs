@@ -327,6 +327,33 @@ pub async fn characteristic_counts(
         .collect()
 }
 
+/// Each person's protected characteristics, by person id, for the
+/// aggregate equity views to count groups with: never shown, exported or
+/// returned by any route one person at a time.
+pub async fn characteristics_for_aggregates(
+    store: &Store,
+    org_id: i64,
+) -> Result<HashMap<i64, Characteristics>> {
+    let rows = sqlx::query(
+        "SELECT c.person_id, c.sex, c.ethnicity, c.age_band, c.disability \
+         FROM protected_characteristics c JOIN people p ON p.id = c.person_id WHERE p.org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let c = Characteristics::from_labels(
+                &r.try_get::<String, _>("sex")?,
+                &r.try_get::<String, _>("ethnicity")?,
+                &r.try_get::<String, _>("age_band")?,
+                &r.try_get::<String, _>("disability")?,
+            );
+            Ok((r.try_get::<i64, _>("person_id")?, c))
+        })
+        .collect()
+}
+
 /// How long an uploaded extract waits for confirmation (seconds).
 pub const UPLOAD_KEPT_FOR: i64 = 60 * 60;
 
@@ -393,6 +420,8 @@ pub async fn take_upload(
 /// A person's time in the organisation as the outcome views read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffSpellRow {
+    /// The person.
+    pub person_id: i64,
     /// Their start date.
     pub start: Date,
     /// Their leave date, when set.
@@ -407,6 +436,8 @@ pub struct StaffSpellRow {
     pub staff_group: Option<String>,
     /// Codes of the pathways they have ever been enrolled on.
     pub pathways: Vec<String>,
+    /// Their role history, earliest first: from which date, which role.
+    pub roles: Vec<(Date, String)>,
 }
 
 /// Every person's spell in the organisation, for the outcome views.
@@ -435,6 +466,20 @@ pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
             .or_default()
             .push(r.try_get("code")?);
     }
+    let mut roles: HashMap<i64, Vec<(Date, String)>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT h.person_id, h.from_date, h.role_code FROM role_history h \
+         JOIN people p ON p.id = h.person_id WHERE p.org_id = $1 ORDER BY h.person_id, h.from_date, h.id",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?
+    {
+        roles.entry(r.try_get("person_id")?).or_default().push((
+            crate::date(&r.try_get::<String, _>("from_date")?)?,
+            r.try_get("role_code")?,
+        ));
+    }
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("id")?;
@@ -448,6 +493,8 @@ pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
                 role_code,
                 staff_group: r.try_get("staff_group")?,
                 pathways: pathways.remove(&id).unwrap_or_default(),
+                roles: roles.remove(&id).unwrap_or_default(),
+                person_id: id,
             })
         })
         .collect()

@@ -147,6 +147,23 @@ async fn an_import_adds_people_records_a_promotion_and_a_leaver_and_keeps_charac
     assert_eq!(counts[0].0.sex, Sex::Female);
     assert_eq!(counts[0].0.ethnicity, Ethnicity::Black);
     assert_eq!(counts[0].1, 3);
+    let each = pathwise_storage::staff::characteristics_for_aggregates(&store, org)
+        .await
+        .unwrap();
+    assert_eq!(each.len(), 3);
+    assert_eq!(each[&ife.id].ethnicity, Ethnicity::Black);
+
+    // The outcome views read each person's whole role history at once.
+    let spells = pathwise_storage::staff::spells(&store, org).await.unwrap();
+    let ife_spell = spells.iter().find(|s| s.person_id == ife.id).unwrap();
+    assert_eq!(
+        ife_spell.roles,
+        [
+            (date("2023-04-03"), "hcsw".to_string()),
+            (date("2026-12-01"), "senior-hcsw".to_string())
+        ]
+    );
+    assert_eq!(ife_spell.start_role, "hcsw");
     let trail = audit::list(&store, org, &audit::AuditFilter::default(), 50, 0)
         .await
         .unwrap();

@@ -1110,6 +1110,7 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
             let filter = LearnerFilter {
                 manager_id,
                 person_id: None,
+                ..Default::default()
             };
             let (states, _) = pathways::learner_states(&store, org, filter).await.unwrap();
             states
@@ -1191,6 +1192,7 @@ async fn evidence_decisions_sign_offs_and_the_inbox(store: Store) {
         LearnerFilter {
             manager_id: Some(boss),
             person_id: None,
+            ..Default::default()
         },
     )
     .await
@@ -1309,6 +1311,7 @@ async fn reviews_and_workload_flags(store: Store) {
         LearnerFilter {
             manager_id: None,
             person_id: Some(learners[1]),
+            ..Default::default()
         },
     )
     .await

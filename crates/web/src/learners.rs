@@ -102,6 +102,7 @@ pub async fn standing_of(
         LearnerFilter {
             manager_id: None,
             person_id: Some(person.id),
+            ..Default::default()
         },
     )
     .await?;
@@ -200,6 +201,7 @@ pub async fn team_ranked(state: &AppState, manager_id: i64) -> Result<Vec<(Perso
         LearnerFilter {
             manager_id: Some(manager_id),
             person_id: None,
+            ..Default::default()
         },
     )
     .await?

@@ -1,19 +1,32 @@
 //! The organisation's workforce outcomes, the same for the pages and the
 //! API: who is selected (site, role, staff group, pathway, role class) and
-//! their retention, under the viewer's disclosure rules.
+//! their retention, progression, time to competence and who progresses by
+//! group, under the viewer's disclosure rules.
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{Error, Result};
+use crate::learners;
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::input::FieldErrors;
 use pathwise_domain::metrics::RoleClass;
+use pathwise_domain::outcomes::competence::{
+    Competence, CompetenceSpell, competent_on, time_to_competence,
+};
+use pathwise_domain::outcomes::equity::{Breakdown, EquityRow, Step, progression_by};
+use pathwise_domain::outcomes::progression::{
+    Career, PROGRESSION_WINDOWS, ProgressionGroup, Rung, progression,
+};
 use pathwise_domain::outcomes::{
     RetentionGroup, StaffSpell, retention, staff_group_at_start, survival_curve,
 };
+use pathwise_domain::staff::Characteristics;
 use pathwise_domain::{Date, StaffGroup};
+use pathwise_storage::pathways::LearnerFilter;
 use pathwise_storage::people;
+use pathwise_storage::staff::StaffSpellRow;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// What to select, as a query string gives it (all optional).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +49,12 @@ pub struct OutcomeQuery {
     /// The as-of date (default today).
     #[serde(default)]
     pub as_of: String,
+    /// For the equity tables: `higher_role` (the default) or `registered`.
+    #[serde(default)]
+    pub step: String,
+    /// For the equity tables: 12 or 24 months (the default).
+    #[serde(default)]
+    pub months: String,
 }
 
 /// The selection, read.
@@ -53,6 +72,10 @@ pub struct Selection {
     pub role_class: Option<RoleClass>,
     /// As of.
     pub as_of: Date,
+    /// The step the equity tables count.
+    pub step: Step,
+    /// The equity tables' window: (months, days).
+    pub window: (u32, u32),
 }
 
 /// Retention of the selection.
@@ -138,6 +161,25 @@ pub async fn selection(state: &AppState, org_id: i64, q: &OutcomeQuery) -> Resul
             None
         }
     };
+    let step = match q.step.trim() {
+        "" | "higher_role" => Step::AnyHigherRole,
+        "registered" => Step::IntoRegistered,
+        other => {
+            errors.add(
+                "step",
+                format!("'{other}' is not higher_role or registered"),
+            );
+            Step::AnyHigherRole
+        }
+    };
+    let window = match q.months.trim() {
+        "" | "24" => PROGRESSION_WINDOWS[1],
+        "12" => PROGRESSION_WINDOWS[0],
+        other => {
+            errors.add("months", format!("'{other}' is not 12 or 24"));
+            PROGRESSION_WINDOWS[1]
+        }
+    };
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
@@ -148,20 +190,21 @@ pub async fn selection(state: &AppState, org_id: i64, q: &OutcomeQuery) -> Resul
         pathway: Some(q.pathway.trim().to_string()).filter(|p| !p.is_empty()),
         role_class,
         as_of,
+        step,
+        window,
     })
 }
 
-/// Retention of the people selected (METRICS.md, staff retention).
-pub async fn retention_for(
+/// The staff records the selection picks out.
+async fn selected(
     state: &AppState,
     org_id: i64,
-    selection: Selection,
-    disclosure: Disclosure,
-) -> Result<RetentionAnswer> {
+    selection: &Selection,
+) -> Result<Vec<StaffSpellRow>> {
     let framework = state.frameworks.get(&state.store, org_id).await?;
     let rows = pathwise_storage::staff::spells(&state.store, org_id).await?;
-    let spells: Vec<StaffSpell> = rows
-        .iter()
+    Ok(rows
+        .into_iter()
         .filter(|r| {
             selection
                 .site
@@ -183,6 +226,19 @@ pub async fn retention_for(
                     .role_class
                     .is_none_or(|c| group.map(RoleClass::of) == Some(c))
         })
+        .collect())
+}
+
+/// Retention of the people selected (METRICS.md, staff retention).
+pub async fn retention_for(
+    state: &AppState,
+    org_id: i64,
+    selection: Selection,
+    disclosure: Disclosure,
+) -> Result<RetentionAnswer> {
+    let spells: Vec<StaffSpell> = selected(state, org_id, &selection)
+        .await?
+        .iter()
         .map(|r| StaffSpell {
             start: r.start,
             left: r.left,
@@ -204,4 +260,176 @@ pub async fn retention_for(
         curve,
         controlled,
     })
+}
+
+/// Each selected person's career, as progression reads it: their role
+/// history at the framework's rungs.
+async fn careers(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+) -> Result<Vec<(StaffSpellRow, Career)>> {
+    let framework = state.frameworks.get(&state.store, org_id).await?;
+    Ok(selected(state, org_id, selection)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let career = Career {
+                start: r.start,
+                left: r.left,
+                on_pathway: !r.pathways.is_empty(),
+                roles: r
+                    .roles
+                    .iter()
+                    .map(|(from, code)| (*from, framework.roles.get(code).map(Rung::of)))
+                    .collect(),
+            };
+            (r, career)
+        })
+        .collect())
+}
+
+/// Internal progression of the selection at 12 and 24 months
+/// (METRICS.md, internal progression).
+pub async fn progression_for(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+    disclosure: Disclosure,
+) -> Result<Vec<ProgressionGroup>> {
+    let careers: Vec<Career> = careers(state, org_id, selection)
+        .await?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    Ok(progression(
+        &careers,
+        selection.as_of,
+        disclosure == Disclosure::Controlled,
+    ))
+}
+
+/// Time to full role competence for the selection's people who have ever
+/// been on a pathway, timed from their start date or, when they enrolled
+/// later, their first enrolment (METRICS.md, time to competence).
+pub async fn competence_for(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+    disclosure: Disclosure,
+) -> Result<Competence> {
+    let filter = LearnerFilter {
+        include_ended: true,
+        ..Default::default()
+    };
+    let (learners, templates) =
+        pathwise_storage::pathways::learner_states(&state.store, org_id, filter).await?;
+    // Per person: their first enrolment and the day they became competent.
+    let mut competent: HashMap<i64, (Date, Option<Date>)> = HashMap::new();
+    for l in &learners {
+        let Some(t) = templates.get(&l.enrolment.version_id) else {
+            continue;
+        };
+        if selection.pathway.as_ref().is_some_and(|p| *p != t.code) {
+            continue;
+        }
+        let on = competent_on(&t.for_learner(&learners::place(l)), &l.decisions);
+        let enrolled = l.enrolment.enrolled_on;
+        let best = competent
+            .entry(l.enrolment.person_id)
+            .or_insert((enrolled, None));
+        best.0 = best.0.min(enrolled);
+        best.1 = match (best.1, on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let spells: Vec<CompetenceSpell> = selected(state, org_id, selection)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            competent
+                .get(&r.person_id)
+                .map(|(enrolled, on)| CompetenceSpell {
+                    start: r.start.max(*enrolled),
+                    left: r.left,
+                    competent: *on,
+                })
+        })
+        .collect();
+    Ok(time_to_competence(
+        &spells,
+        selection.as_of,
+        disclosure == Disclosure::Controlled,
+    ))
+}
+
+/// One equity table: progression by one breakdown.
+#[derive(Debug, Clone)]
+pub struct EquityTable {
+    /// What the groups are split by.
+    pub breakdown: Breakdown,
+    /// The groups.
+    pub rows: Vec<EquityRow>,
+}
+
+/// Progression of the selection by ethnicity, sex, disability, age band
+/// and site, over the selection's window and step (METRICS.md, equity
+/// views). Characteristics are read only to count groups here.
+pub async fn equity_for(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+    disclosure: Disclosure,
+) -> Result<Vec<EquityTable>> {
+    let careers = careers(state, org_id, selection).await?;
+    let characteristics =
+        pathwise_storage::staff::characteristics_for_aggregates(&state.store, org_id).await?;
+    let unknown = Characteristics::from_labels("", "", "", "");
+    let sites = people::sites(&state.store, org_id).await?;
+    let site_name = |id: i64| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or("Unknown site", |s| s.name.as_str())
+    };
+    let controlled = disclosure == Disclosure::Controlled;
+    Ok(Breakdown::ALL
+        .into_iter()
+        .map(|b| {
+            let people: Vec<(&str, &Career)> = careers
+                .iter()
+                .map(|(r, c)| {
+                    let group = match b {
+                        Breakdown::Site => site_name(r.site_id),
+                        _ => b
+                            .group_of(characteristics.get(&r.person_id).unwrap_or(&unknown))
+                            .unwrap_or("Unknown"),
+                    };
+                    (group, c)
+                })
+                .collect();
+            let groups: Vec<&str> = match b {
+                Breakdown::Site => {
+                    let mut names: Vec<&str> = people.iter().map(|(g, _)| *g).collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    names
+                }
+                _ => b.groups(),
+            };
+            EquityTable {
+                breakdown: b,
+                rows: progression_by(
+                    &people,
+                    &groups,
+                    b.protected(),
+                    selection.window.1,
+                    selection.as_of,
+                    selection.step,
+                    controlled,
+                ),
+            }
+        })
+        .collect())
 }

@@ -167,6 +167,7 @@ pub async fn team_progress_rows(
     let filter = LearnerFilter {
         manager_id: Some(me),
         person_id: None,
+        ..Default::default()
     };
     let rows = progress_rows(state, user.account.org_id, filter).await?;
     Ok(rows.into_iter().map(|(r, _)| r).collect())

@@ -34,6 +34,9 @@ pub struct LearnerFilter {
     pub manager_id: Option<i64>,
     /// Only one person.
     pub person_id: Option<i64>,
+    /// Ended enrolments too (for outcome measures over everyone who has
+    /// been on a pathway).
+    pub include_ended: bool,
 }
 
 /// The current learners of an organisation with their sign-offs, last review
@@ -48,7 +51,12 @@ pub async fn learner_states(
     // person's or one team's read is an index lookup, not a scan of every
     // enrolment in the organisation.
     let cond = format!(
-        "e.org_id = $1 AND e.ended_on IS NULL AND {} AND {}",
+        "e.org_id = $1 AND {} AND {} AND {}",
+        if filter.include_ended {
+            "1 = 1"
+        } else {
+            "e.ended_on IS NULL"
+        },
         if filter.manager_id.is_some() {
             "p.manager_id = $2"
         } else {

@@ -104,6 +104,9 @@ impl Modify for Security {
         inbox::inbox,
         progress::team_progress,
         outcomes::retention,
+        outcomes::progression,
+        outcomes::competence,
+        outcomes::equity_progression,
         levy::levy_forecast,
         healthz
     ),

@@ -9,12 +9,19 @@ use crate::outcomes::{self, OutcomeQuery, RetentionAnswer};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use pathwise_domain::Date;
+use pathwise_domain::access::Disclosure;
+use pathwise_domain::outcomes::progression::ProgressionGroup;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The outcome routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/outcomes/retention", get(retention))
+    Router::new()
+        .route("/api/v1/outcomes/retention", get(retention))
+        .route("/api/v1/outcomes/progression", get(progression))
+        .route("/api/v1/outcomes/competence", get(competence))
+        .route("/api/v1/equity/progression", get(equity_progression))
 }
 
 /// Retention at one reading.
@@ -118,4 +125,330 @@ impl From<RetentionAnswer> for RetentionDoc {
                 .collect(),
         }
     }
+}
+
+/// Progression over one window.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressionReadingDoc {
+    /// 12 or 24 (read at 365 and 730 days from the start date).
+    pub months: u32,
+    /// People who started at least that long before the as-of date (null when suppressed).
+    pub cohort: Option<u64>,
+    /// Of them, people who stepped up within the window (null when suppressed).
+    pub progressed: Option<u64>,
+    /// progressed / cohort, from the published counts.
+    pub rate: Option<f64>,
+    /// Lower end of the 95% Wilson interval.
+    pub low: Option<f64>,
+    /// Upper end.
+    pub high: Option<f64>,
+    /// Progressed by furthest step: registered, assistant_practitioner, senior_support, other_higher.
+    pub by_destination: Vec<DestinationCountDoc>,
+}
+
+/// People whose furthest step led to one destination.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DestinationCountDoc {
+    /// registered, assistant_practitioner, senior_support or other_higher.
+    pub destination: String,
+    /// How many (null when suppressed).
+    pub people: Option<u64>,
+}
+
+/// One group's progression.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressionGroupDoc {
+    /// `all`, `on a pathway` or `not on a pathway`.
+    pub group: String,
+    /// Whether its figures are under disclosure control.
+    pub disclosure_control: bool,
+    /// At 12 and 24 months.
+    pub readings: Vec<ProgressionReadingDoc>,
+}
+
+/// Internal progression of the staff selected.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressionDoc {
+    /// The as-of date (YYYY-MM-DD).
+    pub as_of: String,
+    /// The groups.
+    pub groups: Vec<ProgressionGroupDoc>,
+}
+
+/// Internal progression: of the staff selected who started at least 12 (or
+/// 24) months before the as-of date, the share whose role history shows a
+/// step up (a higher career framework level, or into a registered
+/// profession) within that time, with Wilson intervals. L&D admins;
+/// analysts under disclosure control.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outcomes/progression",
+    tag = "outcomes",
+    params(
+        ("site" = Option<String>, Query, description = "A site code"),
+        ("role" = Option<String>, Query, description = "Role code at start"),
+        ("staff_group" = Option<String>, Query, description = "Staff group name"),
+        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
+        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    ),
+    responses(
+        (status = 200, description = "Progression by group", body = ProgressionDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+        (status = 422, description = "A bad selection, by field", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn progression(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+) -> Result<Json<ProgressionDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/outcomes/progression").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let groups = outcomes::progression_for(&state, org, &selection, disclosure).await?;
+    Ok(Json(ProgressionDoc::of(selection.as_of, groups)))
+}
+
+impl ProgressionDoc {
+    /// The document of progression as of a date.
+    pub fn of(as_of: Date, groups: Vec<ProgressionGroup>) -> ProgressionDoc {
+        ProgressionDoc {
+            as_of: as_of.to_string(),
+            groups: groups
+                .into_iter()
+                .map(|g| ProgressionGroupDoc {
+                    group: g.group.to_string(),
+                    disclosure_control: g.controlled,
+                    readings: g
+                        .readings
+                        .into_iter()
+                        .map(|r| ProgressionReadingDoc {
+                            months: r.months,
+                            cohort: r.cohort,
+                            progressed: r.progressed,
+                            rate: r.rate,
+                            low: r.low,
+                            high: r.high,
+                            by_destination: r
+                                .by_destination
+                                .into_iter()
+                                .map(|(d, n)| DestinationCountDoc {
+                                    destination: d.code().to_string(),
+                                    people: n,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The share competent at one reading.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompetencePointDoc {
+    /// 3, 6 or 12 (read at 91, 182 and 365 days).
+    pub months: u32,
+    /// Share fully competent by then (1 - Kaplan-Meier S), null when suppressed.
+    pub share: Option<f64>,
+    /// Lower end of its 95% interval.
+    pub low: Option<f64>,
+    /// Upper end.
+    pub high: Option<f64>,
+}
+
+/// Time from start to full role competence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompetenceDoc {
+    /// The as-of date (YYYY-MM-DD).
+    pub as_of: String,
+    /// People counted: those selected who have been on a pathway (null when suppressed).
+    pub people: Option<u64>,
+    /// Of them, fully competent by the as-of date (null when suppressed).
+    pub competent: Option<u64>,
+    /// Median days from start to competence; null when fewer than half are competent, or suppressed.
+    pub median_days: Option<u32>,
+    /// Lower end of the median's 95% interval.
+    pub median_low: Option<u32>,
+    /// Upper end (null when not reached).
+    pub median_high: Option<u32>,
+    /// Whether the figures are under disclosure control.
+    pub disclosure_control: bool,
+    /// The share competent at 3, 6 and 12 months.
+    pub points: Vec<CompetencePointDoc>,
+}
+
+/// Time from start to full role competence: days from the start date to the
+/// sign-off of the last required criterion of pathway stages 1 and 2, by
+/// Kaplan-Meier (censored at leaving or the as-of date), for the staff
+/// selected who have been on a pathway. L&D admins; analysts under
+/// disclosure control.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outcomes/competence",
+    tag = "outcomes",
+    params(
+        ("site" = Option<String>, Query, description = "A site code"),
+        ("role" = Option<String>, Query, description = "Role code at start"),
+        ("staff_group" = Option<String>, Query, description = "Staff group name"),
+        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it, timed on it"),
+        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    ),
+    responses(
+        (status = 200, description = "Time to competence", body = CompetenceDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+        (status = 422, description = "A bad selection, by field", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn competence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+) -> Result<Json<CompetenceDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/outcomes/competence").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let c = outcomes::competence_for(&state, org, &selection, disclosure).await?;
+    Ok(Json(CompetenceDoc {
+        as_of: selection.as_of.to_string(),
+        people: c.people,
+        competent: c.competent,
+        median_days: c.median_days,
+        median_low: c.median_low,
+        median_high: c.median_high,
+        disclosure_control: c.controlled,
+        points: c
+            .points
+            .into_iter()
+            .map(|p| CompetencePointDoc {
+                months: p.months,
+                share: p.share,
+                low: p.low,
+                high: p.high,
+            })
+            .collect(),
+    }))
+}
+
+/// One group's row of an equity table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EquityRowDoc {
+    /// The group: an ethnicity, sex, disability answer, age band or site name.
+    pub group: String,
+    /// People followed for the whole window (null when suppressed).
+    pub cohort: Option<u64>,
+    /// Of them, people who took the step (null when suppressed).
+    pub progressed: Option<u64>,
+    /// progressed / cohort.
+    pub rate: Option<f64>,
+    /// Lower end of its 95% Wilson interval.
+    pub low: Option<f64>,
+    /// Upper end.
+    pub high: Option<f64>,
+    /// Relative likelihood against everyone else selected (null when undefined or suppressed).
+    pub relative_likelihood: Option<f64>,
+    /// Lower end of its 95% interval.
+    pub rl_low: Option<f64>,
+    /// Upper end.
+    pub rl_high: Option<f64>,
+    /// Whether the group is withheld as too small (or as revealing another small group).
+    pub suppressed: bool,
+}
+
+/// Progression by one breakdown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EquityTableDoc {
+    /// ethnicity, sex, disability, age_band or site.
+    pub breakdown: String,
+    /// The groups.
+    pub groups: Vec<EquityRowDoc>,
+}
+
+/// Who progresses, by group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EquityDoc {
+    /// The as-of date (YYYY-MM-DD).
+    pub as_of: String,
+    /// higher_role or registered.
+    pub step: String,
+    /// The window: 12 or 24 months.
+    pub months: u32,
+    /// Whether the figures are under disclosure control (counts rounded to 5).
+    pub disclosure_control: bool,
+    /// One table per breakdown.
+    pub tables: Vec<EquityTableDoc>,
+}
+
+/// Who progresses: of the staff selected followed for the window, the share
+/// who stepped up (to a higher role, or into a registered profession), by
+/// ethnicity, sex, disability, age band and site, with Wilson intervals and
+/// the relative likelihood against everyone else selected. A group of 1-7
+/// people in a protected characteristic is suppressed for everyone; analysts
+/// get every count rounded to 5.
+#[utoipa::path(
+    get,
+    path = "/api/v1/equity/progression",
+    tag = "outcomes",
+    params(
+        ("site" = Option<String>, Query, description = "A site code"),
+        ("role" = Option<String>, Query, description = "Role code at start"),
+        ("staff_group" = Option<String>, Query, description = "Staff group name"),
+        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
+        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+        ("step" = Option<String>, Query, description = "higher_role (default) or registered"),
+        ("months" = Option<String>, Query, description = "12 or 24 (default)"),
+    ),
+    responses(
+        (status = 200, description = "Progression by group", body = EquityDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+        (status = 422, description = "A bad selection, by field", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn equity_progression(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+) -> Result<Json<EquityDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/equity/progression").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let tables = outcomes::equity_for(&state, org, &selection, disclosure).await?;
+    Ok(Json(EquityDoc {
+        as_of: selection.as_of.to_string(),
+        step: selection.step.code().to_string(),
+        months: selection.window.0,
+        disclosure_control: disclosure == Disclosure::Controlled,
+        tables: tables
+            .into_iter()
+            .map(|t| EquityTableDoc {
+                breakdown: t.breakdown.code().to_string(),
+                groups: t
+                    .rows
+                    .into_iter()
+                    .map(|r| EquityRowDoc {
+                        group: r.group,
+                        cohort: r.cohort,
+                        progressed: r.progressed,
+                        rate: r.rate.map(|x| x.0),
+                        low: r.rate.map(|x| x.1),
+                        high: r.rate.map(|x| x.2),
+                        relative_likelihood: r.against_others.map(|x| x.rl),
+                        rl_low: r.against_others.map(|x| x.low),
+                        rl_high: r.against_others.map(|x| x.high),
+                        suppressed: r.suppressed,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
 }

@@ -1,5 +1,6 @@
-//! The outcomes page for L&D and analysts: retention of the staff selected,
-//! with its chart, table and exports. L&D sees the organisation's figures in
+//! The outcomes page for L&D and analysts: retention, time to competence,
+//! internal progression and who progresses by group, for the staff
+//! selected, each with its chart, table and exports. L&D sees the organisation's figures in
 //! full; an analyst only under disclosure control.
 
 use crate::AppState;
@@ -9,9 +10,9 @@ use crate::error::{Error, Result};
 use crate::exports::{Cell, Format, Table};
 use crate::forms::encode;
 use crate::learners;
-use crate::outcomes::{self, OutcomeQuery, RetentionAnswer};
+use crate::outcomes::{self, EquityTable, OutcomeQuery, RetentionAnswer};
 use crate::views::outcomes::*;
-use crate::views::{Choice, Layout};
+use crate::views::{Choice, Layout, capitalise};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -19,7 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use pathwise_domain::StaffGroup;
 use pathwise_domain::access::Disclosure;
-use pathwise_domain::outcomes::{RetentionGroup, RetentionPoint};
+use pathwise_domain::outcomes::RetentionPoint;
+use pathwise_domain::outcomes::competence::Competence;
+use pathwise_domain::outcomes::equity::Step;
+use pathwise_domain::outcomes::progression::{Destination, PROGRESSION_WINDOWS, ProgressionGroup};
 use pathwise_storage::people;
 
 /// The outcomes routes.
@@ -34,18 +38,38 @@ pub fn router() -> Router<AppState> {
             "/outcomes/retention.xlsx",
             get(|s, u, q| retention_export(s, u, q, Format::Xlsx)),
         )
+        .route(
+            "/outcomes/competence.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Competence, Format::Csv)),
+        )
+        .route(
+            "/outcomes/competence.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Competence, Format::Xlsx)),
+        )
+        .route(
+            "/outcomes/progression.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Progression, Format::Csv)),
+        )
+        .route(
+            "/outcomes/progression.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Progression, Format::Xlsx)),
+        )
+        .route(
+            "/outcomes/equity.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Equity, Format::Csv)),
+        )
+        .route(
+            "/outcomes/equity.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Equity, Format::Xlsx)),
+        )
 }
 
-fn group_label(g: &RetentionGroup) -> String {
-    match g.group {
-        "all" => "Everyone selected".into(),
-        other => {
-            let mut c = other.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-    }
+/// The measures with their own download.
+#[derive(Debug, Clone, Copy)]
+enum Measure {
+    Competence,
+    Progression,
+    Equity,
 }
 
 fn percent(v: f64) -> String {
@@ -72,14 +96,129 @@ fn disclosure_words(d: Disclosure) -> String {
 
 fn query_string(q: &OutcomeQuery) -> String {
     format!(
-        "site={}&role={}&staff_group={}&pathway={}&role_class={}&as_of={}",
+        "site={}&role={}&staff_group={}&pathway={}&role_class={}&as_of={}&step={}&months={}",
         encode(&q.site),
         encode(&q.role),
         encode(&q.staff_group),
         encode(&q.pathway),
         encode(&q.role_class),
-        encode(&q.as_of)
+        encode(&q.as_of),
+        encode(&q.step),
+        encode(&q.months)
     )
+}
+
+fn interval(rate: Option<(f64, f64, f64)>) -> String {
+    match rate {
+        Some((r, l, h)) => format!("{} ({} to {})", percent(r), percent(l), percent(h)),
+        None => "suppressed".into(),
+    }
+}
+
+fn progression_group_label(group: &str) -> String {
+    match group {
+        "all" => "Everyone selected".into(),
+        other => capitalise(other),
+    }
+}
+
+fn competence_view(c: &Competence) -> CompetenceView {
+    let days = |d: Option<u32>| d.map_or("not reached".to_string(), |d| format!("{d} days"));
+    let hidden = c.controlled && c.people.is_none();
+    CompetenceView {
+        people: count(c.people),
+        competent: count(c.competent),
+        median: if hidden {
+            "suppressed".into()
+        } else {
+            match c.median_days {
+                Some(m) => format!(
+                    "{m} days ({} to {})",
+                    days(c.median_low).trim_end_matches(" days"),
+                    days(c.median_high)
+                ),
+                None => "not reached yet: fewer than half are competent".into(),
+            }
+        },
+        readings: c
+            .points
+            .iter()
+            .map(|p| match (p.share, p.low, p.high) {
+                (Some(s), Some(l), Some(h)) => {
+                    format!("{} ({} to {})", percent(s), percent(l), percent(h))
+                }
+                _ if hidden => "suppressed".into(),
+                _ => "no one to count".into(),
+            })
+            .collect(),
+    }
+}
+
+fn progression_rows(groups: &[ProgressionGroup]) -> Vec<ProgressionRow> {
+    groups
+        .iter()
+        .map(|g| ProgressionRow {
+            group: progression_group_label(g.group),
+            readings: g
+                .readings
+                .iter()
+                .map(|r| {
+                    let rate = r.rate.zip(r.low).zip(r.high).map(|((a, b), c)| (a, b, c));
+                    let words = if r.cohort == Some(0) {
+                        "no one followed that long".into()
+                    } else {
+                        interval(rate)
+                    };
+                    (count(r.cohort), words)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn equity_views(tables: &[EquityTable]) -> Vec<EquityTableView> {
+    tables
+        .iter()
+        .map(|t| {
+            let rows: Vec<EquityRowView> = t
+                .rows
+                .iter()
+                .map(|r| EquityRowView {
+                    group: r.group.clone(),
+                    people: count(r.cohort),
+                    progressed: count(r.progressed),
+                    rate: if r.cohort == Some(0) {
+                        "no one to count".into()
+                    } else {
+                        interval(r.rate)
+                    },
+                    likelihood: match (r.suppressed, r.against_others) {
+                        (true, _) => "suppressed".into(),
+                        (false, Some(l)) => format!("{:.2} ({:.2} to {:.2})", l.rl, l.low, l.high),
+                        (false, None) => "undefined".into(),
+                    },
+                })
+                .collect();
+            let groups: Vec<String> = t.rows.iter().map(|r| r.group.clone()).collect();
+            let rates: Vec<Option<f64>> = t.rows.iter().map(|r| r.rate.map(|x| x.0)).collect();
+            let chart = if rates.iter().any(Option::is_some) {
+                charts::share_bars(
+                    &format!("Progressed, by {}", t.breakdown.label().to_lowercase()),
+                    &groups,
+                    &[("Progressed", rates)],
+                )
+            } else {
+                None
+            };
+            EquityTableView {
+                id: format!("equity-{}", t.breakdown.code().replace('_', "-")),
+                caption: format!("Progression by {}", t.breakdown.label().to_lowercase()),
+                heading: t.breakdown.label().into(),
+                rows,
+                chart,
+            }
+        })
+        .collect()
 }
 
 async fn outcomes_page(
@@ -89,16 +228,22 @@ async fn outcomes_page(
 ) -> Result<Response> {
     let disclosure = outcomes::disclosure(&state, &user, "outcomes").await?;
     let org = user.account.org_id;
-    let (answer, errors) = match outcomes::selection(&state, org, &q).await {
-        Ok(selection) => (
-            Some(
-                outcomes::retention_for(&state, user.account.org_id, selection, disclosure).await?,
-            ),
-            Vec::new(),
-        ),
+    let (measures, errors) = match outcomes::selection(&state, org, &q).await {
+        Ok(selection) => {
+            let competence = outcomes::competence_for(&state, org, &selection, disclosure).await?;
+            let progression =
+                outcomes::progression_for(&state, org, &selection, disclosure).await?;
+            let equity = outcomes::equity_for(&state, org, &selection, disclosure).await?;
+            let retention = outcomes::retention_for(&state, org, selection, disclosure).await?;
+            (
+                Some((retention, competence, progression, equity)),
+                Vec::new(),
+            )
+        }
         Err(Error::Invalid(e)) => (None, e.into_list()),
         Err(e) => return Err(e),
     };
+    let answer = measures.as_ref().map(|m| &m.0);
     let framework = state.frameworks.get(&state.store, org).await?;
     let mut roles: Vec<(String, String)> = framework
         .roles
@@ -154,9 +299,80 @@ async fn outcomes_page(
     .map(|(v, l)| Choice::new(v, l, v == class))
     .collect();
     let today = state.clock.today();
-    let as_of = answer.as_ref().map_or(today, |a| a.selection.as_of);
-    let retention = answer.as_ref().map_or_else(Vec::new, rows);
-    let chart = answer.as_ref().and_then(chart);
+    let as_of = answer.map_or(today, |a| a.selection.as_of);
+    let retention = answer.map_or_else(Vec::new, rows);
+    let chart = answer.and_then(chart);
+    let step = answer.map_or(Step::AnyHigherRole, |a| a.selection.step);
+    let window = answer.map_or(PROGRESSION_WINDOWS[1], |a| a.selection.window);
+    let steps = [Step::AnyHigherRole, Step::IntoRegistered]
+        .into_iter()
+        .map(|s| Choice::new(s.code(), format!("Into {}", s.label()), s == step))
+        .collect();
+    let windows = PROGRESSION_WINDOWS
+        .into_iter()
+        .map(|(m, d)| Choice::new(m.to_string(), format!("Within {m} months"), d == window.1))
+        .collect();
+    let empty_competence = Competence {
+        people: Some(0),
+        competent: Some(0),
+        median_days: None,
+        median_low: None,
+        median_high: None,
+        points: Vec::new(),
+        controlled: false,
+    };
+    let competence = measures.as_ref().map_or(&empty_competence, |m| &m.1);
+    let competence_chart = charts::share_bars(
+        "Competent, by months since start",
+        &competence
+            .points
+            .iter()
+            .map(|p| format!("{} months", p.months))
+            .collect::<Vec<_>>(),
+        &[(
+            "Competent",
+            competence.points.iter().map(|p| p.share).collect(),
+        )],
+    )
+    .filter(|_| competence.points.iter().any(|p| p.share.is_some()));
+    let progression = measures
+        .as_ref()
+        .map_or_else(Vec::new, |m| progression_rows(&m.2));
+    let destinations = measures
+        .as_ref()
+        .and_then(|m| m.2.first())
+        .and_then(|g| g.readings.last())
+        .map_or_else(Vec::new, |r| {
+            r.by_destination
+                .iter()
+                .map(|(d, n)| (d.label().to_string(), count(*n)))
+                .collect()
+        });
+    let progression_chart = measures.as_ref().and_then(|m| {
+        let groups: Vec<String> =
+            m.2.iter()
+                .map(|g| progression_group_label(g.group))
+                .collect();
+        let series: Vec<(String, Vec<Option<f64>>)> = PROGRESSION_WINDOWS
+            .iter()
+            .enumerate()
+            .map(|(i, (months, _))| {
+                (
+                    format!("Within {months} months"),
+                    m.2.iter().map(|g| g.readings[i].rate).collect(),
+                )
+            })
+            .collect();
+        let named: Vec<(&str, Vec<Option<f64>>)> = series
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
+        charts::share_bars("Stepped up to a higher role", &groups, &named)
+            .filter(|_| named.iter().any(|(_, v)| v.iter().any(Option::is_some)))
+    });
+    let equity = measures
+        .as_ref()
+        .map_or_else(Vec::new, |m| equity_views(&m.3));
     let page = OutcomesPage {
         layout: Layout::for_user("Outcomes", &user, "/outcomes"),
         sites,
@@ -173,6 +389,16 @@ async fn outcomes_page(
         disclosure: disclosure_words(disclosure),
         retention,
         chart,
+        competence: competence_view(competence),
+        competence_chart,
+        progression,
+        destinations,
+        progression_chart,
+        steps,
+        windows,
+        equity_counts: format!("into {} within {} months", step.label(), window.0),
+        equity_months: window.0,
+        equity,
         query: query_string(&q),
         errors,
     };
@@ -187,7 +413,7 @@ fn rows(a: &RetentionAnswer) -> Vec<RetentionRow> {
     a.groups
         .iter()
         .map(|g| RetentionRow {
-            group: group_label(g),
+            group: progression_group_label(g.group),
             people: count(g.people),
             readings: g.points.iter().map(reading).collect(),
             leavers: count(g.points.last().and_then(|p| p.events)),
@@ -255,5 +481,149 @@ async fn retention_export(
             ]);
         }
     }
+    table.respond(format)
+}
+
+async fn measure_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+    measure: Measure,
+    format: Format,
+) -> Result<Response> {
+    let disclosure = outcomes::disclosure(&state, &user, "outcomes/export").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let as_of = selection.as_of.to_string();
+    let controlled = if disclosure == Disclosure::Controlled {
+        "on"
+    } else {
+        "off"
+    };
+    let n = |v: Option<u64>| Cell::from(v.map(|n| n as i64));
+    let table = match measure {
+        Measure::Competence => {
+            let c = outcomes::competence_for(&state, org, &selection, disclosure).await?;
+            let mut t = Table {
+                name: "time-to-competence",
+                headers: vec![
+                    "as_of",
+                    "people",
+                    "competent",
+                    "median_days",
+                    "median_low",
+                    "median_high",
+                    "months",
+                    "share_competent",
+                    "low",
+                    "high",
+                    "disclosure_control",
+                ],
+                rows: Vec::new(),
+            };
+            let days = |d: Option<u32>| Cell::from(d.map(i64::from));
+            for p in &c.points {
+                t.rows.push(vec![
+                    as_of.clone().into(),
+                    n(c.people),
+                    n(c.competent),
+                    days(c.median_days),
+                    days(c.median_low),
+                    days(c.median_high),
+                    i64::from(p.months).into(),
+                    p.share.into(),
+                    p.low.into(),
+                    p.high.into(),
+                    controlled.into(),
+                ]);
+            }
+            t
+        }
+        Measure::Progression => {
+            let groups = outcomes::progression_for(&state, org, &selection, disclosure).await?;
+            let mut headers = vec![
+                "as_of",
+                "group",
+                "months",
+                "cohort",
+                "progressed",
+                "rate",
+                "low",
+                "high",
+            ];
+            headers.extend(Destination::ALL.iter().map(|d| d.code()));
+            headers.push("disclosure_control");
+            let mut t = Table {
+                name: "progression",
+                headers,
+                rows: Vec::new(),
+            };
+            for g in &groups {
+                for r in &g.readings {
+                    let mut row = vec![
+                        as_of.clone().into(),
+                        g.group.into(),
+                        i64::from(r.months).into(),
+                        n(r.cohort),
+                        n(r.progressed),
+                        r.rate.into(),
+                        r.low.into(),
+                        r.high.into(),
+                    ];
+                    row.extend(r.by_destination.iter().map(|(_, k)| n(*k)));
+                    row.push(controlled.into());
+                    t.rows.push(row);
+                }
+            }
+            t
+        }
+        Measure::Equity => {
+            let tables = outcomes::equity_for(&state, org, &selection, disclosure).await?;
+            let mut t = Table {
+                name: "equity",
+                headers: vec![
+                    "as_of",
+                    "step",
+                    "months",
+                    "breakdown",
+                    "group",
+                    "cohort",
+                    "progressed",
+                    "rate",
+                    "low",
+                    "high",
+                    "relative_likelihood",
+                    "rl_low",
+                    "rl_high",
+                    "suppressed",
+                    "disclosure_control",
+                ],
+                rows: Vec::new(),
+            };
+            for e in &tables {
+                for r in &e.rows {
+                    let rl = r.against_others;
+                    t.rows.push(vec![
+                        as_of.clone().into(),
+                        selection.step.code().into(),
+                        i64::from(selection.window.0).into(),
+                        e.breakdown.code().into(),
+                        r.group.clone().into(),
+                        n(r.cohort),
+                        n(r.progressed),
+                        r.rate.map(|x| x.0).into(),
+                        r.rate.map(|x| x.1).into(),
+                        r.rate.map(|x| x.2).into(),
+                        rl.map(|x| x.rl).into(),
+                        rl.map(|x| x.low).into(),
+                        rl.map(|x| x.high).into(),
+                        if r.suppressed { "yes" } else { "no" }.into(),
+                        controlled.into(),
+                    ]);
+                }
+            }
+            t
+        }
+    };
     table.respond(format)
 }

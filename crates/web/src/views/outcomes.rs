@@ -1,5 +1,6 @@
-//! The outcomes page: retention of the staff selected, as a chart with its
-//! table, under the viewer's disclosure rule.
+//! The outcomes page: retention, time to competence, internal progression
+//! and who progresses by group, each as a chart with its table, under the
+//! viewer's disclosure rule.
 
 use super::{Choice, Layout, field_errors};
 use askama::Template;
@@ -17,6 +18,58 @@ pub struct RetentionRow {
     pub readings: Vec<String>,
     /// Leavers by 18 months, or "*".
     pub leavers: String,
+}
+
+/// Time to competence, in words.
+#[derive(Debug, Clone)]
+pub struct CompetenceView {
+    /// People counted, or "*".
+    pub people: String,
+    /// Of them, competent by the as-of date, or "*".
+    pub competent: String,
+    /// "94 days (70 to 120 days)", "not reached yet" or "suppressed".
+    pub median: String,
+    /// The share competent at 3, 6 and 12 months.
+    pub readings: Vec<String>,
+}
+
+/// One group's row of the progression table.
+#[derive(Debug, Clone)]
+pub struct ProgressionRow {
+    /// "Everyone selected", "On a pathway", "Not on a pathway".
+    pub group: String,
+    /// For 12 and 24 months: (people followed, "25.0% (18.2% to 33.1%)").
+    pub readings: Vec<(String, String)>,
+}
+
+/// One group's row of an equity table.
+#[derive(Debug, Clone)]
+pub struct EquityRowView {
+    /// The group.
+    pub group: String,
+    /// People followed, or "*".
+    pub people: String,
+    /// Of them, people who took the step, or "*".
+    pub progressed: String,
+    /// "25.0% (18.2% to 33.1%)", "no one to count" or "suppressed".
+    pub rate: String,
+    /// "1.32 (0.95 to 1.84)", "undefined" or "suppressed".
+    pub likelihood: String,
+}
+
+/// One equity table with its chart.
+#[derive(Debug, Clone)]
+pub struct EquityTableView {
+    /// Its id ("equity-ethnicity").
+    pub id: String,
+    /// Its caption.
+    pub caption: String,
+    /// What the first column holds ("Ethnicity").
+    pub heading: String,
+    /// The rows.
+    pub rows: Vec<EquityRowView>,
+    /// The chart (SVG), when there is one.
+    pub chart: Option<String>,
 }
 
 /// The outcomes page.
@@ -45,6 +98,26 @@ pub struct OutcomesPage {
     pub retention: Vec<RetentionRow>,
     /// The retention chart (SVG), when there is one to draw.
     pub chart: Option<String>,
+    /// Time to competence.
+    pub competence: CompetenceView,
+    /// Its chart.
+    pub competence_chart: Option<String>,
+    /// The progression table.
+    pub progression: Vec<ProgressionRow>,
+    /// Where everyone selected stepped up to within 24 months: (where, how many).
+    pub destinations: Vec<(String, String)>,
+    /// The progression chart.
+    pub progression_chart: Option<String>,
+    /// Steps the equity tables may count.
+    pub steps: Vec<Choice>,
+    /// Windows they may count over.
+    pub windows: Vec<Choice>,
+    /// What the equity tables count, in words ("a higher role within 24 months").
+    pub equity_counts: String,
+    /// Their window in months.
+    pub equity_months: u32,
+    /// The equity tables.
+    pub equity: Vec<EquityTableView>,
     /// The query string of the selection, for exports.
     pub query: String,
     /// Problems with the selection.

@@ -159,3 +159,344 @@ async fn learners_and_managers_see_no_outcome_figures() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{who}");
     }
 }
+
+/// Imports a staff extract through the admin pages and confirms it.
+async fn import(app: &TestApp, admin: &reqwest::Client, csv: String) {
+    let csrf = app.csrf_of(admin, "/admin/staff").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("staff.csv"),
+        );
+    let res = admin
+        .post(app.url("/admin/staff"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("upload"), "{html}");
+    let res = app
+        .post(
+            admin,
+            "/admin/staff/confirm",
+            &[("csrf", csrf), ("upload", hidden(&html, "upload"))],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// 31 support workers at site PRG1 who started 300 days ago: 12 White, 10
+/// Asian and 9 Black; 25 women and 6 men. A second extract today promotes
+/// 10 of them (6 White, 2 Asian, 2 Black): 8 to senior healthcare support
+/// worker, 2 to nursing associate. Returns the as-of date a year after
+/// their start.
+async fn import_promotions(app: &TestApp, admin: &reqwest::Client) -> String {
+    let today = pathwise_web::clock::Clock::System.today();
+    let start = today.plus_days(-300);
+    let extract = |promote: bool| {
+        let mut csv = format!("{HEADER}\n");
+        for i in 0..31 {
+            let ethnicity = match i {
+                0..12 => "White",
+                12..22 => "Asian",
+                _ => "Black",
+            };
+            let sex = if i % 5 == 0 && i < 30 {
+                "Male"
+            } else {
+                "Female"
+            };
+            let promoted = matches!(i, 0..6 | 12..14 | 22..24);
+            let (role, band) = match (promote && promoted, i) {
+                (true, 0 | 1) => ("nursing-associate", "4"),
+                (true, _) => ("senior-hcsw", "4"),
+                _ => ("hcsw", "3"),
+            };
+            csv.push_str(&format!(
+                "9600{i:03},Stepper {i},,{role},PRG1,{band},\"Support to doctors, nurses & midwives\",{start},,,{sex},{ethnicity},25-34,No\n"
+            ));
+        }
+        csv
+    };
+    import(app, admin, extract(false)).await;
+    import(app, admin, extract(true)).await;
+    start.plus_days(365).to_string()
+}
+
+#[tokio::test]
+async fn progression_and_who_progresses_by_hand_with_small_groups_suppressed() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let as_of = import_promotions(&app, &admin).await;
+    let (status, v) = json(
+        &admin,
+        app.url(&format!(
+            "/api/v1/outcomes/progression?site=PRG1&as_of={as_of}"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let all = &v["groups"][0];
+    assert_eq!(all["group"], "all");
+    let twelve = &all["readings"][0];
+    assert_eq!(
+        (twelve["cohort"].as_u64(), twelve["progressed"].as_u64()),
+        (Some(31), Some(10))
+    );
+    assert!((twelve["rate"].as_f64().unwrap() - 10.0 / 31.0).abs() < 1e-9);
+    let by: Vec<(String, u64)> = twelve["by_destination"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["destination"].as_str().unwrap().to_string(),
+                d["people"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("registered".to_string(), 0),
+            ("assistant_practitioner".to_string(), 2),
+            ("senior_support".to_string(), 8),
+            ("other_higher".to_string(), 0)
+        ]
+    );
+    assert_eq!(
+        all["readings"][1]["cohort"], 0,
+        "nobody started 24 months ago"
+    );
+
+    // By ethnicity: White 6 of 12, against 4 of 19 for everyone else.
+    let url = app.url(&format!(
+        "/api/v1/equity/progression?site=PRG1&as_of={as_of}&months=12"
+    ));
+    let (status, e) = json(&admin, url.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{e}");
+    assert_eq!(
+        (e["step"].as_str(), e["months"].as_u64()),
+        (Some("higher_role"), Some(12))
+    );
+    let table = |doc: &Value, b: &str| -> Vec<Value> {
+        doc["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["breakdown"] == b)
+            .unwrap()["groups"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let ethnicity = table(&e, "ethnicity");
+    let white = ethnicity.iter().find(|g| g["group"] == "White").unwrap();
+    assert_eq!(
+        (white["cohort"].as_u64(), white["progressed"].as_u64()),
+        (Some(12), Some(6))
+    );
+    let rl = white["relative_likelihood"].as_f64().unwrap();
+    assert!((rl - 0.5 / (4.0 / 19.0)).abs() < 1e-9, "{rl}");
+    let mixed = ethnicity.iter().find(|g| g["group"] == "Mixed").unwrap();
+    assert_eq!(
+        (mixed["cohort"].as_u64(), mixed["suppressed"].as_bool()),
+        (Some(0), Some(false))
+    );
+    // Six men: suppressed, and the women with them, or the men's figures
+    // would be the site's less the women's.
+    for g in table(&e, "sex") {
+        if g["group"] != "Unknown" {
+            assert_eq!(g["suppressed"], true, "{g}");
+            assert!(g["cohort"].is_null() && g["rate"].is_null(), "{g}");
+        }
+    }
+    // Into a registered profession: nobody, so no likelihood at all.
+    let (_, r) = json(
+        &admin,
+        app.url(&format!(
+            "/api/v1/equity/progression?site=PRG1&as_of={as_of}&months=12&step=registered"
+        )),
+    )
+    .await;
+    assert!(
+        table(&r, "ethnicity")
+            .iter()
+            .all(|g| g["relative_likelihood"].is_null())
+    );
+
+    // On the page: each table in words, its chart, the exports.
+    let (status, html) = app
+        .page(
+            &admin,
+            &format!("/outcomes?site=PRG1&as_of={as_of}&months=12"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Rows in the order of the groups (White first); cells after the group.
+    let rows = table_rows(&html, "equity-ethnicity");
+    let white_row = &rows[0];
+    assert_eq!(white_row[0..2], ["12".to_string(), "6".to_string()]);
+    assert!(white_row[2].starts_with("50.0% ("), "{white_row:?}");
+    assert!(white_row[3].starts_with("2.38 ("), "{white_row:?}");
+    assert!(html.contains("<th scope=\"row\" class=\"nhsuk-table__header\">White</th>"));
+    let progression = table_rows(&html, "progression-table");
+    assert_eq!(
+        progression[0][0], "31",
+        "everyone selected, followed 12 months"
+    );
+    assert!(progression[0][1].starts_with("32.3% ("), "{progression:?}");
+    assert!(html.contains("id=\"equity-ethnicity-chart\""));
+    let (status, csv) = app
+        .page(
+            &admin,
+            &format!("/outcomes/equity.csv?site=PRG1&as_of={as_of}&months=12"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains(&format!("{as_of},higher_role,12,ethnicity,White,12,6,0.5,")),
+        "{csv}"
+    );
+    let (status, csv) = app
+        .page(
+            &admin,
+            &format!("/outcomes/progression.csv?site=PRG1&as_of={as_of}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains(&format!("{as_of},all,12,31,10,")), "{csv}");
+    let (status, _) = app.page(&admin, "/outcomes?months=18").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The analyst never receives an uncontrolled count.
+    let analyst = app.signed_in("analyst").await;
+    let (status, a) = json(&analyst, url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(a["disclosure_control"], true);
+    for t in a["tables"].as_array().unwrap() {
+        for g in t["groups"].as_array().unwrap() {
+            for k in ["cohort", "progressed"] {
+                assert!(
+                    g[k].is_null() || g[k].as_u64().unwrap() % 5 == 0,
+                    "{k} in {g}"
+                );
+            }
+        }
+    }
+    let white = table(&a, "ethnicity")
+        .into_iter()
+        .find(|g| g["group"] == "White")
+        .unwrap();
+    assert_eq!(
+        (white["cohort"].as_u64(), white["progressed"].as_u64()),
+        (Some(10), None),
+        "6 is suppressed"
+    );
+    let (_, p) = json(
+        &analyst,
+        app.url(&format!(
+            "/api/v1/outcomes/progression?site=PRG1&as_of={as_of}"
+        )),
+    )
+    .await;
+    for g in p["groups"].as_array().unwrap() {
+        for r in g["readings"].as_array().unwrap() {
+            for k in ["cohort", "progressed"] {
+                assert!(
+                    r[k].is_null() || r[k].as_u64().unwrap() % 5 == 0,
+                    "{k} in {r}"
+                );
+            }
+            for d in r["by_destination"].as_array().unwrap() {
+                assert!(
+                    d["people"].is_null() || d["people"].as_u64().unwrap() % 5 == 0,
+                    "{d}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        p["groups"][0]["readings"][0]["cohort"], 30,
+        "31 rounds to 30"
+    );
+}
+
+#[tokio::test]
+async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let (status, c) = json(
+        &admin,
+        app.url("/api/v1/outcomes/competence?role_class=any"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let people = c["people"].as_u64().unwrap();
+    let competent = c["competent"].as_u64().unwrap();
+    assert!(people > 0 && competent <= people, "{c}");
+    assert_eq!(c["points"].as_array().unwrap().len(), 3);
+    let shares: Vec<f64> = c["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["share"].as_f64())
+        .collect();
+    assert!(
+        shares.windows(2).all(|w| w[0] <= w[1]),
+        "the share competent never falls: {shares:?}"
+    );
+    let (status, html) = app.page(&admin, "/outcomes?role_class=any").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Median time to competence"));
+    let (status, csv) = app
+        .page(&admin, "/outcomes/competence.csv?role_class=any")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.starts_with("as_of,people,competent,median_days"),
+        "{csv}"
+    );
+    // A site with no one on a pathway: an empty state, not a table of zeros.
+    let (status, html) = app.page(&admin, "/outcomes?site=NOPE").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown site is refused"
+    );
+    assert!(html.contains("not one of your site codes"));
+
+    let analyst = app.signed_in("analyst").await;
+    let (_, a) = json(
+        &analyst,
+        app.url("/api/v1/outcomes/competence?role_class=any"),
+    )
+    .await;
+    for k in ["people", "competent"] {
+        assert!(
+            a[k].is_null() || a[k].as_u64().unwrap() % 5 == 0,
+            "{k} in {a}"
+        );
+    }
+    for who in ["learner", "manager"] {
+        let u = app.signed_in(who).await;
+        for path in [
+            "/api/v1/outcomes/competence",
+            "/api/v1/outcomes/progression",
+            "/api/v1/equity/progression",
+        ] {
+            let (status, _) = json(&u, app.url(path)).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
+        }
+        for path in [
+            "/outcomes/equity.csv",
+            "/outcomes/progression.xlsx",
+            "/outcomes/competence.csv",
+        ] {
+            let (status, _) = app.page(&u, path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
+        }
+    }
+}

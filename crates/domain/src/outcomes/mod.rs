@@ -4,6 +4,10 @@
 //! everyone selected and for those on a pathway against the others. The
 //! formulas are [`crate::metrics`]'s, the same as `pathwise analyze` uses.
 
+pub mod competence;
+pub mod equity;
+pub mod progression;
+
 use crate::metrics::{DurationCount, SUPPRESS_AT_MOST, Survival, control, kaplan_meier};
 use crate::{Date, Role, StaffGroup};
 use std::collections::BTreeMap;
@@ -53,16 +57,18 @@ pub struct RetentionGroup {
     pub controlled: bool,
 }
 
-/// The staff group someone started in, which decides whether retention
-/// counts them as a support worker: the staff record's when it names one,
-/// else that of their first role.
+/// The staff group someone started in, which decides whether the outcome
+/// measures count them as a support worker: that of their first role, when
+/// the framework knows it, else the staff record's (which is the group they
+/// are in now: a support worker who became a nurse still started as a
+/// support worker).
 pub fn staff_group_at_start(
     recorded: Option<&str>,
     first_role: Option<&Role>,
 ) -> Option<StaffGroup> {
-    recorded
-        .and_then(StaffGroup::from_name)
-        .or_else(|| first_role.map(|r| r.staff_group))
+    first_role
+        .map(|r| r.staff_group)
+        .or_else(|| recorded.and_then(StaffGroup::from_name))
 }
 
 /// Days in post to the leave date (an event, when on or before `as_of`) or
@@ -213,7 +219,21 @@ mod tests {
     }
 
     #[test]
-    fn the_staff_record_s_group_wins_over_the_first_role_s() {
+    fn the_first_role_s_group_wins_over_the_staff_record_s_group_now() {
+        let hcsw = Role {
+            code: "hcsw".into(),
+            title: "Healthcare support worker".into(),
+            band: crate::Band::Numbered(3),
+            staff_group: StaffGroup::SupportToDoctorsNursesMidwives,
+            career_level: 2,
+            family: crate::framework::PathwayFamily::Health,
+            clinical: true,
+        };
+        assert_eq!(
+            staff_group_at_start(Some("Nurses & health visitors"), Some(&hcsw)),
+            Some(StaffGroup::SupportToDoctorsNursesMidwives),
+            "started as a support worker, a nurse now"
+        );
         assert_eq!(
             staff_group_at_start(Some("Nurses & health visitors"), None),
             Some(StaffGroup::NursesHealthVisitors)
