@@ -62,7 +62,7 @@ for N in $SIZES; do
     > "$OUT/decode-11k-$N.txt" 2> "$OUT/decode-11k-$N.time"
   /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables" \
     > "$OUT/analyze-$N.txt" 2> "$OUT/analyze-$N.time"
-  /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables-3" --tables m1,m2,m6 --by all \
+  /usr/bin/time -v "$BIN" analyze "$DIR/panel" --out "$DIR/tables-3" --tables m1,m2,m6 --by all --national \
     > "$OUT/analyze-3-$N.txt" 2> "$OUT/analyze-3-$N.time"
   /usr/bin/time -v python3 tests/independent/metrics_duckdb.py "$DIR/panel" \
     > "$OUT/duckdb-$N.txt" 2> "$OUT/duckdb-$N.time"

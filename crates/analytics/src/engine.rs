@@ -52,6 +52,16 @@ impl Breakdown {
         Ok(Breakdown(attrs))
     }
 
+    /// Whether it splits people by a protected characteristic.
+    pub fn protected(&self) -> bool {
+        self.0.iter().any(|a| {
+            matches!(
+                a,
+                Attr::Sex | Attr::Ethnicity | Attr::AgeBand | Attr::Disability
+            )
+        })
+    }
+
     /// Whether its groups are below national level (so under disclosure control).
     pub fn sub_national(&self) -> bool {
         self.0

@@ -17,4 +17,4 @@ pub mod tables;
 
 pub use engine::{AnalysisSpec, Breakdown, Measures, Partial, analyze_files};
 pub use panel::{Attr, KeyTables, PanelError, PersonRows, panel_files};
-pub use tables::Tables;
+pub use tables::{Disclosure, Tables};

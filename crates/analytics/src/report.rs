@@ -12,6 +12,7 @@ use std::path::Path;
 #[template(path = "report.html")]
 struct ReportPage {
     disclosure_control: bool,
+    national: bool,
     rows_note: String,
     snapshot_month: u32,
     lookback: u32,
@@ -32,6 +33,7 @@ pub fn write_all(
     let charts = write_charts(tables, dir)?;
     let page = ReportPage {
         disclosure_control: tables.disclosure_control,
+        national: tables.national,
         rows_note: rows_note.to_string(),
         snapshot_month,
         lookback,

@@ -1,5 +1,9 @@
 //! Turns merged aggregates into the published tables, applying disclosure
-//! control (M7) to every sub-national row when it is on, and writes them as CSV.
+//! control (M7) row by row when it is on, and writes them as CSV. A row is
+//! controlled when it is below national level: split by region or
+//! organisation, or any row of a panel that does not cover England; or when
+//! it splits people by a protected characteristic and holds a count of 1-7.
+//! Each row says whether it was controlled.
 
 use crate::engine::{AnalysisSpec, Partial};
 use pathwise_domain::metrics::{
@@ -33,11 +37,40 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// How the run applies disclosure control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disclosure {
+    /// Whether control is on for the run.
+    pub on: bool,
+    /// Whether the panel covers all of England, so that rows not split by
+    /// region or organisation are national totals. When it does not (an
+    /// ICB's or a trust's own extract), every row is sub-national.
+    pub national: bool,
+}
+
+impl Disclosure {
+    /// Whether a row is controlled: below national level, or by a protected
+    /// characteristic with a count of 1-7.
+    pub fn row(self, sub_national: bool, protected: bool, counts: &[u64]) -> bool {
+        self.on
+            && (sub_national
+                || !self.national
+                || (protected && counts.iter().any(|n| (1..=SUPPRESS_AT_MOST).contains(n))))
+    }
+}
+
+fn flag(controlled: bool) -> String {
+    if controlled { "on" } else { "off" }.into()
+}
+
 /// All published tables.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
-    /// Whether disclosure control was applied.
+    /// Whether disclosure control was on for the run (each row says
+    /// whether it was applied there).
     pub disclosure_control: bool,
+    /// Whether the panel was given as national.
+    pub national: bool,
     /// transitions, relative_likelihood, new_nurse_share, band_representation, retention.
     pub tables: Vec<Table>,
 }
@@ -65,10 +98,10 @@ impl Tables {
     pub fn build(
         p: &Partial,
         spec: &AnalysisSpec,
-        disclosure_control: bool,
+        disclosure: Disclosure,
         recruitment: Option<&crate::recruitment::Recruitment>,
     ) -> Tables {
-        let flag = if disclosure_control { "on" } else { "off" };
+        let disclosure_control = disclosure.on;
         let mut transitions = Table {
             name: "transitions",
             header: vec![
@@ -90,7 +123,7 @@ impl Tables {
         for key in keys {
             let [n, moved, left] = p.transitions[key];
             let bd = &spec.breakdowns[key.1];
-            let ctl = disclosure_control && bd.sub_national();
+            let ctl = disclosure.row(bd.sub_national(), bd.protected(), &[n, moved, left]);
             let rate = controlled_rate(moved, n, ctl);
             let group = if bd.0.is_empty() {
                 "England".to_string()
@@ -107,7 +140,7 @@ impl Tables {
                 opt(rate.map(|r| r.0)),
                 opt(rate.map(|r| r.1)),
                 opt(rate.map(|r| r.2)),
-                flag.into(),
+                flag(ctl),
             ]);
         }
 
@@ -176,7 +209,11 @@ impl Tables {
                 }
                 let (a, n_a) = group_counts(breakdown, a_members, *year);
                 let (b, n_b) = group_counts(breakdown, b_members, *year);
-                let ctl = disclosure_control && breakdown == "region";
+                let ctl = disclosure.row(
+                    breakdown == "region",
+                    breakdown == "ethnicity",
+                    &[a, n_a, b, n_b],
+                );
                 let v = |x: u64| if ctl { control(x).value() } else { Some(x) };
                 let r = match (v(a), v(n_a), v(b), v(n_b)) {
                     (Some(a), Some(n_a), Some(b), Some(n_b)) => relative_likelihood(a, n_a, b, n_b),
@@ -194,32 +231,39 @@ impl Tables {
                     opt(r.map(|r| r.rl)),
                     opt(r.map(|r| r.low)),
                     opt(r.map(|r| r.high)),
-                    flag.into(),
+                    flag(ctl),
                 ]);
             }
         }
 
-        // WRES indicator 2, national (not controlled).
+        // WRES indicator 2: split by ethnicity, so controlled when a count
+        // is small or the extract is not national.
         if let Some(r) = recruitment {
-            let v = relative_likelihood(
+            let counts = [
                 r.white_appointed,
                 r.white_shortlisted,
                 r.bme_appointed,
                 r.bme_shortlisted,
-            );
+            ];
+            let ctl = disclosure.row(false, true, &counts);
+            let v = |x: u64| if ctl { control(x).value() } else { Some(x) };
+            let v = match (v(counts[0]), v(counts[1]), v(counts[2]), v(counts[3])) {
+                (Some(a), Some(n_a), Some(b), Some(n_b)) => relative_likelihood(a, n_a, b, n_b),
+                _ => None,
+            };
             rl.rows.push(vec![
                 "all".into(),
                 "WRES indicator 2: appointed from shortlisting".into(),
                 "White".into(),
                 "BME".into(),
-                r.white_appointed.to_string(),
-                r.white_shortlisted.to_string(),
-                r.bme_appointed.to_string(),
-                r.bme_shortlisted.to_string(),
+                count(r.white_appointed, ctl),
+                count(r.white_shortlisted, ctl),
+                count(r.bme_appointed, ctl),
+                count(r.bme_shortlisted, ctl),
                 opt(v.map(|r| r.rl)),
                 opt(v.map(|r| r.low)),
                 opt(v.map(|r| r.high)),
-                "off (national)".into(),
+                flag(ctl),
             ]);
         }
 
@@ -232,18 +276,25 @@ impl Tables {
                 "share",
                 "share_low",
                 "share_high",
+                "disclosure_control",
             ],
             rows: vec![],
         };
         for (year, [n, k]) in &p.new_nurses {
-            let ci = wilson(*k, *n);
+            let ctl = disclosure.row(false, false, &[*n, *k]);
+            let share = if ctl {
+                controlled_rate(*k, *n, true)
+            } else {
+                wilson(*k, *n).map(|(lo, hi)| (*k as f64 / *n as f64, lo, hi))
+            };
             nn.rows.push(vec![
                 year.to_string(),
-                n.to_string(),
-                k.to_string(),
-                opt((*n > 0).then(|| *k as f64 / *n as f64)),
-                opt(ci.map(|c| c.0)),
-                opt(ci.map(|c| c.1)),
+                count(*n, ctl),
+                count(*k, ctl),
+                opt(share.map(|c| c.0)),
+                opt(share.map(|c| c.1)),
+                opt(share.map(|c| c.2)),
+                flag(ctl),
             ]);
         }
 
@@ -265,7 +316,7 @@ impl Tables {
         bkeys.sort();
         for key in bkeys {
             let [w, b, u] = p.bands[key];
-            let ctl = disclosure_control && key.1 > 0;
+            let ctl = disclosure.row(key.1 > 0, true, &[w, b, u]);
             let (cw, cb) = if ctl {
                 (control(w).value(), control(b).value())
             } else {
@@ -287,7 +338,7 @@ impl Tables {
                 count(b, ctl),
                 count(u, ctl),
                 opt(share),
-                flag.into(),
+                flag(ctl),
             ]);
         }
 
@@ -318,7 +369,7 @@ impl Tables {
                 });
         }
         for ((bd, g), counts) in by_group {
-            let ctl = disclosure_control && (bd == "region" || bd == "org_code");
+            let ctl = disclosure.row(bd == "region" || bd == "org_code", false, &[]);
             for s in kaplan_meier(&counts, &RETENTION_MONTHS) {
                 let small = (1..=SUPPRESS_AT_MOST).contains(&s.at_risk);
                 let hide = ctl && small;
@@ -331,7 +382,7 @@ impl Tables {
                     if hide { String::new() } else { num(s.survival) },
                     if hide { String::new() } else { num(s.low) },
                     if hide { String::new() } else { num(s.high) },
-                    flag.into(),
+                    flag(ctl),
                 ]);
             }
         }
@@ -345,6 +396,7 @@ impl Tables {
         ];
         Tables {
             disclosure_control,
+            national: disclosure.national,
             tables: asked
                 .into_iter()
                 .filter_map(|(t, wanted)| wanted.then_some(t))

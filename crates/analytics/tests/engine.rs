@@ -5,7 +5,7 @@ use arrow_array::{ArrayRef, Date32Array, Float32Array, Int64Array, RecordBatch, 
 use parquet::arrow::ArrowWriter;
 use pathwise_analytics::engine::{AnalysisSpec, panel_bounds};
 use pathwise_analytics::generate::{Calibration, Format, GenerateSpec, generate, schema};
-use pathwise_analytics::{PanelError, Tables, analyze_files, panel_files};
+use pathwise_analytics::{Disclosure, PanelError, Tables, analyze_files, panel_files};
 use pathwise_domain::Date;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -105,6 +105,16 @@ fn months<'a>(
 }
 
 fn analyze(dir: &Path, control: bool) -> Tables {
+    analyze_as(
+        dir,
+        Disclosure {
+            on: control,
+            national: true,
+        },
+    )
+}
+
+fn analyze_as(dir: &Path, disclosure: Disclosure) -> Tables {
     let files = panel_files(dir).unwrap();
     let (first, last) = panel_bounds(&files).unwrap();
     let spec = AnalysisSpec {
@@ -115,7 +125,12 @@ fn analyze(dir: &Path, control: bool) -> Tables {
         first_month: first,
         last_month: last,
     };
-    Tables::build(&analyze_files(&files, &spec).unwrap(), &spec, control, None)
+    Tables::build(
+        &analyze_files(&files, &spec).unwrap(),
+        &spec,
+        disclosure,
+        None,
+    )
 }
 
 fn row<'a>(t: &'a Tables, table: &str, key: &[&str]) -> Option<&'a Vec<String>> {
@@ -295,6 +310,91 @@ fn disclosure_control_marks_and_suppresses_sub_national_rows_only() {
     assert_eq!(r[9], "on");
     let national = row(&t, "transitions", &["2015", "all", "England"]).unwrap();
     assert_eq!(national[3], "3", "national totals are not controlled");
+}
+
+#[test]
+fn each_row_says_whether_it_was_controlled_and_small_protected_counts_are_even_nationally() {
+    let dir = generated(1500, 2);
+    let national = analyze(&dir, true);
+    let t = national.get("transitions").unwrap();
+    let flag = t
+        .header
+        .iter()
+        .position(|h| *h == "disclosure_control")
+        .unwrap();
+    let small = |n: &str| n == "*";
+    let mut saw_controlled_protected = false;
+    for r in &t.rows {
+        let (bd, controlled) = (r[1].as_str(), r[flag] == "on");
+        if bd == "region" || bd == "org_code" {
+            assert!(controlled, "{r:?}");
+        }
+        if bd == "all" || bd == "trust_type" || bd == "staff_group" {
+            assert!(!controlled, "national totals stay as they are: {r:?}");
+        }
+        if ["sex", "ethnicity", "age_band", "disability"].contains(&bd) {
+            // A national row by a protected characteristic is controlled
+            // exactly when it held a count of 1-7, and then shows no raw count.
+            if controlled {
+                saw_controlled_protected = true;
+                assert!(
+                    r[3..6]
+                        .iter()
+                        .all(|c| small(c) || c.parse::<u64>().unwrap() % 5 == 0),
+                    "{r:?}"
+                );
+            } else {
+                assert!(
+                    r[3..6].iter().all(|c| {
+                        let n: u64 = c.parse().unwrap();
+                        n == 0 || n > 7
+                    }),
+                    "{r:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        saw_controlled_protected,
+        "a 1,500-person panel has small groups"
+    );
+    // Not given as national: every row of every table is controlled.
+    let local = analyze_as(
+        &dir,
+        Disclosure {
+            on: true,
+            national: false,
+        },
+    );
+    for table in &local.tables {
+        if let Some(flag) = table.header.iter().position(|h| *h == "disclosure_control") {
+            assert!(table.rows.iter().all(|r| r[flag] == "on"), "{}", table.name);
+        }
+    }
+    let all = local
+        .get("transitions")
+        .unwrap()
+        .rows
+        .iter()
+        .find(|r| r[1] == "all")
+        .unwrap()
+        .clone();
+    assert!(
+        all[3..6]
+            .iter()
+            .all(|c| small(c) || c.parse::<u64>().unwrap() % 5 == 0),
+        "{all:?}"
+    );
+    let nn = local.get("new_nurse_share").unwrap();
+    assert!(
+        nn.rows
+            .iter()
+            .all(|r| r[1] == "*" || r[1].parse::<u64>().unwrap() % 5 == 0)
+    );
+    // Off: nothing is controlled.
+    let off = analyze(&dir, false);
+    let t = off.get("transitions").unwrap();
+    assert!(t.rows.iter().all(|r| r[flag] == "off"));
 }
 
 /// Every table and the default breakdowns over any months: for the tests of
@@ -792,7 +892,10 @@ fn m1_m2_and_m6_alone_read_four_columns_and_match_the_full_analysis() {
     let full = Tables::build(
         &analyze_files(&files, &full_spec).unwrap(),
         &full_spec,
-        false,
+        Disclosure {
+            on: false,
+            national: true,
+        },
         None,
     );
     let spec = AnalysisSpec {
@@ -809,7 +912,10 @@ fn m1_m2_and_m6_alone_read_four_columns_and_match_the_full_analysis() {
     let some = Tables::build(
         &analyze_files(&narrow_files, &spec).unwrap(),
         &spec,
-        false,
+        Disclosure {
+            on: false,
+            national: true,
+        },
         None,
     );
     let names: Vec<&str> = some.tables.iter().map(|t| t.name).collect();

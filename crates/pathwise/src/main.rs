@@ -205,6 +205,12 @@ struct AnalyzeArgs {
     /// Show small counts and unrounded figures (only for your own organisation's data).
     #[arg(long)]
     no_disclosure_control: bool,
+    /// The panel covers all of England: rows not split by region or
+    /// organisation are national totals, left uncontrolled unless split by a
+    /// protected characteristic with a count of 1-7. Without it (an ICB's or
+    /// a trust's own extract) every row is controlled.
+    #[arg(long)]
+    national: bool,
     /// M1 breakdowns, comma-separated: columns or pairs (region+ethnicity);
     /// `default` is region, trust_type, org_code, staff_group and each
     /// protected characteristic; `all` alone gives the national total only.
@@ -363,7 +369,11 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<()> {
     };
     bar.set_message("Aggregating...");
     let partial = analyze_files(&files, &spec)?;
-    let tables = Tables::build(&partial, &spec, control, recruitment.as_ref());
+    let disclosure = pathwise_analytics::Disclosure {
+        on: control,
+        national: args.national,
+    };
+    let tables = Tables::build(&partial, &spec, disclosure, recruitment.as_ref());
     tables
         .write_csv(out)
         .with_context(|| format!("writing {}", out.display()))?;
@@ -382,7 +392,11 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<()> {
         tables.tables.len(),
         out.display(),
         started.elapsed().as_secs_f64(),
-        if control { "on" } else { "off" }
+        match (control, args.national) {
+            (false, _) => "off",
+            (true, true) => "on below national level and for small protected groups",
+            (true, false) => "on for every row: the panel was not given as --national",
+        }
     );
     Ok(())
 }
