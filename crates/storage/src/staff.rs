@@ -354,6 +354,28 @@ pub async fn characteristics_for_aggregates(
         .collect()
 }
 
+/// Every rating of readiness and confidence given at a pathway review in
+/// the organisation: whose, when, and the rating (1-5).
+pub async fn review_ratings(store: &Store, org_id: i64) -> Result<Vec<(i64, Date, u8)>> {
+    let rows = sqlx::query(
+        "SELECT e.person_id, r.held_on, r.rating FROM reviews r \
+         JOIN enrolments e ON e.id = r.enrolment_id \
+         WHERE e.org_id = $1 AND r.rating IS NOT NULL ORDER BY r.held_on, r.id",
+    )
+    .bind(org_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("person_id")?,
+                crate::date(&r.try_get::<String, _>("held_on")?)?,
+                r.try_get::<i64, _>("rating")?.clamp(0, 5) as u8,
+            ))
+        })
+        .collect()
+}
+
 /// How long an uploaded extract waits for confirmation (seconds).
 pub const UPLOAD_KEPT_FOR: i64 = 60 * 60;
 
@@ -436,15 +458,17 @@ pub struct StaffSpellRow {
     pub staff_group: Option<String>,
     /// Codes of the pathways they have ever been enrolled on.
     pub pathways: Vec<String>,
-    /// Their role history, earliest first: from which date, which role.
-    pub roles: Vec<(Date, String)>,
+    /// Their role history, earliest first.
+    pub roles: Vec<RoleSpell>,
+    /// Their Agenda for Change band now, when recorded.
+    pub band: Option<Band>,
 }
 
 /// Every person's spell in the organisation, for the outcome views.
 pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
     let rows = sqlx::query(
         "SELECT p.id, COALESCE(p.start_date, p.role_started) AS start_date, p.left_on, p.site_id, \
-                p.role_code, p.staff_group, \
+                p.role_code, p.staff_group, p.afc_band, \
                 (SELECT h.role_code FROM role_history h WHERE h.person_id = p.id \
                   ORDER BY h.from_date, h.id LIMIT 1) AS start_role \
          FROM people p WHERE p.org_id = $1 ORDER BY p.id",
@@ -466,19 +490,23 @@ pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
             .or_default()
             .push(r.try_get("code")?);
     }
-    let mut roles: HashMap<i64, Vec<(Date, String)>> = HashMap::new();
+    let mut roles: HashMap<i64, Vec<RoleSpell>> = HashMap::new();
     for r in sqlx::query(
-        "SELECT h.person_id, h.from_date, h.role_code FROM role_history h \
+        "SELECT h.person_id, h.from_date, h.role_code, h.afc_band FROM role_history h \
          JOIN people p ON p.id = h.person_id WHERE p.org_id = $1 ORDER BY h.person_id, h.from_date, h.id",
     )
     .bind(org_id)
     .fetch_all(store.pool())
     .await?
     {
-        roles.entry(r.try_get("person_id")?).or_default().push((
-            crate::date(&r.try_get::<String, _>("from_date")?)?,
-            r.try_get("role_code")?,
-        ));
+        roles
+            .entry(r.try_get("person_id")?)
+            .or_default()
+            .push(RoleSpell {
+                from: crate::date(&r.try_get::<String, _>("from_date")?)?,
+                role_code: r.try_get("role_code")?,
+                band: band(r.try_get("afc_band")?)?,
+            });
     }
     rows.iter()
         .map(|r| {
@@ -494,6 +522,7 @@ pub async fn spells(store: &Store, org_id: i64) -> Result<Vec<StaffSpellRow>> {
                 staff_group: r.try_get("staff_group")?,
                 pathways: pathways.remove(&id).unwrap_or_default(),
                 roles: roles.remove(&id).unwrap_or_default(),
+                band: band(r.try_get("afc_band")?)?,
                 person_id: id,
             })
         })

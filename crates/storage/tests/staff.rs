@@ -7,8 +7,8 @@
 mod common;
 
 use common::{date, drop_database, fresh, ward};
-use pathwise_domain::Band;
 use pathwise_domain::staff::{self, Ethnicity, Sex, StaffRecord};
+use pathwise_domain::{Band, Date};
 use pathwise_storage::{Store, audit, people};
 
 on_both!(
@@ -156,11 +156,16 @@ async fn an_import_adds_people_records_a_promotion_and_a_leaver_and_keeps_charac
     // The outcome views read each person's whole role history at once.
     let spells = pathwise_storage::staff::spells(&store, org).await.unwrap();
     let ife_spell = spells.iter().find(|s| s.person_id == ife.id).unwrap();
+    let roles: Vec<(Date, &str, Option<Band>)> = ife_spell
+        .roles
+        .iter()
+        .map(|r| (r.from, r.role_code.as_str(), r.band))
+        .collect();
     assert_eq!(
-        ife_spell.roles,
+        roles,
         [
-            (date("2023-04-03"), "hcsw".to_string()),
-            (date("2026-12-01"), "senior-hcsw".to_string())
+            (date("2023-04-03"), "hcsw", Some(Band::Numbered(2))),
+            (date("2026-12-01"), "senior-hcsw", Some(Band::Numbered(3)))
         ]
     );
     assert_eq!(ife_spell.start_role, "hcsw");

@@ -1317,6 +1317,16 @@ async fn reviews_and_workload_flags(store: Store) {
     .await
     .unwrap();
     assert_eq!(states[0].last_review, Some(date("2026-06-22")));
+    // The outcome views read every rating of the organisation at once.
+    assert_eq!(
+        pathwise_storage::staff::review_ratings(&store, org)
+            .await
+            .unwrap(),
+        [
+            (learners[1], date("2026-03-30"), 4),
+            (learners[1], date("2026-06-22"), 5)
+        ]
+    );
     assert_eq!(
         states[0]
             .flag_events

@@ -9,14 +9,18 @@ use crate::error::{Error, Result};
 use crate::learners;
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::input::FieldErrors;
+use pathwise_domain::metrics::EthnicityGroup;
 use pathwise_domain::metrics::RoleClass;
 use pathwise_domain::outcomes::competence::{
     Competence, CompetenceSpell, competent_on, time_to_competence,
 };
-use pathwise_domain::outcomes::equity::{Breakdown, EquityRow, Step, progression_by};
+use pathwise_domain::outcomes::equity::{
+    BandRow, Breakdown, EquityRow, Step, band_representation, progression_by,
+};
 use pathwise_domain::outcomes::progression::{
     Career, PROGRESSION_WINDOWS, ProgressionGroup, Rung, progression,
 };
+use pathwise_domain::outcomes::satisfaction::{Satisfaction, satisfaction};
 use pathwise_domain::outcomes::{
     RetentionGroup, StaffSpell, retention, staff_group_at_start, survival_curve,
 };
@@ -281,7 +285,7 @@ async fn careers(
                 roles: r
                     .roles
                     .iter()
-                    .map(|(from, code)| (*from, framework.roles.get(code).map(Rung::of)))
+                    .map(|s| (s.from, framework.roles.get(&s.role_code).map(Rung::of)))
                     .collect(),
             };
             (r, career)
@@ -432,4 +436,74 @@ pub async fn equity_for(
             }
         })
         .collect())
+}
+
+/// Managers' ratings of readiness and confidence at the reviews of the
+/// people selected (METRICS.md, manager satisfaction).
+pub async fn satisfaction_for(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+    disclosure: Disclosure,
+) -> Result<Satisfaction> {
+    let people: std::collections::HashSet<i64> = selected(state, org_id, selection)
+        .await?
+        .iter()
+        .map(|r| r.person_id)
+        .collect();
+    let rated: Vec<(Date, u8)> = pathwise_storage::staff::review_ratings(&state.store, org_id)
+        .await?
+        .into_iter()
+        .filter(|(p, _, _)| people.contains(p))
+        .map(|(_, on, r)| (on, r))
+        .collect();
+    Ok(satisfaction(
+        &rated,
+        selection.as_of,
+        disclosure == Disclosure::Controlled,
+    ))
+}
+
+/// WRES indicator 1 for the organisation (or the selected site): head
+/// count by band and ethnicity group of everyone in post on the as-of date,
+/// whatever their role (METRICS.md, in-app equity views).
+pub async fn bands_for(
+    state: &AppState,
+    org_id: i64,
+    selection: &Selection,
+    disclosure: Disclosure,
+) -> Result<Vec<BandRow>> {
+    let rows = pathwise_storage::staff::spells(&state.store, org_id).await?;
+    let characteristics =
+        pathwise_storage::staff::characteristics_for_aggregates(&state.store, org_id).await?;
+    let as_of = selection.as_of;
+    let staff: Vec<(Option<pathwise_domain::Band>, EthnicityGroup)> = rows
+        .iter()
+        .filter(|r| {
+            selection
+                .site
+                .as_ref()
+                .is_none_or(|(id, _)| *id == r.site_id)
+        })
+        .filter(|r| r.start <= as_of && r.left.is_none_or(|l| l > as_of))
+        .map(|r| {
+            let group = characteristics
+                .get(&r.person_id)
+                .map_or(EthnicityGroup::Unknown, |c| c.ethnicity.group());
+            // The band of their role history's entry on the as-of date,
+            // else the staff record's band now.
+            let band = r
+                .roles
+                .iter()
+                .rev()
+                .find(|s| s.from <= as_of)
+                .and_then(|s| s.band)
+                .or(r.band);
+            (band, group)
+        })
+        .collect();
+    Ok(band_representation(
+        &staff,
+        disclosure == Disclosure::Controlled,
+    ))
 }

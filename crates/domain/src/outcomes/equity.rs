@@ -5,7 +5,7 @@
 
 use super::progression::{Career, Tally, shown, too_few};
 use crate::Date;
-use crate::metrics::{RelativeLikelihood, controlled_rate, relative_likelihood};
+use crate::metrics::{EthnicityGroup, RelativeLikelihood, controlled_rate, relative_likelihood};
 use crate::staff::{AgeBand, Characteristics, Disability, Ethnicity, Sex};
 
 /// What a group is split by.
@@ -137,6 +137,98 @@ pub struct EquityRow {
     pub suppressed: bool,
 }
 
+/// Which of a breakdown's groups to withhold, by their sizes: every group
+/// of 1-7 people, and when that is only one, the next smallest non-empty
+/// group too, so the first cannot be worked out from the total.
+pub fn small_groups(sizes: &[u64]) -> Vec<bool> {
+    let mut hide: Vec<bool> = sizes.iter().map(|n| too_few(*n)).collect();
+    if hide.iter().filter(|h| **h).count() == 1 {
+        let next = sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !hide[*i] && **n > 0)
+            .min_by_key(|(_, n)| **n)
+            .map(|(i, _)| i);
+        if let Some(i) = next {
+            hide[i] = true;
+        }
+    }
+    hide
+}
+
+/// Head count of one Agenda for Change band by ethnicity group (WRES
+/// indicator 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandRow {
+    /// The band ("Band 3", "Not on Agenda for Change", or "Whole workforce").
+    pub band: String,
+    /// White, BME and not known: none when withheld.
+    pub counts: [Option<u64>; 3],
+    /// BME share of those whose ethnicity is known, from the counts shown.
+    pub bme_share: Option<f64>,
+}
+
+/// WRES indicator 1: head count by band and ethnicity group (White, BME,
+/// not known) of the staff in post, each band and the whole workforce, with
+/// the BME share of known ethnicity. Cells of 1-7 are withheld for every
+/// viewer (with the next smallest in the row when only one is), and under
+/// `controlled` every count is rounded to 5 (M7).
+pub fn band_representation(
+    staff: &[(Option<crate::Band>, EthnicityGroup)],
+    controlled: bool,
+) -> Vec<BandRow> {
+    let column = |g: EthnicityGroup| match g {
+        EthnicityGroup::White => 0,
+        EthnicityGroup::Bme => 1,
+        EthnicityGroup::Unknown => 2,
+    };
+    let mut by_band: std::collections::BTreeMap<Option<crate::Band>, [u64; 3]> =
+        std::collections::BTreeMap::new();
+    let mut whole = [0u64; 3];
+    for (band, group) in staff {
+        by_band.entry(*band).or_default()[column(*group)] += 1;
+        whole[column(*group)] += 1;
+    }
+    let row = |band: String, counts: [u64; 3]| {
+        let hide = small_groups(&counts);
+        let shown: Vec<Option<u64>> = counts
+            .iter()
+            .zip(&hide)
+            .map(|(n, h)| shown(*n, controlled).filter(|_| !h))
+            .collect();
+        let bme_share = match (shown[0], shown[1]) {
+            (Some(w), Some(b)) if w + b > 0 => Some(b as f64 / (w + b) as f64),
+            _ => None,
+        };
+        BandRow {
+            band,
+            counts: [shown[0], shown[1], shown[2]],
+            bme_share,
+        }
+    };
+    let mut rows: Vec<BandRow> = by_band
+        .into_iter()
+        .filter_map(|(b, c)| b.map(|b| (b, c)))
+        .map(|(b, c)| row(format!("Band {b}"), c))
+        .collect();
+    if let Some(off_afc) = by_band_off(staff, column) {
+        rows.push(row("Not on Agenda for Change".into(), off_afc));
+    }
+    rows.push(row("Whole workforce".into(), whole));
+    rows
+}
+
+fn by_band_off(
+    staff: &[(Option<crate::Band>, EthnicityGroup)],
+    column: impl Fn(EthnicityGroup) -> usize,
+) -> Option<[u64; 3]> {
+    let mut c = [0u64; 3];
+    for (_, g) in staff.iter().filter(|(b, _)| b.is_none()) {
+        c[column(*g)] += 1;
+    }
+    c.iter().any(|n| *n > 0).then_some(c)
+}
+
 /// Progression by group. `people` pairs each person's group with their
 /// career; `groups` lists the groups in table order (a group with nobody
 /// is still shown, as 0). A protected breakdown suppresses groups of 1-7
@@ -164,21 +256,12 @@ pub fn progression_by(
             )
         })
         .collect();
-    let mut suppressed: Vec<bool> = tallies
-        .iter()
-        .map(|t| protected && too_few(t.cohort))
-        .collect();
-    if protected && suppressed.iter().filter(|s| **s).count() == 1 {
-        let next = tallies
-            .iter()
-            .enumerate()
-            .filter(|(i, t)| !suppressed[*i] && t.cohort > 0)
-            .min_by_key(|(_, t)| t.cohort)
-            .map(|(i, _)| i);
-        if let Some(i) = next {
-            suppressed[i] = true;
-        }
-    }
+    let sizes: Vec<u64> = tallies.iter().map(|t| t.cohort).collect();
+    let suppressed = if protected {
+        small_groups(&sizes)
+    } else {
+        vec![false; sizes.len()]
+    };
     groups
         .iter()
         .zip(tallies)
@@ -312,6 +395,44 @@ mod tests {
         assert!(!r[1].suppressed);
         assert_eq!(r[1].cohort, Some(60), "unrounded for L&D");
         assert!(!r[3].suppressed, "an empty group reveals nobody");
+    }
+
+    #[test]
+    fn band_representation_withholds_small_cells_and_shares_come_from_what_is_shown() {
+        use crate::Band;
+        let mut staff = Vec::new();
+        // Band 3: 30 White, 10 BME, 2 not known; band 5: 20 White, 20 BME.
+        for (band, white, bme, unknown) in [(3, 30, 10, 2), (5, 20, 20, 0)] {
+            for (group, n) in [
+                (EthnicityGroup::White, white),
+                (EthnicityGroup::Bme, bme),
+                (EthnicityGroup::Unknown, unknown),
+            ] {
+                staff.extend(std::iter::repeat_n((Some(Band::Numbered(band)), group), n));
+            }
+        }
+        let rows = band_representation(&staff, false);
+        assert_eq!(rows[0].band, "Band 3");
+        assert_eq!(
+            rows[0].counts,
+            [Some(30), None, None],
+            "2 not known, and the next smallest"
+        );
+        assert_eq!(rows[0].bme_share, None);
+        assert_eq!(rows[1].counts, [Some(20), Some(20), Some(0)]);
+        assert_eq!(rows[1].bme_share, Some(0.5));
+        let whole = rows.last().unwrap();
+        assert_eq!(whole.band, "Whole workforce");
+        assert_eq!(
+            whole.counts,
+            [Some(50), None, None],
+            "2 not known, withheld with the next smallest"
+        );
+        let controlled = band_representation(&staff, true);
+        assert_eq!(controlled[0].counts[0], Some(30));
+        assert_eq!(controlled.last().unwrap().counts, [Some(50), None, None]);
+        assert_eq!(small_groups(&[0, 9, 3]), [false, true, true]);
+        assert_eq!(small_groups(&[2, 9, 3]), [true, false, true]);
     }
 
     #[test]

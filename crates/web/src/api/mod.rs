@@ -107,6 +107,8 @@ impl Modify for Security {
         outcomes::progression,
         outcomes::competence,
         outcomes::equity_progression,
+        outcomes::satisfaction,
+        outcomes::equity_bands,
         levy::levy_forecast,
         healthz
     ),

@@ -22,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/outcomes/progression", get(progression))
         .route("/api/v1/outcomes/competence", get(competence))
         .route("/api/v1/equity/progression", get(equity_progression))
+        .route("/api/v1/outcomes/satisfaction", get(satisfaction))
+        .route("/api/v1/equity/bands", get(equity_bands))
 }
 
 /// Retention at one reading.
@@ -448,6 +450,191 @@ pub async fn equity_progression(
                         suppressed: r.suppressed,
                     })
                     .collect(),
+            })
+            .collect(),
+    }))
+}
+
+/// A mean rating with its interval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeanDoc {
+    /// The mean rating, 1-5.
+    pub mean: f64,
+    /// Lower end of its 95% interval (null for a single rating).
+    pub low: Option<f64>,
+    /// Upper end.
+    pub high: Option<f64>,
+}
+
+/// Ratings in one quarter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuarterDoc {
+    /// Its first day (YYYY-MM-DD).
+    pub starts: String,
+    /// "October to December 2026".
+    pub label: String,
+    /// Ratings given in it (null when suppressed).
+    pub ratings: Option<u64>,
+    /// Their mean (null when there are none, or suppressed).
+    pub mean: Option<MeanDoc>,
+}
+
+/// How many of one rating.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingCountDoc {
+    /// 1 to 5.
+    pub rating: u8,
+    /// How many (null when suppressed).
+    pub ratings: Option<u64>,
+}
+
+/// Managers' ratings of readiness and confidence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SatisfactionDoc {
+    /// The as-of date (YYYY-MM-DD).
+    pub as_of: String,
+    /// Ratings given on or before it (null when suppressed).
+    pub ratings: Option<u64>,
+    /// The mean of them (null when there are none, or suppressed).
+    pub mean: Option<MeanDoc>,
+    /// How many of each rating.
+    pub distribution: Vec<RatingCountDoc>,
+    /// The mean by quarter, the last eight, oldest first.
+    pub quarters: Vec<QuarterDoc>,
+    /// Whether the figures are under disclosure control.
+    pub disclosure_control: bool,
+}
+
+fn mean_doc(m: Option<pathwise_domain::outcomes::satisfaction::Mean>) -> Option<MeanDoc> {
+    m.map(|m| MeanDoc {
+        mean: m.mean,
+        low: m.low,
+        high: m.high,
+    })
+}
+
+/// Managers' satisfaction with readiness and confidence: the 1-5 ratings
+/// given at the pathway reviews of the staff selected, as a distribution,
+/// a mean with its 95% interval, and the mean by quarter. L&D admins;
+/// analysts under disclosure control.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outcomes/satisfaction",
+    tag = "outcomes",
+    params(
+        ("site" = Option<String>, Query, description = "A site code"),
+        ("role" = Option<String>, Query, description = "Role code at start"),
+        ("staff_group" = Option<String>, Query, description = "Staff group name"),
+        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
+        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    ),
+    responses(
+        (status = 200, description = "Managers' ratings", body = SatisfactionDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+        (status = 422, description = "A bad selection, by field", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+) -> Result<Json<SatisfactionDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/outcomes/satisfaction").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let s = outcomes::satisfaction_for(&state, org, &selection, disclosure).await?;
+    Ok(Json(SatisfactionDoc {
+        as_of: selection.as_of.to_string(),
+        ratings: s.ratings,
+        mean: mean_doc(s.mean),
+        distribution: s
+            .distribution
+            .into_iter()
+            .map(|(rating, ratings)| RatingCountDoc { rating, ratings })
+            .collect(),
+        quarters: s
+            .quarters
+            .into_iter()
+            .map(|q| QuarterDoc {
+                starts: q.starts.to_string(),
+                label: q.label,
+                ratings: q.ratings,
+                mean: mean_doc(q.mean),
+            })
+            .collect(),
+        disclosure_control: s.controlled,
+    }))
+}
+
+/// One band's head count by ethnicity group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BandDoc {
+    /// "Band 3", "Not on Agenda for Change" or "Whole workforce".
+    pub band: String,
+    /// White staff (null when withheld).
+    pub white: Option<u64>,
+    /// Black and minority ethnic staff (null when withheld).
+    pub bme: Option<u64>,
+    /// Ethnicity not known (null when withheld).
+    pub not_known: Option<u64>,
+    /// BME share of known ethnicity, from the counts shown.
+    pub bme_share: Option<f64>,
+}
+
+/// WRES indicator 1.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BandsDoc {
+    /// The as-of date (YYYY-MM-DD).
+    pub as_of: String,
+    /// Whether counts are rounded to 5 (analysts).
+    pub disclosure_control: bool,
+    /// Each band, then the whole workforce.
+    pub bands: Vec<BandDoc>,
+}
+
+/// WRES indicator 1: everyone in post on the as-of date (whatever their
+/// role; only the site filter applies) by Agenda for Change band and
+/// ethnicity group, with the BME share of known ethnicity. Cells of 1-7
+/// are withheld for everyone; analysts get counts rounded to 5.
+#[utoipa::path(
+    get,
+    path = "/api/v1/equity/bands",
+    tag = "outcomes",
+    params(
+        ("site" = Option<String>, Query, description = "A site code"),
+        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    ),
+    responses(
+        (status = 200, description = "Head count by band and ethnicity", body = BandsDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+        (status = 422, description = "A bad selection, by field", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn equity_bands(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<OutcomeQuery>,
+) -> Result<Json<BandsDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/equity/bands").await?;
+    let org = user.account.org_id;
+    let selection = outcomes::selection(&state, org, &q).await?;
+    let rows = outcomes::bands_for(&state, org, &selection, disclosure).await?;
+    Ok(Json(BandsDoc {
+        as_of: selection.as_of.to_string(),
+        disclosure_control: disclosure == Disclosure::Controlled,
+        bands: rows
+            .into_iter()
+            .map(|r| BandDoc {
+                band: r.band,
+                white: r.counts[0],
+                bme: r.counts[1],
+                not_known: r.counts[2],
+                bme_share: r.bme_share,
             })
             .collect(),
     }))

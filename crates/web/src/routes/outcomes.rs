@@ -22,8 +22,9 @@ use pathwise_domain::StaffGroup;
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::outcomes::RetentionPoint;
 use pathwise_domain::outcomes::competence::Competence;
-use pathwise_domain::outcomes::equity::Step;
+use pathwise_domain::outcomes::equity::{BandRow, Step};
 use pathwise_domain::outcomes::progression::{Destination, PROGRESSION_WINDOWS, ProgressionGroup};
+use pathwise_domain::outcomes::satisfaction::{Mean, Satisfaction};
 use pathwise_storage::people;
 
 /// The outcomes routes.
@@ -62,6 +63,22 @@ pub fn router() -> Router<AppState> {
             "/outcomes/equity.xlsx",
             get(|s, u, q| measure_export(s, u, q, Measure::Equity, Format::Xlsx)),
         )
+        .route(
+            "/outcomes/satisfaction.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Satisfaction, Format::Csv)),
+        )
+        .route(
+            "/outcomes/satisfaction.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Satisfaction, Format::Xlsx)),
+        )
+        .route(
+            "/outcomes/bands.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Bands, Format::Csv)),
+        )
+        .route(
+            "/outcomes/bands.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Bands, Format::Xlsx)),
+        )
 }
 
 /// The measures with their own download.
@@ -70,6 +87,8 @@ enum Measure {
     Competence,
     Progression,
     Equity,
+    Satisfaction,
+    Bands,
 }
 
 fn percent(v: f64) -> String {
@@ -176,6 +195,101 @@ fn progression_rows(groups: &[ProgressionGroup]) -> Vec<ProgressionRow> {
         .collect()
 }
 
+fn mean_words(m: Option<Mean>) -> String {
+    match m {
+        Some(Mean {
+            mean,
+            low: Some(l),
+            high: Some(h),
+        }) => format!("{mean:.1} ({l:.1} to {h:.1})"),
+        Some(m) => format!("{:.1}", m.mean),
+        None => "-".into(),
+    }
+}
+
+fn satisfaction_view(s: Option<&Satisfaction>) -> SatisfactionView {
+    let Some(s) = s else {
+        return SatisfactionView {
+            ratings: "0".into(),
+            mean: "no ratings yet".into(),
+            distribution: Vec::new(),
+            quarters: Vec::new(),
+        };
+    };
+    let total = s.ratings;
+    SatisfactionView {
+        ratings: count(s.ratings),
+        mean: match (s.mean, s.ratings) {
+            (None, Some(0)) => "no ratings yet".into(),
+            (None, _) => "suppressed".into(),
+            (m, _) => mean_words(m),
+        },
+        distribution: s
+            .distribution
+            .iter()
+            .map(|(r, n)| {
+                let share = match (n, total) {
+                    (Some(n), Some(t)) if t > 0 => percent(*n as f64 / t as f64),
+                    (Some(_), Some(_)) => "-".into(),
+                    _ => "suppressed".into(),
+                };
+                (r.to_string(), count(*n), share)
+            })
+            .collect(),
+        quarters: s
+            .quarters
+            .iter()
+            .map(|q| {
+                let mean = match (q.mean, q.ratings) {
+                    (None, Some(0)) => "-".into(),
+                    (None, _) => "suppressed".into(),
+                    (m, _) => mean_words(m),
+                };
+                (q.label.clone(), count(q.ratings), mean)
+            })
+            .collect(),
+    }
+}
+
+fn satisfaction_chart(s: &Satisfaction) -> Option<String> {
+    let total = s.ratings.filter(|t| *t > 0)?;
+    let shares: Vec<Option<f64>> = s
+        .distribution
+        .iter()
+        .map(|(_, n)| n.map(|n| n as f64 / total as f64))
+        .collect();
+    charts::share_bars(
+        "Share of ratings, 1 (low) to 5 (high)",
+        &s.distribution
+            .iter()
+            .map(|(r, _)| format!("Rated {r}"))
+            .collect::<Vec<_>>(),
+        &[("Share of ratings", shares)],
+    )
+}
+
+fn band_rows(rows: &[BandRow]) -> Vec<BandRowView> {
+    rows.iter()
+        .map(|r| BandRowView {
+            band: r.band.clone(),
+            counts: r.counts.iter().map(|n| count(*n)).collect(),
+            bme_share: r.bme_share.map_or("suppressed".into(), percent),
+        })
+        .collect()
+}
+
+fn bands_chart(rows: &[BandRow]) -> Option<String> {
+    let shares: Vec<Option<f64>> = rows.iter().map(|r| r.bme_share).collect();
+    if shares.iter().all(Option::is_none) {
+        return None;
+    }
+    charts::share_bars(
+        "BME share of known ethnicity, by band",
+        &rows.iter().map(|r| r.band.clone()).collect::<Vec<_>>(),
+        &[("BME share", shares)],
+    )
+}
+
 fn equity_views(tables: &[EquityTable]) -> Vec<EquityTableView> {
     tables
         .iter()
@@ -234,9 +348,11 @@ async fn outcomes_page(
             let progression =
                 outcomes::progression_for(&state, org, &selection, disclosure).await?;
             let equity = outcomes::equity_for(&state, org, &selection, disclosure).await?;
+            let rated = outcomes::satisfaction_for(&state, org, &selection, disclosure).await?;
+            let bands = outcomes::bands_for(&state, org, &selection, disclosure).await?;
             let retention = outcomes::retention_for(&state, org, selection, disclosure).await?;
             (
-                Some((retention, competence, progression, equity)),
+                Some((retention, competence, progression, equity, rated, bands)),
                 Vec::new(),
             )
         }
@@ -373,6 +489,14 @@ async fn outcomes_page(
     let equity = measures
         .as_ref()
         .map_or_else(Vec::new, |m| equity_views(&m.3));
+    let (satisfaction, satisfaction_chart) = measures
+        .as_ref()
+        .map_or((satisfaction_view(None), None), |m| {
+            (satisfaction_view(Some(&m.4)), satisfaction_chart(&m.4))
+        });
+    let (bands, bands_chart) = measures
+        .as_ref()
+        .map_or((Vec::new(), None), |m| (band_rows(&m.5), bands_chart(&m.5)));
     let page = OutcomesPage {
         layout: Layout::for_user("Outcomes", &user, "/outcomes"),
         sites,
@@ -399,6 +523,10 @@ async fn outcomes_page(
         equity_counts: format!("into {} within {} months", step.label(), window.0),
         equity_months: window.0,
         equity,
+        satisfaction,
+        satisfaction_chart,
+        bands,
+        bands_chart,
         query: query_string(&q),
         errors,
     };
@@ -621,6 +749,75 @@ async fn measure_export(
                         controlled.into(),
                     ]);
                 }
+            }
+            t
+        }
+        Measure::Satisfaction => {
+            let s = outcomes::satisfaction_for(&state, org, &selection, disclosure).await?;
+            let mut t = Table {
+                name: "manager-ratings",
+                headers: vec![
+                    "as_of",
+                    "period",
+                    "ratings",
+                    "mean",
+                    "low",
+                    "high",
+                    "rated_1",
+                    "rated_2",
+                    "rated_3",
+                    "rated_4",
+                    "rated_5",
+                    "disclosure_control",
+                ],
+                rows: Vec::new(),
+            };
+            let mean = |m: Option<Mean>| -> [Cell; 3] {
+                [
+                    m.map(|m| m.mean).into(),
+                    m.and_then(|m| m.low).into(),
+                    m.and_then(|m| m.high).into(),
+                ]
+            };
+            let mut all = vec![as_of.clone().into(), "all".into(), n(s.ratings)];
+            all.extend(mean(s.mean));
+            all.extend(s.distribution.iter().map(|(_, k)| n(*k)));
+            all.push(controlled.into());
+            t.rows.push(all);
+            for q in &s.quarters {
+                let mut row = vec![as_of.clone().into(), q.label.clone().into(), n(q.ratings)];
+                row.extend(mean(q.mean));
+                row.extend((0..5).map(|_| Cell::Empty));
+                row.push(controlled.into());
+                t.rows.push(row);
+            }
+            t
+        }
+        Measure::Bands => {
+            let rows = outcomes::bands_for(&state, org, &selection, disclosure).await?;
+            let mut t = Table {
+                name: "band-by-ethnicity",
+                headers: vec![
+                    "as_of",
+                    "band",
+                    "white",
+                    "bme",
+                    "not_known",
+                    "bme_share",
+                    "disclosure_control",
+                ],
+                rows: Vec::new(),
+            };
+            for r in &rows {
+                t.rows.push(vec![
+                    as_of.clone().into(),
+                    r.band.clone().into(),
+                    n(r.counts[0]),
+                    n(r.counts[1]),
+                    n(r.counts[2]),
+                    r.bme_share.into(),
+                    controlled.into(),
+                ]);
             }
             t
         }

@@ -72,6 +72,30 @@ pub struct EquityTableView {
     pub chart: Option<String>,
 }
 
+/// Managers' ratings, in words.
+#[derive(Debug, Clone)]
+pub struct SatisfactionView {
+    /// Ratings counted, or "*".
+    pub ratings: String,
+    /// "3.6 (3.4 to 3.8)", "no ratings yet" or "suppressed".
+    pub mean: String,
+    /// For 1 to 5: (rating, how many, share).
+    pub distribution: Vec<(String, String, String)>,
+    /// By quarter: (quarter, ratings, mean).
+    pub quarters: Vec<(String, String, String)>,
+}
+
+/// One band's row of the WRES indicator 1 table.
+#[derive(Debug, Clone)]
+pub struct BandRowView {
+    /// "Band 3", "Whole workforce".
+    pub band: String,
+    /// White, BME, not known: a count or "*".
+    pub counts: Vec<String>,
+    /// BME share of known ethnicity, or "suppressed".
+    pub bme_share: String,
+}
+
 /// The outcomes page.
 #[derive(Template, WebTemplate)]
 #[template(path = "outcomes.html")]
@@ -118,6 +142,14 @@ pub struct OutcomesPage {
     pub equity_months: u32,
     /// The equity tables.
     pub equity: Vec<EquityTableView>,
+    /// Managers' ratings.
+    pub satisfaction: SatisfactionView,
+    /// Their chart.
+    pub satisfaction_chart: Option<String>,
+    /// WRES indicator 1.
+    pub bands: Vec<BandRowView>,
+    /// Its chart.
+    pub bands_chart: Option<String>,
     /// The query string of the selection, for exports.
     pub query: String,
     /// Problems with the selection.

@@ -371,6 +371,40 @@ async fn progression_and_who_progresses_by_hand_with_small_groups_suppressed() {
     let (status, _) = app.page(&admin, "/outcomes?months=18").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // WRES indicator 1 on the as-of date: the promoted are on band 4 from
+    // today. Band 3 holds 6 White and 15 BME, band 4 6 and 4: every band's
+    // cells are withheld (6 is too few, and the next smallest goes with it);
+    // the whole workforce is 12 White and 19 BME.
+    let (status, b) = json(
+        &admin,
+        app.url(&format!("/api/v1/equity/bands?site=PRG1&as_of={as_of}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let bands = b["bands"].as_array().unwrap();
+    let names: Vec<&str> = bands.iter().map(|r| r["band"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Band 3", "Band 4", "Whole workforce"]);
+    for r in &bands[..2] {
+        assert!(
+            r["white"].is_null() && r["bme"].is_null() && r["bme_share"].is_null(),
+            "{r}"
+        );
+    }
+    assert_eq!(
+        (bands[2]["white"].as_u64(), bands[2]["bme"].as_u64()),
+        (Some(12), Some(19))
+    );
+    assert!((bands[2]["bme_share"].as_f64().unwrap() - 19.0 / 31.0).abs() < 1e-9);
+    let (_, html) = app
+        .page(&admin, &format!("/outcomes?site=PRG1&as_of={as_of}"))
+        .await;
+    let rows = table_rows(&html, "bands-table");
+    assert_eq!(
+        rows.last().unwrap()[..2],
+        ["12".to_string(), "19".to_string()]
+    );
+    assert_eq!(rows[0][..2], ["*".to_string(), "*".to_string()]);
+
     // The analyst never receives an uncontrolled count.
     let analyst = app.signed_in("analyst").await;
     let (status, a) = json(&analyst, url).await;
@@ -468,7 +502,56 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
     );
     assert!(html.contains("not one of your site codes"));
 
+    // Managers' ratings on the demo: every rating counted once, a mean
+    // inside 1-5, eight quarters.
+    let (status, r) = json(
+        &admin,
+        app.url("/api/v1/outcomes/satisfaction?role_class=any"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let ratings = r["ratings"].as_u64().unwrap();
+    let by_rating: u64 = r["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["ratings"].as_u64().unwrap())
+        .sum();
+    assert!(ratings > 0 && by_rating == ratings, "{r}");
+    let mean = r["mean"]["mean"].as_f64().unwrap();
+    assert!((1.0..=5.0).contains(&mean), "{mean}");
+    assert_eq!(r["quarters"].as_array().unwrap().len(), 8);
+    let (status, html) = app.page(&admin, "/outcomes?role_class=any").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(table_rows(&html, "satisfaction-table").len(), 5);
+    let (status, csv) = app
+        .page(&admin, "/outcomes/satisfaction.csv?role_class=any")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains(&format!(",all,{ratings},")), "{csv}");
+
     let analyst = app.signed_in("analyst").await;
+    let (_, s) = json(
+        &analyst,
+        app.url("/api/v1/outcomes/satisfaction?role_class=any"),
+    )
+    .await;
+    assert_eq!(s["disclosure_control"], true);
+    for d in s["distribution"].as_array().unwrap() {
+        assert!(
+            d["ratings"].is_null() || d["ratings"].as_u64().unwrap() % 5 == 0,
+            "{d}"
+        );
+    }
+    let (_, b) = json(&analyst, app.url("/api/v1/equity/bands")).await;
+    for row in b["bands"].as_array().unwrap() {
+        for k in ["white", "bme", "not_known"] {
+            assert!(
+                row[k].is_null() || row[k].as_u64().unwrap() % 5 == 0,
+                "{k} in {row}"
+            );
+        }
+    }
     let (_, a) = json(
         &analyst,
         app.url("/api/v1/outcomes/competence?role_class=any"),
@@ -486,6 +569,8 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
             "/api/v1/outcomes/competence",
             "/api/v1/outcomes/progression",
             "/api/v1/equity/progression",
+            "/api/v1/outcomes/satisfaction",
+            "/api/v1/equity/bands",
         ] {
             let (status, _) = json(&u, app.url(path)).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
@@ -494,6 +579,8 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
             "/outcomes/equity.csv",
             "/outcomes/progression.xlsx",
             "/outcomes/competence.csv",
+            "/outcomes/satisfaction.csv",
+            "/outcomes/bands.xlsx",
         ] {
             let (status, _) = app.page(&u, path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
