@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::learners;
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::input::FieldErrors;
-use pathwise_domain::metrics::EthnicityGroup;
 use pathwise_domain::metrics::RoleClass;
+use pathwise_domain::metrics::{EthnicityGroup, completeness_percent};
 use pathwise_domain::outcomes::competence::{
     Competence, CompetenceSpell, competent_on, time_to_competence,
 };
@@ -505,5 +505,85 @@ pub async fn bands_for(
     Ok(band_representation(
         &staff,
         disclosure == Disclosure::Controlled,
+    ))
+}
+
+/// Evidence completeness of one site and role: the learners enrolled now,
+/// required criteria signed off on accepted evidence, and required criteria
+/// (METRICS.md, evidence completeness).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletenessGroup {
+    /// The site's name ("All sites" in the total).
+    pub site: String,
+    /// The role's title ("All roles" in the total).
+    pub role: String,
+    /// Learners (none when suppressed).
+    pub learners: Option<u64>,
+    /// Criteria accepted (none when suppressed).
+    pub accepted: Option<u64>,
+    /// Criteria required (none when suppressed).
+    pub required: Option<u64>,
+    /// accepted / required as a percentage, from the counts shown.
+    pub percent: Option<f64>,
+}
+
+/// Evidence completeness by site and role, then the total, for the learners
+/// enrolled now at `site` (or everywhere). Under disclosure control counts
+/// are rounded to 5 and a group of 1-7 learners is suppressed.
+pub async fn completeness_for(
+    state: &AppState,
+    org_id: i64,
+    site: Option<i64>,
+    disclosure: Disclosure,
+) -> Result<(Vec<CompletenessGroup>, CompletenessGroup)> {
+    let framework = state.frameworks.get(&state.store, org_id).await?;
+    let mut groups: std::collections::BTreeMap<(String, String), [u64; 3]> =
+        std::collections::BTreeMap::new();
+    for (l, _, s) in learners::standings(state, org_id, LearnerFilter::default()).await? {
+        if site.is_some_and(|id| id != l.site_id) {
+            continue;
+        }
+        let role = framework
+            .roles
+            .get(&l.role_code)
+            .map_or(l.role_code.clone(), |r| r.title.clone());
+        let g = groups.entry((l.site_name.clone(), role)).or_default();
+        g[0] += 1;
+        g[1] += s.signed_off as u64;
+        g[2] += s.required as u64;
+    }
+    let controlled = disclosure == Disclosure::Controlled;
+    let group = |site: String, role: String, [n, a, r]: [u64; 3]| {
+        let hide = controlled && pathwise_domain::outcomes::progression::too_few(n);
+        let shown = |x: u64| {
+            if hide {
+                None
+            } else if controlled {
+                pathwise_domain::metrics::control(x).value()
+            } else {
+                Some(x)
+            }
+        };
+        let (accepted, required) = (shown(a), shown(r));
+        CompletenessGroup {
+            site,
+            role,
+            learners: shown(n),
+            accepted,
+            required,
+            percent: accepted
+                .zip(required)
+                .and_then(|(a, r)| completeness_percent(a as usize, r as usize)),
+        }
+    };
+    let total = groups
+        .values()
+        .fold([0; 3], |t, g| [t[0] + g[0], t[1] + g[1], t[2] + g[2]]);
+    Ok((
+        groups
+            .into_iter()
+            .map(|((site, role), g)| group(site, role, g))
+            .collect(),
+        group("All sites".into(), "All roles".into(), total),
     ))
 }

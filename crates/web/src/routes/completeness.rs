@@ -5,16 +5,14 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::Result;
 use crate::exports::{Cell, Format, Table};
-use crate::learners::standings;
+use crate::outcomes::{self, CompletenessGroup};
 use crate::views::pathway::*;
 use crate::views::*;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use pathwise_domain::metrics::completeness_percent;
-use pathwise_storage::pathways::LearnerFilter;
-use std::collections::BTreeMap;
+use pathwise_domain::access::Disclosure;
 
 /// The completeness page and its exports.
 pub fn router() -> Router<AppState> {
@@ -35,37 +33,17 @@ async fn completeness_rows(
     user: &CurrentUser,
 ) -> Result<(Vec<CompletenessRow>, CompletenessRow)> {
     auth::require_admin(state, user, "admin/completeness").await?;
-    let org_id = user.account.org_id;
-    let framework = state.frameworks.get(&state.store, org_id).await?;
-    let mut groups: BTreeMap<(String, String), (usize, usize, usize)> = BTreeMap::new();
-    for (l, _, s) in standings(state, org_id, LearnerFilter::default()).await? {
-        let role = framework
-            .roles
-            .get(&l.role_code)
-            .map_or(l.role_code.clone(), |r| r.title.clone());
-        let g = groups.entry((l.site_name.clone(), role)).or_default();
-        g.0 += 1;
-        g.1 += s.signed_off;
-        g.2 += s.required;
-    }
-    let row = |site: String, role: String, (n, a, r): (usize, usize, usize)| CompletenessRow {
-        site,
-        role,
-        learners: n,
-        accepted: a,
-        required: r,
-        percent: completeness_percent(a, r),
+    let (groups, total) =
+        outcomes::completeness_for(state, user.account.org_id, None, Disclosure::Full).await?;
+    let row = |g: CompletenessGroup| CompletenessRow {
+        site: g.site,
+        role: g.role,
+        learners: g.learners.unwrap_or_default() as usize,
+        accepted: g.accepted.unwrap_or_default() as usize,
+        required: g.required.unwrap_or_default() as usize,
+        percent: g.percent,
     };
-    let total = groups
-        .values()
-        .fold((0, 0, 0), |t, g| (t.0 + g.0, t.1 + g.1, t.2 + g.2));
-    Ok((
-        groups
-            .into_iter()
-            .map(|((site, role), g)| row(site, role, g))
-            .collect(),
-        row("All sites".into(), "All roles".into(), total),
-    ))
+    Ok((groups.into_iter().map(row).collect(), row(total)))
 }
 
 async fn completeness_page(

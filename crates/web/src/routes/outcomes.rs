@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::exports::{Cell, Format, Table};
 use crate::forms::encode;
 use crate::learners;
-use crate::outcomes::{self, EquityTable, OutcomeQuery, RetentionAnswer};
+use crate::outcomes::{self, CompletenessGroup, EquityTable, OutcomeQuery, RetentionAnswer};
 use crate::views::outcomes::*;
 use crate::views::{Choice, Layout, capitalise};
 use axum::Router;
@@ -79,6 +79,14 @@ pub fn router() -> Router<AppState> {
             "/outcomes/bands.xlsx",
             get(|s, u, q| measure_export(s, u, q, Measure::Bands, Format::Xlsx)),
         )
+        .route(
+            "/outcomes/completeness.csv",
+            get(|s, u, q| measure_export(s, u, q, Measure::Completeness, Format::Csv)),
+        )
+        .route(
+            "/outcomes/completeness.xlsx",
+            get(|s, u, q| measure_export(s, u, q, Measure::Completeness, Format::Xlsx)),
+        )
 }
 
 /// The measures with their own download.
@@ -89,6 +97,7 @@ enum Measure {
     Equity,
     Satisfaction,
     Bands,
+    Completeness,
 }
 
 fn percent(v: f64) -> String {
@@ -290,6 +299,23 @@ fn bands_chart(rows: &[BandRow]) -> Option<String> {
     )
 }
 
+fn completeness_cells(groups: &[CompletenessGroup]) -> Vec<[String; 6]> {
+    groups
+        .iter()
+        .map(|g| {
+            [
+                g.site.clone(),
+                g.role.clone(),
+                count(g.learners),
+                count(g.accepted),
+                count(g.required),
+                g.percent
+                    .map_or("-".into(), |p| format!("{:.1}%", (p * 10.0).round() / 10.0)),
+            ]
+        })
+        .collect()
+}
+
 fn equity_views(tables: &[EquityTable]) -> Vec<EquityTableView> {
     tables
         .iter()
@@ -350,9 +376,21 @@ async fn outcomes_page(
             let equity = outcomes::equity_for(&state, org, &selection, disclosure).await?;
             let rated = outcomes::satisfaction_for(&state, org, &selection, disclosure).await?;
             let bands = outcomes::bands_for(&state, org, &selection, disclosure).await?;
+            let site = selection.site.as_ref().map(|(id, _)| *id);
+            let (mut complete, total) =
+                outcomes::completeness_for(&state, org, site, disclosure).await?;
+            complete.push(total);
             let retention = outcomes::retention_for(&state, org, selection, disclosure).await?;
             (
-                Some((retention, competence, progression, equity, rated, bands)),
+                Some((
+                    retention,
+                    competence,
+                    progression,
+                    equity,
+                    rated,
+                    bands,
+                    complete,
+                )),
                 Vec::new(),
             )
         }
@@ -527,6 +565,9 @@ async fn outcomes_page(
         satisfaction_chart,
         bands,
         bands_chart,
+        completeness: measures
+            .as_ref()
+            .map_or_else(Vec::new, |m| completeness_cells(&m.6)),
         query: query_string(&q),
         errors,
     };
@@ -820,6 +861,37 @@ async fn measure_export(
                 ]);
             }
             t
+        }
+        Measure::Completeness => {
+            let site = selection.site.as_ref().map(|(id, _)| *id);
+            let (groups, total) = outcomes::completeness_for(&state, org, site, disclosure).await?;
+            Table {
+                name: "evidence-completeness",
+                headers: vec![
+                    "site",
+                    "role",
+                    "learners",
+                    "criteria_accepted",
+                    "criteria_required",
+                    "completeness_percent",
+                    "disclosure_control",
+                ],
+                rows: groups
+                    .iter()
+                    .chain([&total])
+                    .map(|g| {
+                        vec![
+                            g.site.clone().into(),
+                            g.role.clone().into(),
+                            n(g.learners),
+                            n(g.accepted),
+                            n(g.required),
+                            g.percent.map(|p| (p * 10.0).round() / 10.0).into(),
+                            controlled.into(),
+                        ]
+                    })
+                    .collect(),
+            }
         }
     };
     table.respond(format)

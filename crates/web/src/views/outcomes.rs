@@ -150,6 +150,9 @@ pub struct OutcomesPage {
     pub bands: Vec<BandRowView>,
     /// Its chart.
     pub bands_chart: Option<String>,
+    /// Evidence completeness by site and role: (site, role, learners,
+    /// accepted, required, percent), the total last.
+    pub completeness: Vec<[String; 6]>,
     /// The query string of the selection, for exports.
     pub query: String,
     /// Problems with the selection.

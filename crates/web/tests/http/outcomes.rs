@@ -530,7 +530,27 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains(&format!(",all,{ratings},")), "{csv}");
 
+    // Evidence completeness on the outcomes page is the admin page's, by
+    // the same formula: the same total row, and a disclosure column.
+    let (_, outcomes_csv) = app.page(&admin, "/outcomes/completeness.csv").await;
+    let (_, admin_csv) = app.page(&admin, "/admin/completeness.csv").await;
+    let last = |csv: &str| csv.lines().last().unwrap().to_string();
+    let ours = last(&outcomes_csv);
+    assert!(ours.starts_with("All sites,All roles,"), "{outcomes_csv}");
+    assert_eq!(ours, format!("{},off", last(&admin_csv)));
+    let (_, html) = app.page(&admin, "/outcomes").await;
+    assert!(table_rows(&html, "outcomes-completeness").len() > 1);
+
     let analyst = app.signed_in("analyst").await;
+    let (_, csv) = app.page(&analyst, "/outcomes/completeness.csv").await;
+    for line in csv.lines().skip(1) {
+        // site,role,learners,accepted,required,percent,on: the counts from the end.
+        let cells: Vec<&str> = line.rsplitn(6, ',').collect();
+        for c in &cells[2..5] {
+            assert!(c.is_empty() || c.parse::<u64>().unwrap() % 5 == 0, "{line}");
+        }
+        assert_eq!(cells[0], "on");
+    }
     let (_, s) = json(
         &analyst,
         app.url("/api/v1/outcomes/satisfaction?role_class=any"),
