@@ -2,79 +2,50 @@
 //! post (`post_id, ethnicity, shortlisted, appointed`), reduced to counts of
 //! White and BME applicants shortlisted and appointed.
 
-use pathwise_domain::metrics::EthnicityGroup;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 
-/// Shortlisted and appointed counts by ethnicity group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Recruitment {
-    /// White applicants shortlisted.
-    pub white_shortlisted: u64,
-    /// Of those, appointed.
-    pub white_appointed: u64,
-    /// BME applicants shortlisted.
-    pub bme_shortlisted: u64,
-    /// Of those, appointed.
-    pub bme_appointed: u64,
-}
+pub use pathwise_domain::outcomes::recruitment::Recruitment;
+use pathwise_domain::outcomes::recruitment::{Applicant, RECRUITMENT_COLUMNS};
 
-fn yes_no(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => Some(true),
-        "no" | "n" | "false" | "0" => Some(false),
-        _ => None,
-    }
-}
-
-/// Reads an extract; errors name the line and column.
+/// Reads an extract into counts by the domain's rules for each row; the
+/// first problem is named by line and column.
 pub fn read(path: &Path) -> Result<Recruitment, String> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let header = r
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let header: Vec<String> = r
         .headers()
         .map_err(|e| format!("{}: {e}", path.display()))?
-        .clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| format!("{}: the header has no '{name}' column", path.display()))
-    };
-    let (eth, short, appt) = (col("ethnicity")?, col("shortlisted")?, col("appointed")?);
-    col("post_id")?;
+        .iter()
+        .map(str::to_string)
+        .collect();
+    for c in RECRUITMENT_COLUMNS {
+        if !header.iter().any(|h| h == c) {
+            return Err(format!(
+                "{}: the header has no '{c}' column",
+                path.display()
+            ));
+        }
+    }
     let mut out = Recruitment::default();
     for (n, rec) in r.records().enumerate() {
         let line = n + 2;
         let rec = rec.map_err(|e| format!("{}: line {line}: {e}", path.display()))?;
-        let flag = |i: usize, name: &str| {
-            yes_no(rec.get(i).unwrap_or("")).ok_or_else(|| {
-                format!(
-                    "{}: line {line}, column {name}: expected yes or no",
-                    path.display()
-                )
-            })
-        };
-        let (s, a) = (flag(short, "shortlisted")?, flag(appt, "appointed")?);
-        if a && !s {
-            return Err(format!(
-                "{}: line {line}: appointed without being shortlisted",
-                path.display()
-            ));
-        }
-        if !s {
-            continue;
-        }
-        match EthnicityGroup::of(rec.get(eth).unwrap_or("")) {
-            EthnicityGroup::White => {
-                out.white_shortlisted += 1;
-                out.white_appointed += u64::from(a);
+        let cells: Vec<(&str, &str)> = header.iter().map(String::as_str).zip(rec.iter()).collect();
+        match Applicant::parse(cells.as_slice()) {
+            Ok(a) => out.add(a),
+            Err(e) => {
+                let f = &e.list()[0];
+                return Err(format!(
+                    "{}: line {line}, column {}: {}",
+                    path.display(),
+                    f.field,
+                    f.message
+                ));
             }
-            EthnicityGroup::Bme => {
-                out.bme_shortlisted += 1;
-                out.bme_appointed += u64::from(a);
-            }
-            EthnicityGroup::Unknown => {}
         }
     }
     Ok(out)

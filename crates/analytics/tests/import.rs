@@ -163,7 +163,7 @@ fn wres_indicator_two_comes_from_the_recruitment_extract() {
     assert!(
         recruitment::read(&path)
             .unwrap_err()
-            .contains("line 2: appointed without being shortlisted")
+            .contains("line 2, column appointed: Appointed without being shortlisted")
     );
     std::fs::write(
         &path,

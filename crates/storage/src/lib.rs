@@ -17,6 +17,7 @@ pub mod outreach;
 pub mod pathways;
 pub mod people;
 pub mod place_simulations;
+pub mod recruitment;
 pub mod rosters;
 pub mod shipped;
 pub mod staff;

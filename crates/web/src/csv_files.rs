@@ -9,6 +9,7 @@ use pathwise_domain::levy::{
     self, Apprenticeship, ApprenticeshipRow, FundsRow, OpeningFunds, PayRow, PayrollMonth,
     Transfer, TransferRow,
 };
+use pathwise_domain::outcomes::recruitment::{Applicant, RECRUITMENT_COLUMNS, Recruitment};
 use pathwise_domain::outreach::{ACTIVITY_COLUMNS, Activity, FOLLOW_UP_COLUMNS, FollowUp};
 use pathwise_domain::rota::{RosterRow, Shift};
 use pathwise_domain::schedule::{CohortRow, Slot, SlotRow};
@@ -308,6 +309,21 @@ pub fn outreach_follow_ups(text: &str) -> Result<Vec<(usize, FollowUp)>, Vec<Str
 /// `release_minutes_per_week`), or every problem found in it.
 pub fn cohort(text: &str) -> Result<Vec<(i64, Option<u32>)>, Vec<String>> {
     each_row(text, &["person_id"], |_, f| CohortRow::parse(f))
+}
+
+/// Reads a recruitment extract (`post_id,ethnicity,shortlisted,appointed`)
+/// into counts and the number of applicant rows, or every problem found in
+/// it. No applicant is kept.
+pub fn recruitment(text: &str) -> Result<(Recruitment, i64), Vec<String>> {
+    let applicants = each_row(text, &RECRUITMENT_COLUMNS, |_, f| Applicant::parse(f))?;
+    if applicants.is_empty() {
+        return Err(vec!["the file has a header but no rows".into()]);
+    }
+    let mut counts = Recruitment::default();
+    for a in &applicants {
+        counts.add(*a);
+    }
+    Ok((counts, applicants.len() as i64))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use pathwise_domain::outcomes::equity::{
 use pathwise_domain::outcomes::progression::{
     Career, PROGRESSION_WINDOWS, ProgressionGroup, Rung, progression,
 };
+use pathwise_domain::outcomes::recruitment::{IndicatorTwo, indicator_two};
 use pathwise_domain::outcomes::satisfaction::{Satisfaction, satisfaction};
 use pathwise_domain::outcomes::{
     RetentionGroup, StaffSpell, retention, staff_group_at_start, survival_curve,
@@ -28,6 +29,7 @@ use pathwise_domain::staff::Characteristics;
 use pathwise_domain::{Date, StaffGroup};
 use pathwise_storage::pathways::LearnerFilter;
 use pathwise_storage::people;
+use pathwise_storage::recruitment::RecruitmentPeriod;
 use pathwise_storage::staff::StaffSpellRow;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -59,6 +61,9 @@ pub struct OutcomeQuery {
     /// For the equity tables: 12 or 24 months (the default).
     #[serde(default)]
     pub months: String,
+    /// The recruitment period just imported, to confirm it.
+    #[serde(default)]
+    pub recruitment: String,
 }
 
 /// The selection, read.
@@ -586,4 +591,20 @@ pub async fn completeness_for(
             .collect(),
         group("All sites".into(), "All roles".into(), total),
     ))
+}
+
+/// WRES indicator 2 for each recruitment period imported, the latest first.
+pub async fn recruitment_for(
+    state: &AppState,
+    org_id: i64,
+    disclosure: Disclosure,
+) -> Result<Vec<(RecruitmentPeriod, IndicatorTwo)>> {
+    Ok(pathwise_storage::recruitment::periods(&state.store, org_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let i = indicator_two(&p.counts, disclosure == Disclosure::Controlled);
+            (p, i)
+        })
+        .collect())
 }

@@ -7,6 +7,7 @@
 pub mod competence;
 pub mod equity;
 pub mod progression;
+pub mod recruitment;
 pub mod satisfaction;
 
 use crate::metrics::{DurationCount, SUPPRESS_AT_MOST, Survival, control, kaplan_meier};

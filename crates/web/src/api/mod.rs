@@ -109,6 +109,7 @@ impl Modify for Security {
         outcomes::equity_progression,
         outcomes::satisfaction,
         outcomes::equity_bands,
+        outcomes::equity_recruitment,
         levy::levy_forecast,
         healthz
     ),

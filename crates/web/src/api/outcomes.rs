@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/equity/progression", get(equity_progression))
         .route("/api/v1/outcomes/satisfaction", get(satisfaction))
         .route("/api/v1/equity/bands", get(equity_bands))
+        .route("/api/v1/equity/recruitment", get(equity_recruitment))
 }
 
 /// Retention at one reading.
@@ -635,6 +636,76 @@ pub async fn equity_bands(
                 bme: r.counts[1],
                 not_known: r.counts[2],
                 bme_share: r.bme_share,
+            })
+            .collect(),
+    }))
+}
+
+/// WRES indicator 2 for one period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecruitmentDoc {
+    /// The period as named at import ("2025/26").
+    pub period: String,
+    /// White applicants shortlisted (null when withheld).
+    pub white_shortlisted: Option<u64>,
+    /// Of them, appointed (null when withheld).
+    pub white_appointed: Option<u64>,
+    /// BME applicants shortlisted (null when withheld).
+    pub bme_shortlisted: Option<u64>,
+    /// Of them, appointed (null when withheld).
+    pub bme_appointed: Option<u64>,
+    /// Relative likelihood of White applicants being appointed from shortlisting against BME applicants.
+    pub relative_likelihood: Option<f64>,
+    /// Lower end of its 95% interval.
+    pub rl_low: Option<f64>,
+    /// Upper end.
+    pub rl_high: Option<f64>,
+}
+
+/// Appointed from shortlisting, by period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecruitmentListDoc {
+    /// Whether counts are rounded to 5 (analysts).
+    pub disclosure_control: bool,
+    /// Each period imported, the latest first.
+    pub periods: Vec<RecruitmentDoc>,
+}
+
+/// WRES indicator 2: for each recruitment extract the organisation has
+/// imported, White and BME applicants shortlisted and appointed and the
+/// relative likelihood of White applicants being appointed from
+/// shortlisting. A group with 1-7 shortlisted or appointed is withheld for
+/// everyone; analysts get counts rounded to 5.
+#[utoipa::path(
+    get,
+    path = "/api/v1/equity/recruitment",
+    tag = "outcomes",
+    responses(
+        (status = 200, description = "WRES indicator 2 by period", body = RecruitmentListDoc),
+        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 404, description = "The caller may not see outcome figures", body = ErrorDoc),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn equity_recruitment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<RecruitmentListDoc>> {
+    let disclosure = outcomes::disclosure(&state, &user, "api/equity/recruitment").await?;
+    let periods = outcomes::recruitment_for(&state, user.account.org_id, disclosure).await?;
+    Ok(Json(RecruitmentListDoc {
+        disclosure_control: disclosure == Disclosure::Controlled,
+        periods: periods
+            .into_iter()
+            .map(|(p, i)| RecruitmentDoc {
+                period: p.period,
+                white_shortlisted: i.counts[0],
+                white_appointed: i.counts[1],
+                bme_shortlisted: i.counts[2],
+                bme_appointed: i.counts[3],
+                relative_likelihood: i.likelihood.map(|l| l.rl),
+                rl_low: i.likelihood.map(|l| l.low),
+                rl_high: i.likelihood.map(|l| l.high),
             })
             .collect(),
     }))

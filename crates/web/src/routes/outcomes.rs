@@ -4,28 +4,32 @@
 //! full; an analyst only under disclosure control.
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{self, CurrentUser};
 use crate::charts;
+use crate::csv_files;
 use crate::error::{Error, Result};
 use crate::exports::{Cell, Format, Table};
-use crate::forms::encode;
+use crate::forms::{encode, file_refused, read_csv_upload, see_other};
 use crate::learners;
 use crate::outcomes::{self, CompletenessGroup, EquityTable, OutcomeQuery, RetentionAnswer};
+use crate::views::FieldError;
 use crate::views::outcomes::*;
 use crate::views::{Choice, Layout, capitalise};
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use pathwise_domain::StaffGroup;
 use pathwise_domain::access::Disclosure;
 use pathwise_domain::outcomes::RetentionPoint;
 use pathwise_domain::outcomes::competence::Competence;
 use pathwise_domain::outcomes::equity::{BandRow, Step};
 use pathwise_domain::outcomes::progression::{Destination, PROGRESSION_WINDOWS, ProgressionGroup};
+use pathwise_domain::outcomes::recruitment::IndicatorTwo;
 use pathwise_domain::outcomes::satisfaction::{Mean, Satisfaction};
 use pathwise_storage::people;
+use pathwise_storage::recruitment::RecruitmentPeriod;
 
 /// The outcomes routes.
 pub fn router() -> Router<AppState> {
@@ -78,6 +82,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/outcomes/bands.xlsx",
             get(|s, u, q| measure_export(s, u, q, Measure::Bands, Format::Xlsx)),
+        )
+        .route(
+            "/outcomes/recruitment",
+            post(import_recruitment).layer(DefaultBodyLimit::max(MAX_RECRUITMENT_FILE)),
         )
         .route(
             "/outcomes/completeness.csv",
@@ -316,6 +324,29 @@ fn completeness_cells(groups: &[CompletenessGroup]) -> Vec<[String; 6]> {
         .collect()
 }
 
+fn recruitment_rows(periods: &[(RecruitmentPeriod, IndicatorTwo)]) -> Vec<[String; 4]> {
+    let side = |a: Option<u64>, n: Option<u64>, rate: Option<f64>| match (a, n, rate) {
+        (Some(a), Some(n), Some(r)) => format!("{a} of {n} ({})", percent(r)),
+        (Some(a), Some(n), None) => format!("{a} of {n}"),
+        _ => "suppressed".into(),
+    };
+    periods
+        .iter()
+        .map(|(p, i)| {
+            [
+                p.period.clone(),
+                side(i.counts[1], i.counts[0], i.white_rate),
+                side(i.counts[3], i.counts[2], i.bme_rate),
+                match i.likelihood {
+                    Some(l) => format!("{:.2} ({:.2} to {:.2})", l.rl, l.low, l.high),
+                    None if i.counts.iter().any(Option::is_none) => "suppressed".into(),
+                    None => "undefined".into(),
+                },
+            ]
+        })
+        .collect()
+}
+
 fn equity_views(tables: &[EquityTable]) -> Vec<EquityTableView> {
     tables
         .iter()
@@ -366,21 +397,79 @@ async fn outcomes_page(
     user: CurrentUser,
     Query(q): Query<OutcomeQuery>,
 ) -> Result<Response> {
-    let disclosure = outcomes::disclosure(&state, &user, "outcomes").await?;
+    outcomes_view(&state, &user, &q, Vec::new()).await
+}
+
+/// The largest recruitment extract taken (bytes).
+const MAX_RECRUITMENT_FILE: usize = 8 * 1024 * 1024;
+
+/// Imports a recruitment extract for WRES indicator 2 (L&D admins): counted
+/// as it is read and kept only as counts for the period named.
+async fn import_recruitment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mp: Multipart,
+) -> Result<Response> {
+    let upload = read_csv_upload(mp).await?;
+    user.check_csrf(&upload.csrf)?;
+    auth::require_admin(&state, &user, "outcomes/recruitment").await?;
+    let period = upload.field("period").trim().to_string();
+    let mut errors = Vec::new();
+    if period.is_empty() || period.chars().count() > 40 {
+        errors.push(FieldError::new(
+            "period",
+            "Name the period the extract covers, in 40 characters or fewer, for example 2025/26",
+        ));
+    }
+    let counted = match upload.text.as_deref() {
+        None => Err(vec!["Choose a recruitment CSV file to upload".to_string()]),
+        Some(text) => csv_files::recruitment(text),
+    };
+    match counted {
+        Ok((counts, applicants)) if errors.is_empty() => {
+            pathwise_storage::recruitment::save(
+                &state.store,
+                user.account.org_id,
+                Some(user.account.id),
+                &period,
+                &counts,
+                applicants,
+                state.clock.now(),
+            )
+            .await?;
+            Ok(see_other(&format!(
+                "/outcomes?recruitment={}#recruitment-heading",
+                encode(&period)
+            )))
+        }
+        Ok(_) => outcomes_view(&state, &user, &OutcomeQuery::default(), errors).await,
+        Err(list) => {
+            errors.extend(file_refused(list));
+            outcomes_view(&state, &user, &OutcomeQuery::default(), errors).await
+        }
+    }
+}
+
+async fn outcomes_view(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &OutcomeQuery,
+    refused: Vec<FieldError>,
+) -> Result<Response> {
+    let disclosure = outcomes::disclosure(state, user, "outcomes").await?;
     let org = user.account.org_id;
-    let (measures, errors) = match outcomes::selection(&state, org, &q).await {
+    let (measures, mut errors) = match outcomes::selection(state, org, q).await {
         Ok(selection) => {
-            let competence = outcomes::competence_for(&state, org, &selection, disclosure).await?;
-            let progression =
-                outcomes::progression_for(&state, org, &selection, disclosure).await?;
-            let equity = outcomes::equity_for(&state, org, &selection, disclosure).await?;
-            let rated = outcomes::satisfaction_for(&state, org, &selection, disclosure).await?;
-            let bands = outcomes::bands_for(&state, org, &selection, disclosure).await?;
+            let competence = outcomes::competence_for(state, org, &selection, disclosure).await?;
+            let progression = outcomes::progression_for(state, org, &selection, disclosure).await?;
+            let equity = outcomes::equity_for(state, org, &selection, disclosure).await?;
+            let rated = outcomes::satisfaction_for(state, org, &selection, disclosure).await?;
+            let bands = outcomes::bands_for(state, org, &selection, disclosure).await?;
             let site = selection.site.as_ref().map(|(id, _)| *id);
             let (mut complete, total) =
-                outcomes::completeness_for(&state, org, site, disclosure).await?;
+                outcomes::completeness_for(state, org, site, disclosure).await?;
             complete.push(total);
-            let retention = outcomes::retention_for(&state, org, selection, disclosure).await?;
+            let retention = outcomes::retention_for(state, org, selection, disclosure).await?;
             (
                 Some((
                     retention,
@@ -397,6 +486,8 @@ async fn outcomes_page(
         Err(Error::Invalid(e)) => (None, e.into_list()),
         Err(e) => return Err(e),
     };
+    errors.extend(refused);
+    let recruitment = outcomes::recruitment_for(state, org, disclosure).await?;
     let answer = measures.as_ref().map(|m| &m.0);
     let framework = state.frameworks.get(&state.store, org).await?;
     let mut roles: Vec<(String, String)> = framework
@@ -429,7 +520,7 @@ async fn outcomes_page(
         .collect();
     let pathways = std::iter::once(any("Anyone", q.pathway.is_empty()))
         .chain(
-            learners::latest_versions(&state, org)
+            learners::latest_versions(state, org)
                 .await?
                 .into_iter()
                 .map(|(_, t)| {
@@ -536,7 +627,7 @@ async fn outcomes_page(
         .as_ref()
         .map_or((Vec::new(), None), |m| (band_rows(&m.5), bands_chart(&m.5)));
     let page = OutcomesPage {
-        layout: Layout::for_user("Outcomes", &user, "/outcomes"),
+        layout: Layout::for_user("Outcomes", user, "/outcomes"),
         sites,
         roles,
         staff_groups,
@@ -568,7 +659,11 @@ async fn outcomes_page(
         completeness: measures
             .as_ref()
             .map_or_else(Vec::new, |m| completeness_cells(&m.6)),
-        query: query_string(&q),
+        recruitment: recruitment_rows(&recruitment),
+        can_import: user.viewer.may_edit_framework(),
+        imported: Some(q.recruitment.trim().to_string()).filter(|p| !p.is_empty()),
+        csrf: user.csrf.clone().unwrap_or_default(),
+        query: query_string(q),
         errors,
     };
     Ok(if page.errors.is_empty() {

@@ -153,6 +153,14 @@ pub struct OutcomesPage {
     /// Evidence completeness by site and role: (site, role, learners,
     /// accepted, required, percent), the total last.
     pub completeness: Vec<[String; 6]>,
+    /// WRES indicator 2 by period: (period, White, BME, likelihood).
+    pub recruitment: Vec<[String; 4]>,
+    /// Whether the viewer may import a recruitment extract (L&D admins).
+    pub can_import: bool,
+    /// The period just imported.
+    pub imported: Option<String>,
+    /// The CSRF token for the import form.
+    pub csrf: String,
     /// The query string of the selection, for exports.
     pub query: String,
     /// Problems with the selection.

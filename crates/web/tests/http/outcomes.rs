@@ -607,3 +607,121 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_recruitment_extract_becomes_wres_indicator_two_and_nothing_else_is_kept() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let header = "post_id,ethnicity,shortlisted,appointed\n";
+    // A bad row and no period: every problem named, nothing stored.
+    let bad = format!("{header}P1,White,yes,yes\nP1,Asian,perhaps,no\nP2,Black,no,yes\n");
+    let (status, html, _) = post_file(
+        &app,
+        &admin,
+        "/outcomes",
+        "/outcomes/recruitment",
+        &[("period", "")],
+        Some(&bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("row 3, column shortlisted: &#39;perhaps&#39; is not yes or no"),
+        "{html}"
+    );
+    assert!(
+        html.contains("row 4, column appointed: Appointed without being shortlisted"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Name the period the extract covers"),
+        "{html}"
+    );
+    assert!(html.contains("Nothing was imported"));
+    let (_, v) = json(&admin, app.url("/api/v1/equity/recruitment")).await;
+    assert_eq!(v["periods"].as_array().unwrap().len(), 0);
+
+    // 20 posts: White 40 appointed of 100 shortlisted, BME 25 of 100 (and
+    // applicants not shortlisted, and some whose ethnicity is not known).
+    let mut good = header.to_string();
+    for i in 0..100 {
+        good.push_str(&format!(
+            "W{i},White,yes,{}\n",
+            if i < 40 { "yes" } else { "no" }
+        ));
+        good.push_str(&format!(
+            "B{i},Black,yes,{}\n",
+            if i < 25 { "yes" } else { "no" }
+        ));
+        good.push_str(&format!("X{i},Unknown,yes,no\nN{i},Asian,no,no\n"));
+    }
+    let (status, html, to) = post_file(
+        &app,
+        &admin,
+        "/outcomes",
+        "/outcomes/recruitment",
+        &[("period", "2025/26")],
+        Some(&good),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(to.starts_with("/outcomes?recruitment=2025%2F26"), "{to}");
+    assert!(html.contains("The recruitment extract for 2025/26 was imported."));
+    let rows = table_rows(&html, "recruitment-table");
+    assert_eq!(rows[0][0], "40 of 100 (40.0%)");
+    assert_eq!(rows[0][1], "25 of 100 (25.0%)");
+    assert!(rows[0][2].starts_with("1.60 ("), "{rows:?}");
+    let (_, v) = json(&admin, app.url("/api/v1/equity/recruitment")).await;
+    let p = &v["periods"][0];
+    assert_eq!(
+        (
+            p["period"].as_str(),
+            p["white_appointed"].as_u64(),
+            p["bme_shortlisted"].as_u64()
+        ),
+        (Some("2025/26"), Some(40), Some(100))
+    );
+    assert!((p["relative_likelihood"].as_f64().unwrap() - 1.6).abs() < 1e-9);
+    let (_, trail) = app.page(&admin, "/admin/audit").await;
+    assert!(
+        trail.contains("recruitment extract for 2025/26: 400 applicant rows, kept as counts"),
+        "audited"
+    );
+
+    // The analyst sees it under control and cannot import; a manager neither.
+    let analyst = app.signed_in("analyst").await;
+    let (_, a) = json(&analyst, app.url("/api/v1/equity/recruitment")).await;
+    assert_eq!(a["disclosure_control"], true);
+    assert_eq!(a["periods"][0]["white_appointed"], 40);
+    let (_, page) = app.page(&analyst, "/outcomes").await;
+    assert!(!page.contains("id=\"recruitment-form\""));
+    let (status, _, _) = post_file(
+        &app,
+        &analyst,
+        "/outcomes",
+        "/outcomes/recruitment",
+        &[("period", "x")],
+        Some(&good),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let manager = app.signed_in("manager").await;
+    let (status, _, _) = post_file(
+        &app,
+        &manager,
+        "/team",
+        "/outcomes/recruitment",
+        &[("period", "x")],
+        Some(&good),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = json(&manager, app.url("/api/v1/equity/recruitment")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, v) = json(&admin, app.url("/api/v1/equity/recruitment")).await;
+    assert_eq!(
+        v["periods"].as_array().unwrap().len(),
+        1,
+        "the refused imports stored nothing"
+    );
+}
