@@ -299,6 +299,15 @@ pub async fn role_history(store: &Store, person_id: i64) -> Result<Vec<RoleSpell
         .collect()
 }
 
+fn characteristics_of(r: &sqlx::any::AnyRow) -> Result<Characteristics> {
+    Ok(Characteristics::from_labels(
+        &r.try_get::<String, _>("sex")?,
+        &r.try_get::<String, _>("ethnicity")?,
+        &r.try_get::<String, _>("age_band")?,
+        &r.try_get::<String, _>("disability")?,
+    ))
+}
+
 /// How many of an organisation's people have each combination of
 /// protected characteristics: the only way they are read. Never names or
 /// ids.
@@ -315,15 +324,7 @@ pub async fn characteristic_counts(
     .fetch_all(store.pool())
     .await?;
     rows.iter()
-        .map(|r| {
-            let c = Characteristics::from_labels(
-                &r.try_get::<String, _>("sex")?,
-                &r.try_get::<String, _>("ethnicity")?,
-                &r.try_get::<String, _>("age_band")?,
-                &r.try_get::<String, _>("disability")?,
-            );
-            Ok((c, r.try_get::<i64, _>("n")? as u64))
-        })
+        .map(|r| Ok((characteristics_of(r)?, r.try_get::<i64, _>("n")? as u64)))
         .collect()
 }
 
@@ -342,15 +343,7 @@ pub async fn characteristics_for_aggregates(
     .fetch_all(store.pool())
     .await?;
     rows.iter()
-        .map(|r| {
-            let c = Characteristics::from_labels(
-                &r.try_get::<String, _>("sex")?,
-                &r.try_get::<String, _>("ethnicity")?,
-                &r.try_get::<String, _>("age_band")?,
-                &r.try_get::<String, _>("disability")?,
-            );
-            Ok((r.try_get::<i64, _>("person_id")?, c))
-        })
+        .map(|r| Ok((r.try_get::<i64, _>("person_id")?, characteristics_of(r)?)))
         .collect()
 }
 

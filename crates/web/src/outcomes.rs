@@ -33,9 +33,11 @@ use pathwise_storage::recruitment::RecruitmentPeriod;
 use pathwise_storage::staff::StaffSpellRow;
 use serde::Deserialize;
 use std::collections::HashMap;
+use utoipa::IntoParams;
 
 /// What to select, as a query string gives it (all optional).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutcomeQuery {
     /// A site code.
     #[serde(default)]
@@ -52,7 +54,7 @@ pub struct OutcomeQuery {
     /// `csw` (support workers, the default), `registered`, `other` or `any`.
     #[serde(default)]
     pub role_class: String,
-    /// The as-of date (default today).
+    /// The as-of date, YYYY-MM-DD (default today).
     #[serde(default)]
     pub as_of: String,
     /// For the equity tables: `higher_role` (the default) or `registered`.
@@ -61,8 +63,9 @@ pub struct OutcomeQuery {
     /// For the equity tables: 12 or 24 months (the default).
     #[serde(default)]
     pub months: String,
-    /// The recruitment period just imported, to confirm it.
+    /// The recruitment period just imported, to confirm it (pages only).
     #[serde(default)]
+    #[param(ignore)]
     pub recruitment: String,
 }
 

@@ -74,14 +74,7 @@ pub struct RetentionDoc {
     get,
     path = "/api/v1/outcomes/retention",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("role" = Option<String>, Query, description = "Role code at start"),
-        ("staff_group" = Option<String>, Query, description = "Staff group name"),
-        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
-        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Retention by group", body = RetentionDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),
@@ -187,14 +180,7 @@ pub struct ProgressionDoc {
     get,
     path = "/api/v1/outcomes/progression",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("role" = Option<String>, Query, description = "Role code at start"),
-        ("staff_group" = Option<String>, Query, description = "Staff group name"),
-        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
-        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Progression by group", body = ProgressionDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),
@@ -294,14 +280,7 @@ pub struct CompetenceDoc {
     get,
     path = "/api/v1/outcomes/competence",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("role" = Option<String>, Query, description = "Role code at start"),
-        ("staff_group" = Option<String>, Query, description = "Staff group name"),
-        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it, timed on it"),
-        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Time to competence", body = CompetenceDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),
@@ -399,16 +378,7 @@ pub struct EquityDoc {
     get,
     path = "/api/v1/equity/progression",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("role" = Option<String>, Query, description = "Role code at start"),
-        ("staff_group" = Option<String>, Query, description = "Staff group name"),
-        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
-        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-        ("step" = Option<String>, Query, description = "higher_role (default) or registered"),
-        ("months" = Option<String>, Query, description = "12 or 24 (default)"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Progression by group", body = EquityDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),
@@ -522,14 +492,7 @@ fn mean_doc(m: Option<pathwise_domain::outcomes::satisfaction::Mean>) -> Option<
     get,
     path = "/api/v1/outcomes/satisfaction",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("role" = Option<String>, Query, description = "Role code at start"),
-        ("staff_group" = Option<String>, Query, description = "Staff group name"),
-        ("pathway" = Option<String>, Query, description = "Pathway code: people ever enrolled on it"),
-        ("role_class" = Option<String>, Query, description = "csw (default), registered, other or any"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Managers' ratings", body = SatisfactionDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),
@@ -604,10 +567,7 @@ pub struct BandsDoc {
     get,
     path = "/api/v1/equity/bands",
     tag = "outcomes",
-    params(
-        ("site" = Option<String>, Query, description = "A site code"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
-    ),
+    params(OutcomeQuery),
     responses(
         (status = 200, description = "Head count by band and ethnicity", body = BandsDoc),
         (status = 401, description = "Not signed in", body = ErrorDoc),

@@ -80,9 +80,39 @@ async fn the_openapi_document_describes_the_next_options_endpoints() {
         "/api/v1/inbox",
         "/api/v1/team/progress",
         "/api/v1/levy/forecast",
+        "/api/v1/outcomes/retention",
+        "/api/v1/outcomes/competence",
+        "/api/v1/outcomes/progression",
+        "/api/v1/outcomes/satisfaction",
+        "/api/v1/equity/progression",
+        "/api/v1/equity/bands",
+        "/api/v1/equity/recruitment",
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} described");
     }
+    // The outcome routes share one selection, described once.
+    let params: Vec<&str> = doc["paths"]["/api/v1/outcomes/progression"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "site",
+        "role",
+        "staff_group",
+        "pathway",
+        "role_class",
+        "as_of",
+        "step",
+        "months",
+    ] {
+        assert!(params.contains(&name), "{name} in {params:?}");
+    }
+    assert!(
+        !params.contains(&"recruitment"),
+        "a page-only field is not in the API"
+    );
     assert!(doc["components"]["schemas"]["ForecastDoc"].is_object());
     assert!(doc["components"]["schemas"]["PathwayDoc"].is_object());
     assert!(doc["components"]["schemas"]["InboxDoc"].is_object());

@@ -20,29 +20,8 @@ async fn import_cohort(app: &TestApp, admin: &reqwest::Client) {
             "9500{i:03},Person {i},,hcsw,RET1,3,\"Support to doctors, nurses & midwives\",2025-01-01,{left},,Female,White,25-34,No\n"
         ));
     }
-    let csrf = app.csrf_of(admin, "/admin/staff").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("staff.csv"),
-        );
-    let res = admin
-        .post(app.url("/admin/staff"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let html = res.text().await.unwrap();
-    assert!(html.contains("10 people new"), "{html}");
-    let res = app
-        .post(
-            admin,
-            "/admin/staff/confirm",
-            &[("csrf", csrf), ("upload", hidden(&html, "upload"))],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let summary = import(app, admin, csv).await;
+    assert!(summary.contains("10 people new"), "{summary}");
 }
 
 fn point(v: &Value, group: usize, reading: usize) -> &Value {
@@ -160,8 +139,9 @@ async fn learners_and_managers_see_no_outcome_figures() {
     }
 }
 
-/// Imports a staff extract through the admin pages and confirms it.
-async fn import(app: &TestApp, admin: &reqwest::Client, csv: String) {
+/// Imports a staff extract through the admin pages and confirms it;
+/// returns the summary page shown before confirming.
+async fn import(app: &TestApp, admin: &reqwest::Client, csv: String) -> String {
     let csrf = app.csrf_of(admin, "/admin/staff").await;
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
@@ -185,6 +165,7 @@ async fn import(app: &TestApp, admin: &reqwest::Client, csv: String) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    html
 }
 
 /// 31 support workers at site PRG1 who started 300 days ago: 12 White, 10
@@ -221,7 +202,8 @@ async fn import_promotions(app: &TestApp, admin: &reqwest::Client) -> String {
         csv
     };
     import(app, admin, extract(false)).await;
-    import(app, admin, extract(true)).await;
+    let summary = import(app, admin, extract(true)).await;
+    assert!(summary.contains("10 of them in role or band"), "{summary}");
     start.plus_days(365).to_string()
 }
 
