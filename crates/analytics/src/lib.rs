@@ -13,6 +13,7 @@ pub mod import;
 pub mod panel;
 pub mod recruitment;
 pub mod report;
+pub mod spec;
 pub mod tables;
 
 pub use engine::{AnalysisSpec, Breakdown, Measures, Partial, analyze_files};
