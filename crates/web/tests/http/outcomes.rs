@@ -467,6 +467,10 @@ async fn time_to_competence_on_the_demo_and_nobody_else_sees_it() {
     let (status, html) = app.page(&admin, "/outcomes?role_class=any").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Median time to competence"));
+    assert!(
+        html.contains("id=\"apprenticeships-empty\""),
+        "an honest empty state for the apprenticeship measures"
+    );
     let (status, csv) = app
         .page(&admin, "/outcomes/competence.csv?role_class=any")
         .await;
